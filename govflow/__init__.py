@@ -1,0 +1,93 @@
+"""govflow: blockers and ideas escalating Bronze → Silver → Gold, decisions, sponsors, forums."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app from small configure steps; nothing happens at import time."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("GOVFLOW_INSTANCE_PATH", str(ROOT / "instance")),
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+    )
+    configure_settings(app, test_config)
+    configure_logging(app)
+    configure_extensions(app)
+    configure_templates(app)
+    configure_security(app)
+    configure_blueprints(app)
+    configure_errors(app)
+    configure_cli(app)
+    return app
+
+
+def configure_settings(app: Flask, test_config: dict | None) -> None:
+    from govflow.config import load_config
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    environ = dict(os.environ)
+    if test_config and "GOVFLOW_ENV" in test_config:
+        environ["GOVFLOW_ENV"] = test_config["GOVFLOW_ENV"]
+    app.config.update(load_config(app.instance_path, environ))
+    if test_config:
+        app.config.update(test_config)
+    app.config["TESTING"] = app.config.get("TESTING", app.config["GOVFLOW_ENV"] == "test")
+
+
+def configure_logging(app: Flask) -> None:
+    if not app.logger.handlers or app.config["PRODUCTION"]:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+
+
+def configure_extensions(app: Flask) -> None:
+    from govflow.accounts.auth import init_login
+    from govflow.extensions import csrf, db
+
+    db.init_app(app)
+    csrf.init_app(app)
+    init_login(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from govflow.db import init_sqlite
+
+        init_sqlite(app)
+
+
+def configure_templates(app: Flask) -> None:
+    from govflow.templating import init_templates
+
+    init_templates(app)
+
+
+def configure_security(app: Flask) -> None:
+    from govflow.security import init_security
+
+    init_security(app)
+
+
+def configure_blueprints(app: Flask) -> None:
+    from govflow.blueprints import register_blueprints
+
+    register_blueprints(app)
+
+
+def configure_errors(app: Flask) -> None:
+    from govflow.errors import init_errors
+
+    init_errors(app)
+
+
+def configure_cli(app: Flask) -> None:
+    from govflow.cli import init_cli
+
+    init_cli(app)

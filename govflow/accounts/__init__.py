@@ -1,0 +1,1 @@
+"""People, organisations, local areas, roles, sign-in and API tokens."""

@@ -1,0 +1,87 @@
+"""Flask-Login wiring: session epochs, safe redirects, and API bearer tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from flask import Flask, request
+from sqlalchemy import select
+
+from govflow.clock import utcnow
+from govflow.extensions import db, login_manager
+
+TOKEN_PREFIX = "gf_"  # noqa: S105 - a visible prefix, not a secret
+
+
+def init_login(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_user)
+    login_manager.request_loader(load_user_from_token)
+
+
+def load_user(session_id: str):
+    """Load the person only if the session was issued under their current epoch."""
+    from govflow.accounts.models import User
+
+    try:
+        user_id, epoch = (int(part) for part in session_id.split(":", 1))
+    except (ValueError, AttributeError):
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or user.session_epoch != epoch:
+        return None
+    return user
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def load_user_from_token(req):
+    """API requests authenticate with `Authorization: Bearer <token>`; pages never do."""
+    if not req.path.startswith("/api/"):
+        return None
+    header = req.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    from govflow.accounts.models import ApiToken
+
+    row = db.session.scalar(
+        select(ApiToken).where(
+            ApiToken.token_hash == hash_token(token.strip()), ApiToken.revoked_at.is_(None)
+        )
+    )
+    if row is None or not row.user.active:
+        return None
+    row.last_used_at = utcnow()
+    db.session.commit()
+    return row.user
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Only same-site absolute paths: refuse `//x`, `/\\x`, `\\\\x`, schemes and full URLs."""
+    if not target or not isinstance(target, str):
+        return False
+    if any(ord(c) < 32 or c == "\\" for c in target):
+        return False
+    if not target.startswith("/") or target.startswith("//"):
+        return False
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def client_address() -> str:
+    # Behind a load balancer, ProxyFix (configured in security) sets remote_addr correctly.
+    return request.remote_addr or "unknown"

@@ -1,0 +1,181 @@
+"""Account use-cases: sign-in checks, ending sessions, creating users and assigning roles."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from govflow.accounts.models import (
+    AREA_ROLES,
+    FORUM_ROLES,
+    ROLES,
+    LocalArea,
+    Organisation,
+    RoleAssignment,
+    User,
+)
+from govflow.accounts.passwords import hash_password, password_problem, verify_password
+from govflow.clock import utcnow
+from govflow.domain_errors import Invalid, NotFound
+from govflow.extensions import db
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = find_user(email)
+    if not verify_password(user.password_hash if user else "", password):
+        return None
+    if user is None or not user.active:
+        return None
+    return user
+
+
+def end_all_sessions(user: User) -> None:
+    """Every cookie issued before now stops working: sign-out, password change, deactivation."""
+    user.session_epoch = (user.session_epoch or 0) + 1
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise Invalid("Your current password is not right", field_errors={"current_password": "Your current password is not right"})
+    problem = password_problem(new)
+    if problem:
+        raise Invalid(problem, field_errors={"new_password": problem})
+    user.password_hash = hash_password(new)
+    end_all_sessions(user)
+    db.session.commit()
+
+
+def deactivate(user: User) -> None:
+    user.active = False
+    end_all_sessions(user)
+    db.session.commit()
+
+
+def _by_slug(model, slug: str | None, what: str):
+    if not slug:
+        return None
+    row = db.session.scalar(select(model).where(model.slug == slug))
+    if row is None:
+        raise NotFound(f"There is no {what} called '{slug}'")
+    return row
+
+
+def create_user(
+    email: str,
+    display_name: str,
+    *,
+    password: str | None = None,
+    organisation: str | None = None,
+    home_area: str | None = None,
+    job_title: str = "",
+    check_password: bool = True,
+) -> User:
+    email = normalise_email(email)
+    if find_user(email) is not None:
+        raise Invalid("A person with that email address already exists",
+                      field_errors={"email": "A person with that email address already exists"})
+    if password and check_password:
+        problem = password_problem(password)
+        if problem:
+            raise Invalid(problem, field_errors={"password": problem})
+    user = User(
+        email=email,
+        display_name=display_name.strip(),
+        job_title=job_title,
+        password_hash=hash_password(password) if password else "",
+        organisation=_by_slug(Organisation, organisation, "organisation"),
+        home_area=_by_slug(LocalArea, home_area, "local area"),
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def parse_role(spec: str) -> tuple[str, str | None]:
+    """'sponsor:denaby' → ('sponsor', 'denaby'); 'admin' → ('admin', None)."""
+    role, _, scope = spec.partition(":")
+    role = role.strip().replace("-", "_")
+    if role not in ROLES:
+        raise Invalid(f"'{role}' is not a role. Roles are: {', '.join(ROLES)}")
+    scope = scope.strip() or None
+    if role in AREA_ROLES + FORUM_ROLES and not scope:
+        raise Invalid(f"The {role} role needs an area or forum, like {role}:denaby")
+    if role not in AREA_ROLES + FORUM_ROLES and scope:
+        raise Invalid(f"The {role} role is not held for an area or forum")
+    return role, scope
+
+
+def set_roles(user: User, specs: list[tuple[str, str | None]]) -> None:
+    """Replace the person's roles with exactly these (role, area-or-forum slug) pairs."""
+    from govflow.forums.models import Forum
+
+    wanted = []
+    for role, scope in specs:
+        area = _by_slug(LocalArea, scope, "local area") if role in AREA_ROLES else None
+        forum = _by_slug(Forum, scope, "forum") if role in FORUM_ROLES else None
+        key = (role, area.id if area else None, forum.id if forum else None)
+        if key not in wanted:
+            wanted.append(key)
+    existing = {(r.role, r.area_id, r.forum_id): r for r in user.role_assignments}
+    for key, row in existing.items():
+        if key not in wanted:
+            user.role_assignments.remove(row)
+    for role, area_id, forum_id in wanted:
+        if (role, area_id, forum_id) not in existing:
+            user.role_assignments.append(
+                RoleAssignment(role=role, area_id=area_id, forum_id=forum_id)
+            )
+    db.session.flush()
+
+
+def role_specs(user: User) -> list[tuple[str, str | None]]:
+    out = []
+    for r in user.role_assignments:
+        scope = r.area.slug if r.area else (r.forum.slug if r.forum else None)
+        out.append((r.role, scope))
+    return out
+
+
+def set_area_people(area: LocalArea, role: str, user_ids: set[int]) -> None:
+    """Make exactly these people the area's sponsors (or facilitators)."""
+    assert role in AREA_ROLES
+    current = db.session.scalars(
+        select(RoleAssignment).where(RoleAssignment.area_id == area.id, RoleAssignment.role == role)
+    ).all()
+    for row in current:
+        if row.user_id not in user_ids:
+            db.session.delete(row)
+    have = {row.user_id for row in current}
+    for uid in user_ids - have:
+        db.session.add(RoleAssignment(user_id=uid, role=role, area_id=area.id))
+    db.session.flush()
+
+
+def record_sign_in(user: User) -> None:
+    user.last_sign_in_at = utcnow()
+    db.session.commit()
+
+
+def user_summary(user: User) -> dict:
+    """What `govflow user list --json` and the API say about a person."""
+    return {
+        "email": user.email,
+        "display_name": user.display_name,
+        "active": user.active,
+        "roles": sorted(user.roles),
+        "tier": user.tier,
+        "organisation": user.organisation.slug if user.organisation else None,
+        "home_area": user.home_area.slug if user.home_area else None,
+        "sponsor_of": sorted(r.area.slug for r in user.role_assignments if r.role == "sponsor"),
+        "facilitator_of": sorted(
+            r.area.slug for r in user.role_assignments if r.role == "facilitator"
+        ),
+        "secretary_of": sorted(r.forum.slug for r in user.role_assignments if r.role == "secretary"),
+    }

@@ -1,0 +1,1 @@
+"""Administration: people, organisations and local areas."""

@@ -1,0 +1,12 @@
+"""Registers every feature's blueprint; one line per feature."""
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from govflow.accounts.views import bp as accounts
+    from govflow.admin.views import bp as admin
+    from govflow.main import bp as main
+
+    for bp in (main, accounts, admin):
+        app.register_blueprint(bp)

@@ -1,0 +1,41 @@
+"""Database helpers shared by every domain: SQLite pragmas, dialect checks, row claiming."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import event
+
+
+def init_sqlite(app: Flask) -> None:
+    """Turn on foreign keys and WAL on every SQLite connection (off by default in SQLite)."""
+    from govflow.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):
+        # pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy emit BEGIN.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN")
+
+
+def is_postgres(session_or_engine) -> bool:
+    bind = session_or_engine.get_bind() if hasattr(session_or_engine, "get_bind") else session_or_engine
+    return bind.dialect.name == "postgresql"
+
+
+def for_update_skip_locked(query, session):
+    """Claim rows so two sweeps never handle the same one (PostgreSQL); SQLite locks the file."""
+    if is_postgres(session):
+        return query.with_for_update(skip_locked=True)
+    return query

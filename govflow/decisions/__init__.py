@@ -1,0 +1,1 @@
+"""The decision log: every decision on a blocker or an idea, immutable once written."""

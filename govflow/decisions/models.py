@@ -1,0 +1,93 @@
+"""Decision log entries. Immutable: a correction is a new decision that supersedes the old."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from govflow.accounts.models import TIERS, User, _in
+from govflow.clock import utcnow
+from govflow.extensions import db
+from govflow.items.models import Item, refuse_changes
+
+OUTCOMES = (
+    "approved",
+    "declined",
+    "unblocked",
+    "referred_down",
+    "escalation_refused",
+    "escalated",
+    "evaluated",
+    "adopted",
+    "stopped",
+    "noted",
+)
+REASON_CATEGORIES = {
+    "statutory_duty": "Statutory duty",
+    "safeguarding_risk": "Safeguarding risk",
+    "cost": "Cost",
+    "duplicates_existing_offer": "Duplicates an existing offer",
+    "not_enough_information": "Not enough information",
+    "other": "Other",
+}
+
+
+class Decision(db.Model):
+    __tablename__ = "decisions"
+    __table_args__ = (
+        CheckConstraint(_in("outcome", OUTCOMES), name="outcome"),
+        CheckConstraint(_in("tier", TIERS), name="tier"),
+        # A decline must say why not and what would make it a yes.
+        CheckConstraint(
+            "outcome <> 'declined' OR (why_not <> '' AND what_would_make_yes <> ''"
+            " AND reason_category IS NOT NULL)",
+            name="decline_reasons",
+        ),
+        CheckConstraint(
+            "(by_default AND decided_by_id IS NULL) OR (NOT by_default AND decided_by_id IS NOT NULL)",
+            name="decider",
+        ),
+        Index("ix_decisions_decided_at", "decided_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
+    tier: Mapped[str] = mapped_column(String(10))
+    outcome: Mapped[str] = mapped_column(String(30))
+    summary: Mapped[str] = mapped_column(Text, default="", server_default="")
+    rationale: Mapped[str] = mapped_column(Text, default="", server_default="")
+    reason_category: Mapped[str | None] = mapped_column(String(40))
+    why_not: Mapped[str] = mapped_column(Text, default="", server_default="")
+    what_would_make_yes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    conditions: Mapped[str] = mapped_column(Text, default="", server_default="")
+    alternatives: Mapped[str] = mapped_column(Text, default="", server_default="")
+    conflicts: Mapped[str] = mapped_column(Text, default="", server_default="")
+    review_on: Mapped[date | None] = mapped_column(Date)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    by_default: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    decided_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    delay_explanation: Mapped[str] = mapped_column(Text, default="", server_default="")
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
+    # One successor at most: a decision is superseded once, by exactly one correction.
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), unique=True)
+
+    item: Mapped[Item] = relationship()
+    decided_by: Mapped[User | None] = relationship()
+    meeting = relationship("Meeting")
+    supersedes: Mapped[Decision | None] = relationship(
+        remote_side=[id], foreign_keys=[supersedes_id], back_populates="superseded_by"
+    )
+    superseded_by: Mapped[Decision | None] = relationship(
+        foreign_keys=[supersedes_id], back_populates="supersedes", uselist=False, viewonly=True
+    )
+
+    @property
+    def reason_category_label(self) -> str:
+        return REASON_CATEGORIES.get(self.reason_category or "", "")
+
+
+refuse_changes(Decision)

@@ -1,0 +1,95 @@
+"""Error pages in the GOV.UK style, and JSON errors for the API."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+from govflow.domain_errors import DomainError
+
+log = logging.getLogger("govflow.errors")
+
+TITLES = {
+    400: "The form could not be sent",
+    401: "Sign in to continue",
+    403: "You do not have permission to see this page",
+    404: "Page not found",
+    405: "This page cannot be used that way",
+    409: "This item changed since you opened it",
+    413: "What you sent is too large",
+    422: "Some of what you sent could not be accepted",
+    429: "Too many attempts",
+    500: "Sorry, there is a problem with the service",
+    503: "Sorry, the service is unavailable",
+}
+TEMPLATES = {400, 403, 404, 405, 409, 413, 429, 500, 503}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, message: str = "", *, code: str | None = None, extra=None):
+    if wants_json():
+        body = {"error": code or TITLES.get(status, "error").lower().replace(" ", "_"),
+                "message": message or TITLES.get(status, "Error")}
+        body.update(extra or {})
+        return jsonify(body), status
+    template = f"errors/{status if status in TEMPLATES else (500 if status >= 500 else 400)}.html"
+    context = {"page_title": TITLES.get(status, "Error"), "message": message}
+    context.update(extra or {})
+    return render_template(template, **context), status
+
+
+def init_errors(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(err):
+        log.warning("CSRF refused on %s %s: %s", request.method, request.path, err.description)
+        return error_response(
+            400,
+            "The form had expired or was missing its security token. Go back, reload the page "
+            "and send it again.",
+            code="csrf_failed",
+        )
+
+    @app.errorhandler(DomainError)
+    def _domain(err: DomainError):
+        if wants_json():
+            return jsonify(err.to_json()), err.status
+        return error_response(err.status, err.message, extra={"details": err.extra})
+
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException):
+        status = err.code or 500
+        message = "" if status in (404, 403, 405) else (err.description or "")
+        response = error_response(status, message)
+        if status == 405 and hasattr(err, "valid_methods") and err.valid_methods:
+            body, code = response
+            return body, code, {"Allow": ", ".join(err.valid_methods)}
+        if status == 429:
+            retry = getattr(err, "retry_after", None)
+            if retry:
+                body, code = response
+                return body, code, {"Retry-After": str(retry)}
+        return response
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def _database_down(err):
+        log.error("Database unavailable on %s %s: %s", request.method, request.path, err)
+        g.database_down = True
+        from govflow.extensions import db
+
+        with contextlib.suppress(Exception):  # the connection is already gone
+            db.session.rollback()
+        return error_response(503, "Please try again in a few minutes.")
+
+    @app.errorhandler(Exception)
+    def _unexpected(err):
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        return error_response(500)

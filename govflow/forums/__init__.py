@@ -1,0 +1,1 @@
+"""Governance forums: meetings, agendas, minutes and their archival PDFs."""

@@ -1,0 +1,167 @@
+"""Forums, meetings, attendance, agenda items, conflicts and minutes addenda."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from govflow.accounts.models import LocalArea, User, _in
+from govflow.clock import utcnow
+from govflow.extensions import db
+
+FORUM_KINDS = ("central", "local")
+MEETING_STATUSES = ("planned", "held", "approved")
+AGENDA_KINDS = ("item", "sponsor_action", "matter_arising", "topic")
+ATTENDANCE = ("present", "apologies")
+
+forum_members = Table(
+    "forum_members",
+    db.metadata,
+    Column("forum_id", ForeignKey("forums.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Forum(db.Model):
+    __tablename__ = "forums"
+    __table_args__ = (
+        CheckConstraint(_in("kind", FORUM_KINDS), name="kind"),
+        CheckConstraint(
+            "(kind = 'central' AND area_id IS NULL) OR (kind = 'local' AND area_id IS NOT NULL)",
+            name="area",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(10))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("local_areas.id"))
+    place: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+
+    area: Mapped[LocalArea | None] = relationship()
+    members: Mapped[list[User]] = relationship(
+        secondary=forum_members, order_by="User.display_name"
+    )
+
+
+class Meeting(db.Model):
+    __tablename__ = "meetings"
+    __table_args__ = (
+        CheckConstraint(_in("status", MEETING_STATUSES), name="status"),
+        CheckConstraint(
+            "status <> 'approved' OR (minutes_pdf IS NOT NULL AND minutes_sha256 IS NOT NULL)",
+            name="approved_has_pdf",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forums.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    ends_at: Mapped[datetime | None] = mapped_column(DateTime)
+    place: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    chair_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(10), default="planned", server_default="planned")
+    summary: Mapped[str] = mapped_column(Text, default="", server_default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    minutes_pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    minutes_sha256: Mapped[str | None] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
+
+    forum: Mapped[Forum] = relationship()
+    chair: Mapped[User | None] = relationship(foreign_keys=[chair_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    attendance: Mapped[list[MeetingAttendance]] = relationship(
+        order_by="MeetingAttendance.id", cascade="all, delete-orphan"
+    )
+    agenda: Mapped[list[AgendaItem]] = relationship(
+        order_by="AgendaItem.position", cascade="all, delete-orphan"
+    )
+    conflicts: Mapped[list[ConflictDeclaration]] = relationship(
+        order_by="ConflictDeclaration.id", cascade="all, delete-orphan"
+    )
+    addenda: Mapped[list[MinutesAddendum]] = relationship(order_by="MinutesAddendum.id")
+
+
+class MeetingAttendance(db.Model):
+    __tablename__ = "meeting_attendance"
+    __table_args__ = (
+        CheckConstraint(_in("status", ATTENDANCE), name="status"),
+        CheckConstraint("user_id IS NOT NULL OR guest_name <> ''", name="who"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    guest_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    guest_role: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    status: Mapped[str] = mapped_column(String(10), default="present", server_default="present")
+
+    user: Mapped[User | None] = relationship()
+
+    @property
+    def name(self) -> str:
+        return self.user.display_name if self.user else self.guest_name
+
+
+class AgendaItem(db.Model):
+    __tablename__ = "agenda_items"
+    __table_args__ = (CheckConstraint(_in("kind", AGENDA_KINDS), name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"))
+    sponsor_action_id: Mapped[int | None] = mapped_column(ForeignKey("sponsor_actions.id"))
+    title: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    item = relationship("Item")
+    sponsor_action = relationship("SponsorAction", foreign_keys=[sponsor_action_id])
+
+
+class ConflictDeclaration(db.Model):
+    __tablename__ = "conflict_declarations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    person_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    declaration: Mapped[str] = mapped_column(Text)
+
+    user: Mapped[User | None] = relationship()
+
+
+class MinutesAddendum(db.Model):
+    """A correction to approved minutes: added beside them, never edited into them."""
+
+    __tablename__ = "minutes_addenda"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    author: Mapped[User] = relationship()

@@ -1,0 +1,1 @@
+"""Blockers and ideas: raising them, working them, and their history."""

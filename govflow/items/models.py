@@ -1,0 +1,210 @@
+"""Items (blockers and ideas), their tags, affected areas, comments and append-only events."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from govflow.accounts.models import TIERS, LocalArea, Organisation, User, _in
+from govflow.clock import utcnow
+from govflow.extensions import db
+
+KINDS = ("blocker", "idea")
+BLOCKER_STATES = ("bronze", "silver", "gold", "paused", "unblocked", "closed", "withdrawn")
+IDEA_STATES = (
+    "proposed",
+    "approved",
+    "declined",
+    "challenged",
+    "trialling",
+    "evaluated",
+    "adopted",
+    "stopped",
+    "withdrawn",
+)
+TAG_KINDS = ("feature", "outcome")
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised when code tries to change or remove a history row."""
+
+
+def refuse_changes(model) -> None:
+    """Make the ORM refuse UPDATE and DELETE of a history model (the database refuses too)."""
+
+    def _refuse(mapper, connection, target):
+        raise AppendOnlyError(f"{model.__tablename__} rows are append-only")
+
+    event.listen(model, "before_update", _refuse)
+    event.listen(model, "before_delete", _refuse)
+
+
+class Tag(db.Model):
+    """One of the framework's six features or four outcomes."""
+
+    __tablename__ = "tags"
+    __table_args__ = (CheckConstraint(_in("kind", TAG_KINDS), name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    group: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+item_tags = Table(
+    "item_tags",
+    db.metadata,
+    Column("item_id", ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Item(db.Model):
+    __tablename__ = "items"
+    __table_args__ = (
+        CheckConstraint(_in("kind", KINDS), name="kind"),
+        CheckConstraint(_in("tier", TIERS), name="tier"),
+        CheckConstraint(
+            f"(kind = 'blocker' AND {_in('state', BLOCKER_STATES)})"
+            f" OR (kind = 'idea' AND {_in('state', IDEA_STATES)})",
+            name="state",
+        ),
+        CheckConstraint("funding_pence IS NULL OR funding_pence >= 0", name="funding"),
+        Index("ix_items_state_due", "state", "due_at"),
+        Index("ix_items_area_state", "area_id", "state"),
+        Index("ix_items_tier_state", "tier", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Blockers: the effect on families' support.  Ideas: why (the outcomes it serves).
+    effect: Mapped[str] = mapped_column(Text, default="", server_default="")
+    why: Mapped[str] = mapped_column(Text, default="", server_default="")
+    who_involved: Mapped[str] = mapped_column(Text, default="", server_default="")
+    support_needed: Mapped[str] = mapped_column(Text, default="", server_default="")
+    funding_pence: Mapped[int | None] = mapped_column(Integer)
+
+    area_id: Mapped[int] = mapped_column(ForeignKey("local_areas.id"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    raised_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+
+    state: Mapped[str] = mapped_column(String(20))
+    tier: Mapped[str] = mapped_column(String(10))
+    due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    paused_at: Mapped[datetime | None] = mapped_column(DateTime)
+    pause_ends_at: Mapped[datetime | None] = mapped_column(DateTime)
+    systemic: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    flagged_for_forum_at: Mapped[datetime | None] = mapped_column(DateTime)
+    review_on: Mapped[date | None] = mapped_column(Date)
+    warning_sent_for: Mapped[datetime | None] = mapped_column(DateTime)
+
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    last_event_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    unblocked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
+
+    area: Mapped[LocalArea] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+    raised_by: Mapped[User] = relationship(foreign_keys=[raised_by_id])
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    tags: Mapped[list[Tag]] = relationship(secondary=item_tags, order_by="Tag.position")
+    events: Mapped[list[Event]] = relationship(
+        back_populates="item", order_by="Event.id", viewonly=True
+    )
+    extra_areas: Mapped[list[ItemArea]] = relationship(
+        back_populates="item", order_by="ItemArea.id", viewonly=True
+    )
+
+    @property
+    def funding_pounds(self):
+        return None if self.funding_pence is None else self.funding_pence / 100
+
+    @property
+    def is_open(self) -> bool:
+        return self.state not in ("closed", "withdrawn", "unblocked", "adopted", "stopped")
+
+    def __repr__(self) -> str:
+        return f"<Item {self.id} {self.kind} {self.state}>"
+
+
+class ItemArea(db.Model):
+    """Another area that has the same blocker ("we have this too")."""
+
+    __tablename__ = "item_areas"
+    __table_args__ = (UniqueConstraint("item_id", "area_id", name="uq_item_areas_item_area"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("local_areas.id"))
+    added_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    effect: Mapped[str] = mapped_column(Text, default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    item: Mapped[Item] = relationship(back_populates="extra_areas")
+    area: Mapped[LocalArea] = relationship()
+    added_by: Mapped[User] = relationship()
+
+
+class Comment(db.Model):
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    author: Mapped[User] = relationship()
+
+
+class Event(db.Model):
+    """One entry in an item's history. Append-only: the ORM and the database refuse changes."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_item_id_id", "item_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    trigger: Mapped[str] = mapped_column(String(40))
+    from_state: Mapped[str | None] = mapped_column(String(20))
+    to_state: Mapped[str] = mapped_column(String(20))
+    from_tier: Mapped[str | None] = mapped_column(String(10))
+    to_tier: Mapped[str] = mapped_column(String(10))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+    item: Mapped[Item] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+refuse_changes(Event)

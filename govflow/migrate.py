@@ -1,0 +1,31 @@
+"""Alembic, driven from the app: `govflow db upgrade|downgrade|current` and the tests use this."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def alembic_config(database_url: str | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if database_url:
+        # Alembic's config is ConfigParser-based: a literal % must be doubled.
+        cfg.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(database_url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(database_url), revision)
+
+
+def downgrade(database_url: str, revision: str = "-1") -> None:
+    command.downgrade(alembic_config(database_url), revision)
+
+
+def current(database_url: str, verbose: bool = False) -> None:
+    command.current(alembic_config(database_url), verbose=verbose)

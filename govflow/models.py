@@ -1,0 +1,22 @@
+"""Imports every model so SQLAlchemy's metadata (and Alembic) sees the whole schema."""
+
+from govflow.accounts.models import (  # noqa: F401
+    ApiToken,
+    LocalArea,
+    LoginAttempt,
+    Organisation,
+    RoleAssignment,
+    User,
+)
+from govflow.decisions.models import Decision  # noqa: F401
+from govflow.forums.models import (  # noqa: F401
+    AgendaItem,
+    ConflictDeclaration,
+    Forum,
+    Meeting,
+    MeetingAttendance,
+    MinutesAddendum,
+)
+from govflow.items.models import Comment, Event, Item, ItemArea, Tag  # noqa: F401
+from govflow.notifications.models import Notification  # noqa: F401
+from govflow.sponsors.models import SponsorAction, SponsorActionEvent  # noqa: F401

@@ -1,0 +1,127 @@
+"""The one place that answers "may this person do this?" — every view and template asks here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+# ---------------------------------------------------------------------------
+# Composable predicates: IsAtLeastSilver = IsSilver | IsGold
+# ---------------------------------------------------------------------------
+
+
+class Predicate:
+    def __init__(self, fn: Callable[[Any, Any], bool], name: str = ""):
+        self.fn = fn
+        self.name = name or getattr(fn, "__name__", "predicate")
+
+    def __call__(self, user, obj=None) -> bool:
+        if user is None or not getattr(user, "is_authenticated", False):
+            return False
+        return bool(self.fn(user, obj))
+
+    def __or__(self, other: Predicate) -> Predicate:
+        return Predicate(lambda u, o: self(u, o) or other(u, o), f"({self.name} | {other.name})")
+
+    def __and__(self, other: Predicate) -> Predicate:
+        return Predicate(lambda u, o: self(u, o) and other(u, o), f"({self.name} & {other.name})")
+
+    def __invert__(self) -> Predicate:
+        return Predicate(lambda u, o: not self(u, o), f"~{self.name}")
+
+    def __repr__(self) -> str:
+        return f"<Predicate {self.name}>"
+
+
+def has_role(role: str) -> Predicate:
+    return Predicate(lambda u, _o: role in u.roles, f"has_role({role})")
+
+
+SignedIn = Predicate(lambda u, _o: True, "signed_in")
+IsAdmin = has_role("admin")
+IsPractitioner = has_role("practitioner")
+IsFacilitator = has_role("facilitator")
+IsSponsor = has_role("sponsor")
+IsSecretary = has_role("secretary")
+IsSilver = Predicate(lambda u, _o: u.tier == "silver", "silver")
+IsGold = Predicate(lambda u, _o: u.tier == "gold", "gold")
+IsAtLeastSilver = IsSilver | IsGold
+
+
+# ---------------------------------------------------------------------------
+# Items: roles relative to an item, and who may see it
+# ---------------------------------------------------------------------------
+
+
+def item_area_ids(item) -> set[int]:
+    return {item.area_id} | {extra.area_id for extra in item.extra_areas}
+
+
+def item_roles(user, item) -> set[str]:
+    """The workflow-file role names this person holds for this item ("system" for the sweep)."""
+    if user is None:
+        return {"system"}
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    roles: set[str] = set()
+    held = user.roles
+    areas = item_area_ids(item)
+    if item.raised_by_id == user.id:
+        roles.add("raiser")
+    if item.owner_id is not None and item.owner_id == user.id:
+        roles.add("owner")
+    if user.facilitated_area_ids & areas:
+        roles.add("facilitator")
+    if user.sponsored_area_ids & areas:
+        roles.add("sponsor")
+    if "head_of_service" in held and (
+        (item.organisation_id is not None and item.organisation_id == user.organisation_id)
+        or (user.area_ids & areas)
+    ):
+        roles.add("head_of_service")
+    if "executive" in held:
+        roles.add("executive")
+    if "admin" in held:
+        roles.add("admin")
+    return roles
+
+
+def can_view_item(user, item) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if item_roles(user, item) - {"system"}:
+        return True
+    held = user.roles
+    if "secretary" in held:
+        return True  # secretaries build agendas from items across their forums' areas
+    if user.area_ids & item_area_ids(item):
+        return True
+    return "head_of_service" in held and item.organisation_id == user.organisation_id
+
+
+# ---------------------------------------------------------------------------
+# Named actions
+# ---------------------------------------------------------------------------
+
+RULES: dict[str, Predicate] = {
+    "admin.manage": IsAdmin,
+    "item.raise": SignedIn,
+    "item.view": Predicate(can_view_item, "can_view_item"),
+    "item.comment": Predicate(can_view_item, "can_view_item"),
+    "decisions.view": SignedIn,
+    "dashboard.view": SignedIn,
+    "area.view": SignedIn,
+}
+
+
+def can(user, action: str, obj=None) -> bool:
+    try:
+        rule = RULES[action]
+    except KeyError:
+        raise KeyError(f"No permission rule named {action!r}") from None
+    return rule(user, obj)
+
+
+def register(action: str, predicate: Predicate) -> None:
+    """Domains add their rules here at import time, so there is still one table to read."""
+    RULES[action] = predicate

@@ -1,0 +1,1 @@
+"""Local area sponsors: their areas, powers and the sponsor actions they record."""

@@ -1,0 +1,87 @@
+"""Jinja setup: GOV.UK Frontend macros, navigation for the person's roles, date filters."""
+
+from __future__ import annotations
+
+from flask import Flask, g, request, url_for
+from flask_login import current_user
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.routing import BuildError
+
+from govflow import workdays
+
+
+def init_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(app.template_folder),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters["london"] = lambda dt: workdays.format_datetime(dt) if dt else ""
+    app.jinja_env.filters["local_datetime"] = app.jinja_env.filters["london"]
+    app.jinja_env.filters["date"] = lambda d: workdays.format_date(d) if d else ""
+    app.jinja_env.filters["pounds"] = format_pounds
+    app.context_processor(_context)
+
+
+def format_pounds(pence) -> str:
+    if pence is None:
+        return "None"
+    pounds = pence / 100
+    return f"£{pounds:,.0f}" if pence % 100 == 0 else f"£{pounds:,.2f}"
+
+
+# (label, endpoint, predicate name or None) — the navigation, filtered by what a person may do.
+NAV = [
+    ("Home", "main.home", None),
+    ("My items", "items.mine", None),
+    ("Queue", "items.queue", None),
+    ("Raise", "items.new_choice", None),
+    ("Decision log", "decisions.index", None),
+    ("Areas", "areas.index", None),
+    ("Sponsor actions", "sponsors.actions", "sponsor_or_secretary"),
+    ("Forums", "forums.index", None),
+    ("Dashboard", "dashboard.index", None),
+    ("Inbox", "notifications.inbox", None),
+    ("Admin", "admin.index", "admin"),
+]
+
+
+def nav_items_for(user) -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    roles = user.roles
+    checks = {
+        "admin": "admin" in roles,
+        "sponsor_or_secretary": bool(roles & {"sponsor", "secretary", "admin"}),
+    }
+    items = []
+    current = request.endpoint or ""
+    for text, endpoint, check in NAV:
+        if check and not checks[check]:
+            continue
+        try:
+            href = url_for(endpoint)
+        except BuildError:  # a feature not registered in this app has no nav entry
+            continue
+        blueprint = endpoint.split(".")[0]
+        active = current == endpoint or (
+            blueprint != "main" and current.split(".")[0] == blueprint
+        )
+        items.append({"text": text, "href": href, "active": active})
+    return items
+
+
+def _context() -> dict:
+    # While the database is down (503 page) the navigation must not touch it.
+    return {
+        "nav_items": [] if g.get("database_down") else nav_items_for(current_user),
+        "csp_nonce": lambda: getattr(g, "csp_nonce", ""),
+    }

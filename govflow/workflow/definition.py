@@ -1,0 +1,192 @@
+"""Reads a workflow file into a checked, immutable definition."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+WORKFLOW_DIR = Path(__file__).resolve().parent.parent.parent / "workflows"
+KNOWN_ROLES = {
+    "raiser",
+    "owner",
+    "facilitator",
+    "sponsor",
+    "head_of_service",
+    "executive",
+    "admin",
+    "system",
+}
+TIER_ORDER = ("bronze", "silver", "gold")
+
+
+class WorkflowFileError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class StateSpec:
+    name: str
+    label: str
+    tier: str | None = None
+    open: bool = False
+    final: bool = False
+    clock: str | None = None  # "tier", "quiet_period", "paused" or None
+
+
+@dataclass(frozen=True)
+class TransitionSpec:
+    trigger: str
+    sources: tuple[str, ...]
+    dest: str | None  # None = stays in the same state
+    roles: frozenset[str]
+    when: str | None = None
+    tier_change: str | None = None  # "next" or "previous"
+    decision: str | None = None
+
+
+@dataclass(frozen=True)
+class TriggerSpec:
+    name: str
+    label: str
+    done: str
+    transitions: tuple[TransitionSpec, ...]
+    required: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+    field_labels: dict = field(default_factory=dict)
+    decision: str | None = None
+    sets_owner: bool = False
+    clears_owner: bool = False
+    confirm: str = ""
+
+    @property
+    def sources(self) -> set[str]:
+        return {s for t in self.transitions for s in t.sources}
+
+
+@dataclass(frozen=True)
+class WorkflowDefinition:
+    kind: str
+    label: str
+    initial: str
+    states: dict[str, StateSpec]
+    triggers: dict[str, TriggerSpec]
+    deadlines: dict[str, int]
+    settings: dict
+    fields: dict
+    extra: dict
+
+    def state_label(self, state: str | None) -> str:
+        if state is None:
+            return ""
+        spec = self.states.get(state)
+        return spec.label if spec else state
+
+    def field_label(self, trigger: str, name: str) -> str:
+        spec = self.triggers.get(trigger)
+        if spec and name in spec.field_labels:
+            return spec.field_labels[name]
+        return self.fields.get(name, {}).get("label", name.replace("_", " ").capitalize())
+
+    def field_hint(self, name: str) -> str:
+        return self.fields.get(name, {}).get("hint", "")
+
+
+def _as_tuple(value) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
+def parse(data: dict, source: str = "<workflow>") -> WorkflowDefinition:
+    def fail(msg: str):
+        raise WorkflowFileError(f"{source}: {msg}")
+
+    states = {}
+    for name, spec in (data.get("states") or {}).items():
+        spec = spec or {}
+        tier = spec.get("tier")
+        if tier is not None and tier not in TIER_ORDER:
+            fail(f"state {name} has unknown tier {tier}")
+        clock = spec.get("clock", "tier" if tier else None)
+        states[name] = StateSpec(
+            name=name,
+            label=spec.get("label", name.capitalize()),
+            tier=tier,
+            open=bool(spec.get("open", False)),
+            final=bool(spec.get("final", False)),
+            clock=clock,
+        )
+    if data.get("initial") not in states:
+        fail("initial state is not one of the states")
+
+    triggers = {}
+    for name, spec in (data.get("triggers") or {}).items():
+        transitions = []
+        for t in spec.get("transitions") or []:
+            sources = _as_tuple(t.get("source"))
+            for s in sources:
+                if s not in states:
+                    fail(f"trigger {name}: unknown source state {s}")
+            dest = t.get("dest")
+            if dest == "same":
+                dest = None
+            elif dest not in states:
+                fail(f"trigger {name}: unknown destination {dest}")
+            roles = frozenset(_as_tuple(t.get("roles")))
+            unknown = roles - KNOWN_ROLES
+            if unknown:
+                fail(f"trigger {name}: unknown roles {sorted(unknown)}")
+            transitions.append(
+                TransitionSpec(
+                    trigger=name,
+                    sources=sources,
+                    dest=dest,
+                    roles=roles,
+                    when=t.get("when"),
+                    tier_change=t.get("tier"),
+                    decision=t.get("decision", spec.get("decision")),
+                )
+            )
+        if not transitions:
+            fail(f"trigger {name} has no transitions")
+        triggers[name] = TriggerSpec(
+            name=name,
+            label=spec.get("label", name.replace("_", " ").capitalize()),
+            done=spec.get("done", spec.get("label", name)),
+            transitions=tuple(transitions),
+            required=_as_tuple(spec.get("required")),
+            optional=_as_tuple(spec.get("optional")),
+            field_labels=dict(spec.get("field_labels") or {}),
+            decision=spec.get("decision"),
+            sets_owner=bool(spec.get("sets_owner", False)),
+            clears_owner=bool(spec.get("clears_owner", False)),
+            confirm=spec.get("confirm", ""),
+        )
+    deadlines = {k: int(v) for k, v in (data.get("deadlines") or {}).items()}
+    for tier in deadlines:
+        if tier not in TIER_ORDER:
+            fail(f"deadline for unknown tier {tier}")
+    known = {"kind", "label", "initial", "states", "triggers", "deadlines", "settings", "fields"}
+    return WorkflowDefinition(
+        kind=data["kind"],
+        label=data.get("label", data["kind"].capitalize()),
+        initial=data["initial"],
+        states=states,
+        triggers=triggers,
+        deadlines=deadlines,
+        settings=dict(data.get("settings") or {}),
+        fields=dict(data.get("fields") or {}),
+        extra={k: v for k, v in data.items() if k not in known},
+    )
+
+
+@cache
+def load(kind: str) -> WorkflowDefinition:
+    path = WORKFLOW_DIR / f"{kind}.yaml"
+    with path.open(encoding="utf-8") as fh:
+        return parse(yaml.safe_load(fh), str(path))

@@ -1,0 +1,359 @@
+"""The workflow engine: the only code that changes an item's state.
+
+One shared transitions.Machine per workflow file (model=None, no auto transitions). Firing a
+trigger checks it is allowed from the current state, the actor's roles, the required fields
+and the version the person saw; then moves the state and writes the event, the decision (if
+any) and the notifications, and sets the next deadline — all in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+from transitions import Machine
+
+from govflow import workdays
+from govflow.clock import utcnow
+from govflow.domain_errors import Forbidden, Invalid, Refused, StaleVersion
+from govflow.extensions import db
+from govflow.permissions import item_roles
+from govflow.text import check_texts
+from govflow.workflow.definition import (
+    TIER_ORDER,
+    TransitionSpec,
+    TriggerSpec,
+    WorkflowDefinition,
+    load,
+)
+
+FIELD_LIMITS = {"reason": 5000, "resolution": 5000, "support_given": 5000}
+
+# Named conditions a workflow file can use in `when:`. They read data and return real booleans.
+CONDITIONS = {
+    "tier_is_bronze": lambda item: item.tier == "bronze",
+    "tier_is_silver": lambda item: item.tier == "silver",
+    "tier_is_gold": lambda item: item.tier == "gold",
+    "tier_below_gold": lambda item: item.tier != "gold",
+}
+
+
+def definition(kind: str) -> WorkflowDefinition:
+    return load(kind)
+
+
+@cache
+def machine(kind: str) -> Machine:
+    spec = definition(kind)
+    m = Machine(
+        model=None,
+        states=list(spec.states),
+        initial=spec.initial,
+        auto_transitions=False,
+        send_event=True,
+    )
+    for trigger in spec.triggers.values():
+        for t in trigger.transitions:
+            conditions = []
+            if t.when:
+                check = CONDITIONS[t.when]
+                conditions.append(lambda event_data, check=check: bool(check(event_data.model)))
+            m.add_transition(trigger.name, list(t.sources), t.dest, conditions=conditions)
+    return m
+
+
+def _matching_transition(item, trigger: TriggerSpec) -> TransitionSpec | None:
+    """The transition the machine would take from the item's state, in file order."""
+    for t in trigger.transitions:
+        if item.state in t.sources and (t.when is None or CONDITIONS[t.when](item)):
+            return t
+    return None
+
+
+@dataclass(frozen=True)
+class Available:
+    trigger: TriggerSpec
+    transition: TransitionSpec
+
+
+def available(item, user) -> list[Available]:
+    """The triggers this person may fire on this item now (what the page and API offer)."""
+    spec = definition(item.kind)
+    roles = item_roles(user, item)
+    result = []
+    for trigger in spec.triggers.values():
+        t = _matching_transition(item, trigger)
+        if t is not None and roles & t.roles:
+            result.append(Available(trigger, t))
+    return result
+
+
+def _next_tier(tier: str, step: int) -> str:
+    index = TIER_ORDER.index(tier) + step
+    return TIER_ORDER[max(0, min(index, len(TIER_ORDER) - 1))]
+
+
+def changes_since(item, seen_version: int) -> list:
+    from govflow.items.models import Event
+
+    rows = db.session.scalars(select(Event).where(Event.item_id == item.id).order_by(Event.id))
+    return [e for e in rows if (e.details or {}).get("version_before", 0) >= seen_version]
+
+
+def _check_version(item, version) -> None:
+    if version is None:
+        return
+    try:
+        seen = int(version)
+    except (TypeError, ValueError):
+        raise Invalid("The version sent with the form is not a number.") from None
+    if seen != item.version:
+        raise _stale(item, seen)
+
+
+def _stale(item, seen: int) -> StaleVersion:
+    changed = [
+        {
+            "trigger": e.trigger,
+            "from_state": e.from_state,
+            "to_state": e.to_state,
+            "actor": e.actor.display_name if e.actor else "govflow (automatic)",
+            "at": e.at.isoformat(timespec="seconds"),
+            "reason": e.reason,
+        }
+        for e in changes_since(item, seen)
+    ]
+    return StaleVersion(
+        "This item changed since you opened it. Nothing you sent has been applied: "
+        "check what changed, then try again.",
+        changes=changed,
+        current_version=item.version,
+    )
+
+
+def fire(
+    item,
+    trigger_name: str,
+    actor,
+    *,
+    fields: dict | None = None,
+    version: int | str | None = None,
+    now: datetime | None = None,
+    meeting=None,
+    commit: bool = True,
+):
+    """Fire a trigger on an item as `actor` (None for the sweep). Returns the new Event."""
+    fields = {k: v for k, v in (fields or {}).items() if v is not None}
+    now = now or utcnow()
+    spec = definition(item.kind)
+    label = spec.label.lower()
+    trigger = spec.triggers.get(trigger_name)
+    if trigger is None:
+        raise Refused(f"'{trigger_name}' is not something that can be done to a {label}.")
+
+    _check_version(item, version)
+    transition = _matching_transition(item, trigger)
+    if transition is None:
+        raise Refused(
+            f"This {label} is {spec.state_label(item.state).lower()}, so it cannot be "
+            f"{trigger.done.lower()} now."
+        )
+    roles = item_roles(actor, item)
+    if not roles & transition.roles:
+        raise Forbidden(f"You cannot do this: '{trigger.label}' is not open to you on this {label}.")
+
+    labels = {name: spec.field_label(trigger_name, name) for name in fields}
+    missing = {
+        name: f"Enter {spec.field_label(trigger_name, name).lower()}"
+        for name in trigger.required
+        if not str(fields.get(name, "")).strip()
+    }
+    if missing:
+        raise Invalid("Some required information is missing.", field_errors=missing)
+    texts = {k: v for k, v in fields.items() if isinstance(v, str)}
+    check_texts(texts, FIELD_LIMITS, labels)
+
+    event = _apply(item, spec, trigger, transition, actor, fields, now, meeting)
+    if commit:
+        try:
+            db.session.commit()
+        except StaleDataError:
+            db.session.rollback()
+            db.session.refresh(item)
+            raise _stale(item, int(version) if version is not None else item.version) from None
+    return event
+
+
+def _apply(item, spec, trigger, transition, actor, fields, now, meeting):
+    from govflow.items.models import Event
+    from govflow.notifications import outbox
+
+    from_state, from_tier = item.state, item.tier
+    version_before = item.version
+
+    ok = machine(item.kind).events[trigger.name].trigger(item)
+    if not ok:  # the condition disagreed with our pre-check: data changed under us
+        raise Refused("That action no longer applies to this item; reload the page.")
+    expected = transition.dest or from_state
+    if item.state != expected:  # pragma: no cover - would mean the file and engine disagree
+        raise RuntimeError(f"workflow moved {item.id} to {item.state}, expected {expected}")
+
+    dest = spec.states[item.state]
+    if transition.tier_change == "next":
+        item.tier = _next_tier(item.tier, +1)
+    elif transition.tier_change == "previous":
+        item.tier = _next_tier(item.tier, -1)
+    elif dest.tier:
+        item.tier = dest.tier
+
+    if trigger.sets_owner and actor is not None:
+        item.owner_id = actor.id
+    if trigger.clears_owner:
+        item.owner_id = None
+
+    _set_clock(item, spec, from_state, dest, now)
+    item.last_event_at = now
+    item.updated_at = now
+
+    reason = fields.get("reason") or fields.get("resolution") or fields.get("support_given") or ""
+    details = {"version_before": version_before}
+    details.update({k: v for k, v in fields.items() if k not in ("reason",) and _jsonable(v)})
+    event = Event(
+        item_id=item.id,
+        trigger=trigger.name,
+        from_state=from_state,
+        to_state=item.state,
+        from_tier=from_tier,
+        to_tier=item.tier,
+        actor_id=actor.id if actor is not None else None,
+        reason=str(reason),
+        details=details,
+        meeting_id=meeting.id if meeting is not None else None,
+        at=now,
+    )
+    db.session.add(event)
+    db.session.flush()
+
+    outcome = transition.decision or trigger.decision
+    if outcome:
+        record_decision(item, event, outcome, from_tier, actor, fields, now, meeting)
+    outbox.notify_transition(item, event, actor=actor, trigger=trigger, now=now)
+    return event
+
+
+def _jsonable(value) -> bool:
+    return isinstance(value, str | int | float | bool) or value is None
+
+
+def _set_clock(item, spec, from_state, dest, now):
+    """Set the next deadline for the state the item has just entered."""
+    s = spec.settings
+    if dest.clock == "tier":
+        if from_state == "paused" and item.due_at is not None and item.paused_at is not None:
+            # The clock stopped while paused (at most the cap): move the deadline on by
+            # the working days it was paused, so the time left is what it was.
+            paused_days = workdays.working_days_between(
+                workdays.to_london(item.paused_at).date(), workdays.to_london(now).date()
+            )
+            paused_days = min(paused_days, int(s.get("pause_cap_working_days", 10)))
+            item.due_at = workdays.extend_by_working_days(item.due_at, paused_days)
+        else:
+            item.due_at = workdays.deadline_after(now, spec.deadlines.get(item.tier, 2))
+        item.paused_at = None
+        item.pause_ends_at = None
+        item.warning_sent_for = None
+    elif dest.clock == "paused":
+        item.paused_at = now
+        item.pause_ends_at = workdays.deadline_after(now, int(s.get("pause_cap_working_days", 10)))
+    elif dest.clock == "quiet_period":
+        item.due_at = workdays.deadline_after(now, int(s.get("quiet_period_working_days", 5)))
+        item.unblocked_at = now
+    else:
+        item.due_at = None
+        item.paused_at = None
+        item.pause_ends_at = None
+    if dest.final:
+        item.closed_at = now
+
+
+def record_decision(item, event, outcome, tier, actor, fields, now, meeting):
+    """Write the decision-log entry for a transition (same transaction as its event)."""
+    from govflow.decisions.models import Decision
+
+    decided_at = fields.get("decided_at") or now
+    if isinstance(decided_at, str):
+        decided_at = datetime.fromisoformat(decided_at)
+    decision = Decision(
+        item_id=item.id,
+        event_id=event.id,
+        tier=tier,
+        outcome=outcome,
+        summary=str(fields.get("summary") or event_summary(item, outcome, fields)),
+        rationale=str(
+            fields.get("rationale") or fields.get("resolution") or fields.get("support_given")
+            or fields.get("reason") or ""
+        ),
+        reason_category=fields.get("reason_category"),
+        why_not=str(fields.get("why_not") or ""),
+        what_would_make_yes=str(fields.get("what_would_make_yes") or ""),
+        conditions=str(fields.get("conditions") or ""),
+        alternatives=str(fields.get("alternatives") or ""),
+        conflicts=str(fields.get("conflicts") or ""),
+        review_on=fields.get("review_on_date"),
+        decided_by_id=actor.id if actor is not None else None,
+        by_default=actor is None,
+        decided_at=decided_at,
+        recorded_at=now,
+        delay_explanation=str(fields.get("delay_explanation") or ""),
+        meeting_id=meeting.id if meeting is not None else None,
+    )
+    db.session.add(decision)
+    return decision
+
+
+def event_summary(item, outcome: str, fields: dict) -> str:
+    words = {
+        "unblocked": "Unblocked",
+        "referred_down": "Referred down with support or permission given",
+        "approved": "Approved",
+        "declined": "Declined",
+        "escalation_refused": "Escalation refused",
+    }
+    return f"{words.get(outcome, outcome.replace('_', ' ').capitalize())}: {item.title}"
+
+
+def start(item, actor, *, now: datetime | None = None, reason: str = "", tier: str | None = None):
+    """Put a new item into its workflow's initial state and write its first event."""
+    from govflow.items.models import Event
+    from govflow.notifications import outbox
+
+    now = now or utcnow()
+    spec = definition(item.kind)
+    item.state = spec.initial
+    initial = spec.states[spec.initial]
+    item.tier = tier or initial.tier or item.tier or "bronze"
+    item.created_at = item.created_at or now
+    item.last_event_at = now
+    item.updated_at = now
+    _set_clock(item, spec, None, initial, now)
+    db.session.add(item)
+    db.session.flush()
+    event = Event(
+        item_id=item.id,
+        trigger="raise",
+        from_state=None,
+        to_state=item.state,
+        from_tier=None,
+        to_tier=item.tier,
+        actor_id=actor.id if actor is not None else None,
+        reason=reason,
+        details={"version_before": 0},
+        at=now,
+    )
+    db.session.add(event)
+    db.session.flush()
+    outbox.notify_transition(item, event, actor=actor, trigger=None, now=now)
+    return event

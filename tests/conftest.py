@@ -1,0 +1,181 @@
+"""Shared fixtures: a schema built by the Alembic migrations, a seeded demo partnership,
+and a rolled-back transaction around every test.
+
+Set GOVFLOW_TEST_DATABASE_URL to run against PostgreSQL (.ci/run does); otherwise a
+temporary SQLite file is used.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from govflow import create_app
+from govflow.extensions import db
+
+_TMP = tempfile.mkdtemp(prefix="govflow-tests-")
+DATABASE_URL = os.environ.get("GOVFLOW_TEST_DATABASE_URL") or f"sqlite:///{_TMP}/test.sqlite"
+if DATABASE_URL.startswith("postgresql://"):
+    DATABASE_URL = "postgresql+psycopg://" + DATABASE_URL[len("postgresql://"):]
+IS_POSTGRES = DATABASE_URL.startswith("postgresql")
+
+
+def pytest_collection_modifyitems(config, items):
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL (set GOVFLOW_TEST_DATABASE_URL)")
+    for item in items:
+        if "postgres_only" in item.keywords and not IS_POSTGRES:
+            item.add_marker(skip_pg)
+
+
+def test_config(**overrides) -> dict:
+    config = {
+        "GOVFLOW_ENV": "test",
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": DATABASE_URL,
+        "SECRET_KEY": "test-secret-key-" + "x" * 32,
+        "MAIL_SERVER": "",
+        "REDIS_URL": "",
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def _database():
+    """Migrate an empty database to head and load the demo partnership, once per run."""
+    from govflow import migrate
+
+    engine = create_engine(DATABASE_URL)
+    with engine.begin() as conn:
+        if IS_POSTGRES:
+            conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+            conn.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
+    migrate.upgrade(DATABASE_URL)
+    app = create_app(test_config())
+    with app.app_context():
+        from govflow import seeding
+
+        seeding.load_reference()
+        seeding.load_demo()
+        db.session.remove()
+        db.engine.dispose()
+    return DATABASE_URL
+
+
+@pytest.fixture(scope="session")
+def app(_database):
+    return create_app(test_config())
+
+
+@pytest.fixture(autouse=True)
+def _transaction(request):
+    """Each test that uses the app runs inside a transaction rolled back at the end,
+    even though the code under test commits (commits become savepoints)."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        db.session = scoped_session(factory)
+        try:
+            yield
+        finally:
+            db.session.remove()
+            db.session = original
+            if outer.is_active:
+                outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+class Auth:
+    """Signs people in and out through the real sign-in form."""
+
+    def __init__(self, client, app):
+        self.client = client
+        self.app = app
+
+    def login(self, email: str, password: str | None = None, **extra):
+        page = self.client.get("/sign-in")
+        token = csrf_from(page.get_data(as_text=True))
+        data = {"email": email, "password": password or self.app.config["DEMO_PASSWORD"],
+                "csrf_token": token}
+        data.update(extra)
+        return self.client.post("/sign-in", data=data)
+
+    def logout(self):
+        page = self.client.get("/account")
+        token = csrf_from(page.get_data(as_text=True))
+        return self.client.post("/sign-out", data={"csrf_token": token})
+
+    def csrf(self, path: str = "/account") -> str:
+        return csrf_from(self.client.get(path).get_data(as_text=True))
+
+    def post(self, path: str, data: dict | None = None, *, form_page: str | None = None, **kw):
+        """POST a form the way a browser does, with a CSRF token taken from a page."""
+        payload = dict(data or {})
+        payload.setdefault("csrf_token", self.csrf(form_page or "/account"))
+        return self.client.post(path, data=payload, **kw)
+
+
+@pytest.fixture
+def auth(client, app):
+    return Auth(client, app)
+
+
+def demo_people() -> dict[str, str]:
+    """role → email of that role's demo sign-in."""
+    from govflow.seeding import demo_sign_ins
+
+    return {role: email for role, email, _ in demo_sign_ins()}
+
+
+@pytest.fixture
+def people(app):
+    """The seeded demo partnership's people, by role (the demo sign-ins) and by email."""
+    from govflow.accounts.models import User
+
+    by_email = {u.email: u for u in db.session.scalars(select(User))}
+    return {role: by_email[email] for role, email in demo_people().items()} | by_email
+
+
+@pytest.fixture
+def area(app):
+    from govflow.accounts.models import LocalArea
+
+    def get(slug: str) -> LocalArea:
+        return db.session.scalar(select(LocalArea).where(LocalArea.slug == slug))
+
+    return get
+
+
+ROOT = Path(__file__).resolve().parent.parent
