@@ -6,7 +6,8 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     from govflow.accounts.views import bp as accounts
     from govflow.admin.views import bp as admin
+    from govflow.api import bp as api
     from govflow.main import bp as main
 
-    for bp in (main, accounts, admin):
+    for bp in (main, accounts, admin, api):
         app.register_blueprint(bp)

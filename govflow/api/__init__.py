@@ -1,0 +1,94 @@
+"""The JSON API at /api/v1: bearer-token (or session) authentication and JSON errors.
+
+Each domain adds its endpoints in its own module (govflow/api/<domain>.py) on this one
+blueprint, and describes them in govflow/api/openapi.yaml (served as /api/v1/openapi.json).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from flask import Blueprint, jsonify, request
+from flask_login import current_user
+
+from govflow.extensions import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Token-authenticated JSON calls carry no cookie-bound form, so CSRF does not apply; requests
+# authenticated by a session cookie are refused for writes unless they carry a bearer token.
+csrf.exempt(bp)
+
+OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.yaml"
+API_MODULES = ("items", "decisions", "areas", "actions", "metrics", "forums")
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, code: str = "bad_request", **extra):
+        super().__init__(message)
+        self.status, self.message, self.code, self.extra = status, message, code, extra
+
+
+@bp.errorhandler(ApiError)
+def _api_error(err: ApiError):
+    body = {"error": err.code, "message": err.message}
+    body.update(err.extra)
+    return jsonify(body), err.status
+
+
+@bp.before_request
+def _authenticate():
+    if request.endpoint == "api.openapi":
+        return None
+    if not current_user.is_authenticated:
+        raise ApiError(401, "Send a valid API token as 'Authorization: Bearer <token>'.",
+                       "unauthorized")
+    if request.method not in ("GET", "HEAD", "OPTIONS") and not request.headers.get(
+        "Authorization", ""
+    ).lower().startswith("bearer "):
+        # A browser session must not be usable for cross-site JSON writes.
+        raise ApiError(401, "Writes to the API need an API token.", "unauthorized")
+    return None
+
+
+def json_body() -> dict:
+    """The request's JSON object, or a 400 with a clear message."""
+    if not request.is_json:
+        raise ApiError(400, "Send a JSON body with Content-Type: application/json.", "invalid")
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(400, "The body must be a JSON object.", "invalid")
+    return data
+
+
+def page_args(default_size: int = 25, max_size: int = 100) -> tuple[int, int]:
+    try:
+        page = int(request.args.get("page", 1))
+        size = int(request.args.get("per_page", default_size))
+    except ValueError:
+        raise ApiError(400, "page and per_page must be whole numbers.", "invalid") from None
+    if page < 1 or size < 1:
+        raise ApiError(400, "page and per_page must be 1 or more.", "invalid")
+    return page, min(size, max_size)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    with OPENAPI_FILE.open(encoding="utf-8") as fh:
+        return jsonify(yaml.safe_load(fh))
+
+
+def register_api_modules() -> None:
+    """Import each domain's API module so its routes attach to `bp` (missing ones skipped)."""
+    import importlib
+
+    for name in API_MODULES:
+        module = f"govflow.api.{name}"
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as err:
+            if err.name != module:
+                raise
+
+
+register_api_modules()
