@@ -20,6 +20,8 @@ KNOWN_ROLES = {
     "system",
 }
 TIER_ORDER = ("bronze", "silver", "gold")
+# How a trigger's field is asked for on its form page (`type:` under `fields:`).
+FIELD_TYPES = ("textarea", "text", "select", "date", "money")
 
 
 class WorkflowFileError(ValueError):
@@ -34,6 +36,18 @@ class StateSpec:
     open: bool = False
     final: bool = False
     clock: str | None = None  # "tier", "quiet_period", "paused" or None
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field a trigger's form asks for, as the workflow file describes it."""
+
+    name: str
+    label: str
+    hint: str = ""
+    type: str = "textarea"
+    choices: tuple[tuple[str, str], ...] = ()  # (value, label) for type select
+    required: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,6 +70,7 @@ class TriggerSpec:
     required: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
     field_labels: dict = field(default_factory=dict)
+    field_hints: dict = field(default_factory=dict)
     decision: str | None = None
     sets_owner: bool = False
     clears_owner: bool = False
@@ -90,8 +105,39 @@ class WorkflowDefinition:
             return spec.field_labels[name]
         return self.fields.get(name, {}).get("label", name.replace("_", " ").capitalize())
 
-    def field_hint(self, name: str) -> str:
+    def field_hint(self, name: str, trigger: str | None = None) -> str:
+        spec = self.triggers.get(trigger) if trigger else None
+        if spec and name in spec.field_hints:
+            return spec.field_hints[name]
         return self.fields.get(name, {}).get("hint", "")
+
+    def field_spec(self, trigger: str, name: str, required: bool = False) -> FieldSpec:
+        declared = self.fields.get(name) or {}
+        return FieldSpec(
+            name=name,
+            label=self.field_label(trigger, name),
+            hint=self.field_hint(name, trigger),
+            type=declared.get("type", "textarea"),
+            choices=_choices(declared.get("choices")),
+            required=required,
+        )
+
+    def form_fields(self, trigger: str) -> list[FieldSpec]:
+        """The fields a trigger's form asks for: required ones first, in file order."""
+        spec = self.triggers[trigger]
+        return [self.field_spec(trigger, n, required=True) for n in spec.required] + [
+            self.field_spec(trigger, n) for n in spec.optional if n not in spec.required
+        ]
+
+
+def _choices(raw) -> tuple[tuple[str, str], ...]:
+    out = []
+    for choice in raw or []:
+        if isinstance(choice, dict):
+            out.append((str(choice["value"]), str(choice.get("label", choice["value"]))))
+        else:
+            out.append((str(choice), str(choice).replace("_", " ").capitalize()))
+    return tuple(out)
 
 
 def _as_tuple(value) -> tuple[str, ...]:
@@ -105,6 +151,21 @@ def _as_tuple(value) -> tuple[str, ...]:
 def parse(data: dict, source: str = "<workflow>") -> WorkflowDefinition:
     def fail(msg: str):
         raise WorkflowFileError(f"{source}: {msg}")
+
+    for name, spec in (data.get("fields") or {}).items():
+        spec = spec or {}
+        kind = spec.get("type", "textarea")
+        if kind not in FIELD_TYPES:
+            fail(f"field {name} has unknown type {kind} (use one of {', '.join(FIELD_TYPES)})")
+        choices = spec.get("choices")
+        if kind == "select":
+            if not choices:
+                fail(f"field {name} is a select but lists no choices")
+            for choice in choices:
+                if isinstance(choice, dict) and "value" not in choice:
+                    fail(f"field {name}: every choice needs a value")
+        elif choices:
+            fail(f"field {name} has choices but is not a select")
 
     states = {}
     for name, spec in (data.get("states") or {}).items():
@@ -162,6 +223,7 @@ def parse(data: dict, source: str = "<workflow>") -> WorkflowDefinition:
             required=_as_tuple(spec.get("required")),
             optional=_as_tuple(spec.get("optional")),
             field_labels=dict(spec.get("field_labels") or {}),
+            field_hints=dict(spec.get("field_hints") or {}),
             decision=spec.get("decision"),
             sets_owner=bool(spec.get("sets_owner", False)),
             clears_owner=bool(spec.get("clears_owner", False)),
