@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from flask import g, request_started
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import scoped_session, sessionmaker
 
@@ -82,6 +83,14 @@ def _transaction(request):
         yield
         return
     app = request.getfixturevalue("app")
+
+    def _fresh_globals(sender, **_extra):
+        # Requests made while this test's app context is pushed share it, and so share `g`:
+        # Flask-Login caches the signed-in person there. Clearing it makes each request
+        # load its own user from its own cookie, as it does in production.
+        g.__dict__.clear()
+
+    request_started.connect(_fresh_globals, app)
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
@@ -96,6 +105,7 @@ def _transaction(request):
             if outer.is_active:
                 outer.rollback()
             connection.close()
+            request_started.disconnect(_fresh_globals, app)
 
 
 @pytest.fixture
