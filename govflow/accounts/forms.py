@@ -29,6 +29,23 @@ class GovEmailInput(GovTextInput):
     input_type = "email"
 
 
+class PlainSelectField(SelectField):
+    """A select whose refusal of a tampered value reads as plain English."""
+
+    def pre_validate(self, form):
+        if self.choices is not None and self.data not in {str(v) for v, *_ in self.choices}:
+            raise ValidationError(f"Choose {self.label.text.lower()} from the list")
+
+
+class PlainMultipleField(SelectMultipleField):
+    """Checkboxes whose refusal of a tampered value reads as plain English."""
+
+    def pre_validate(self, form):
+        allowed = {str(v) for v, *_ in (self.choices or [])}
+        if any(str(v) not in allowed for v in self.data or []):
+            raise ValidationError(f"Choose only from the {self.label.text.lower()} listed")
+
+
 class SignInForm(FlaskForm):
     email = EmailField(
         "Email address",
@@ -92,22 +109,48 @@ class UserForm(FlaskForm):
         validators=[InputRequired(message="Enter the person's name"), Length(max=200)],
     )
     job_title = StringField("Job title", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
-    organisation = SelectField("Organisation", widget=GovSelect(), coerce=str)
-    home_area = SelectField("Home area", widget=GovSelect(), coerce=str)
-    roles = SelectMultipleField(
+    organisation = PlainSelectField("Organisation", widget=GovSelect(), coerce=str, default="")
+    home_area = PlainSelectField("Home area", widget=GovSelect(), coerce=str, default="",
+                                 description="Where they mostly work")
+    roles = PlainMultipleField(
         "Roles",
         widget=GovCheckboxesInput(),
         description="The tier follows from the roles: Executive is Gold, Head of Service is Silver, everyone else Bronze.",
     )
-    sponsor_areas = SelectMultipleField("Sponsor of", widget=GovCheckboxesInput())
-    facilitator_areas = SelectMultipleField("Facilitator of", widget=GovCheckboxesInput())
+    sponsor_areas = PlainMultipleField(
+        "Local area sponsor for",
+        widget=GovCheckboxesInput(),
+        description="Sponsors hold a mandate to remove barriers in these areas.",
+    )
+    facilitator_areas = PlainMultipleField(
+        "Facilitator for",
+        widget=GovCheckboxesInput(),
+        description="Facilitators triage Bronze items raised in these areas.",
+    )
+    secretary_forums = PlainMultipleField(
+        "Forum secretary for",
+        widget=GovCheckboxesInput(),
+        description="Secretaries build agendas and record decisions for these forums.",
+    )
+    password = PasswordField(
+        "New password",
+        widget=GovPasswordInput(),
+        description="Only if the person needs a new one: 12 characters or more. Leave blank "
+        "to keep their current password. Setting one signs them out everywhere.",
+        validators=[Optional(), _new_password_check],
+    )
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+class NewUserForm(UserForm):
     password = PasswordField(
         "Initial password",
         widget=GovPasswordInput(),
-        description="12 characters or more. Leave blank to keep the current password.",
-        validators=[Optional(), _new_password_check],
+        description="12 characters or more. Give it to the person in a safe way; they can "
+        "change it from their account page.",
+        validators=[InputRequired(message="Enter an initial password"), _new_password_check],
     )
-    submit = SubmitField("Save", widget=GovSubmitInput())
+    submit = SubmitField("Add person", widget=GovSubmitInput())
 
 
 class OrganisationForm(FlaskForm):
@@ -121,7 +164,8 @@ class OrganisationForm(FlaskForm):
         "Name", widget=GovTextInput(),
         validators=[InputRequired(message="Enter the organisation's name"), Length(max=200)],
     )
-    kind = SelectField("Kind of organisation", widget=GovSelect())
+    kind = PlainSelectField("Kind of organisation", widget=GovSelect(), default="",
+                            validators=[InputRequired(message="Choose the kind of organisation")])
     submit = SubmitField("Save", widget=GovSubmitInput())
 
     def validate_slug(self, field):
@@ -140,8 +184,8 @@ class AreaForm(FlaskForm):
         validators=[InputRequired(message="Enter the area's name"), Length(max=200)],
     )
     description = TextAreaField("Description", widget=GovTextArea(), validators=[Length(max=2000)])
-    sponsors = SelectMultipleField("Local area sponsors", widget=GovCheckboxesInput(), coerce=str)
-    facilitators = SelectMultipleField("Facilitators", widget=GovCheckboxesInput(), coerce=str)
+    sponsors = PlainMultipleField("Local area sponsors", widget=GovCheckboxesInput(), coerce=str)
+    facilitators = PlainMultipleField("Facilitators", widget=GovCheckboxesInput(), coerce=str)
     submit = SubmitField("Save", widget=GovSubmitInput())
 
     def validate_slug(self, field):

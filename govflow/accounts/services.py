@@ -58,6 +58,82 @@ def deactivate(user: User) -> None:
     db.session.commit()
 
 
+def reactivate(user: User) -> None:
+    """Let a deactivated person sign in again; their old sessions stay ended."""
+    user.active = True
+    db.session.commit()
+
+
+def set_password(user: User, password: str) -> None:
+    """An administrator sets a new password: the person's sessions everywhere end."""
+    problem = password_problem(password)
+    if problem:
+        raise Invalid(problem, field_errors={"password": problem})
+    user.password_hash = hash_password(password)
+    end_all_sessions(user)
+
+
+def update_user(
+    user: User,
+    *,
+    email: str,
+    display_name: str,
+    job_title: str = "",
+    organisation: str | None = None,
+    home_area: str | None = None,
+) -> None:
+    email = normalise_email(email)
+    other = find_user(email)
+    if other is not None and other.id != user.id:
+        raise Invalid("A person with that email address already exists",
+                      field_errors={"email": "A person with that email address already exists"})
+    user.email = email
+    user.display_name = display_name.strip()
+    user.job_title = (job_title or "").strip()
+    user.organisation = _by_slug(Organisation, organisation, "organisation")
+    user.home_area = _by_slug(LocalArea, home_area, "local area")
+    db.session.flush()
+
+
+def _slug_taken(model, slug: str, row, what: str) -> None:
+    other = db.session.scalar(select(model).where(model.slug == slug))
+    if other is not None and other is not row:
+        message = f"Another {what} already uses the short name '{slug}'"
+        raise Invalid(message, field_errors={"slug": message})
+
+
+def save_organisation(org: Organisation | None, *, slug: str, name: str, kind: str) -> Organisation:
+    """Create an organisation (org None) or change one."""
+    from govflow.accounts.models import ORGANISATION_KINDS
+
+    if kind not in ORGANISATION_KINDS:
+        raise Invalid("Choose the kind of organisation",
+                      field_errors={"kind": "Choose the kind of organisation"})
+    slug = slug.strip()
+    _slug_taken(Organisation, slug, org, "organisation")
+    if org is None:
+        org = Organisation(slug=slug, name=name.strip(), kind=kind)
+        db.session.add(org)
+    else:
+        org.slug, org.name, org.kind = slug, name.strip(), kind
+    db.session.flush()
+    return org
+
+
+def save_area(area: LocalArea | None, *, slug: str, name: str, description: str = "") -> LocalArea:
+    """Create a local area (area None) or change one."""
+    slug = slug.strip()
+    _slug_taken(LocalArea, slug, area, "local area")
+    if area is None:
+        area = LocalArea(slug=slug, name=name.strip(), description=(description or "").strip())
+        db.session.add(area)
+    else:
+        area.slug, area.name = slug, name.strip()
+        area.description = (description or "").strip()
+    db.session.flush()
+    return area
+
+
 def _by_slug(model, slug: str | None, what: str):
     if not slug:
         return None
