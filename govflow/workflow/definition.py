@@ -75,6 +75,8 @@ class TriggerSpec:
     sets_owner: bool = False
     clears_owner: bool = False
     confirm: str = ""
+    # Text the action form shows above the fields (the decline form says the default is yes).
+    intro: str = ""
 
     @property
     def sources(self) -> set[str]:
@@ -228,6 +230,7 @@ def parse(data: dict, source: str = "<workflow>") -> WorkflowDefinition:
             sets_owner=bool(spec.get("sets_owner", False)),
             clears_owner=bool(spec.get("clears_owner", False)),
             confirm=spec.get("confirm", ""),
+            intro=spec.get("intro", ""),
         )
     deadlines = {k: int(v) for k, v in (data.get("deadlines") or {}).items()}
     for tier in deadlines:

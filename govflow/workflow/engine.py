@@ -9,7 +9,7 @@ any) and the notifications, and sets the next deadline — all in one transactio
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from functools import cache
 
 from sqlalchemy import select
@@ -31,14 +31,43 @@ from govflow.workflow.definition import (
 )
 
 FIELD_LIMITS = {"reason": 5000, "resolution": 5000, "support_given": 5000}
+# Fields a workflow file may declare as dates: the engine accepts a date, a datetime or an
+# ISO string for them, so forms and the API can send whichever they have.
+DATE_FIELDS = ("review_on_date", "decided_at")
 
-# Named conditions a workflow file can use in `when:`. They read data and return real booleans.
+
+def _within_challenge_window(item, now) -> bool:
+    from govflow.items import ideas
+
+    ends = ideas.challenge_deadline(item)
+    return ends is not None and now <= ends
+
+
+def _within_sponsor_limit(item, now) -> bool:
+    limit = definition(item.kind).settings.get("sponsor_limit_pounds")
+    if limit is None:
+        return False
+    return (item.funding_pence or 0) <= int(limit) * 100
+
+
+# Named conditions a workflow file can use in `when:` (join several with " and "). Each takes
+# the item and the moment the trigger is fired, reads data and returns a real boolean.
 CONDITIONS = {
-    "tier_is_bronze": lambda item: item.tier == "bronze",
-    "tier_is_silver": lambda item: item.tier == "silver",
-    "tier_is_gold": lambda item: item.tier == "gold",
-    "tier_below_gold": lambda item: item.tier != "gold",
+    "tier_is_bronze": lambda item, now: item.tier == "bronze",
+    "tier_is_silver": lambda item, now: item.tier == "silver",
+    "tier_is_gold": lambda item, now: item.tier == "gold",
+    "tier_below_gold": lambda item, now: item.tier != "gold",
+    "within_challenge_window": _within_challenge_window,
+    "within_sponsor_limit": _within_sponsor_limit,
 }
+
+
+def condition_names(when: str | None) -> list[str]:
+    return [part.strip() for part in (when or "").split(" and ") if part.strip()]
+
+
+def conditions_hold(when: str | None, item, now: datetime) -> bool:
+    return all(bool(CONDITIONS[name](item, now)) for name in condition_names(when))
 
 
 def definition(kind: str) -> WorkflowDefinition:
@@ -59,16 +88,23 @@ def machine(kind: str) -> Machine:
         for t in trigger.transitions:
             conditions = []
             if t.when:
-                check = CONDITIONS[t.when]
-                conditions.append(lambda event_data, check=check: bool(check(event_data.model)))
+                unknown = [n for n in condition_names(t.when) if n not in CONDITIONS]
+                if unknown:
+                    raise KeyError(f"{kind}.yaml, trigger {trigger.name}: unknown condition {unknown}")
+                conditions.append(
+                    lambda event_data, when=t.when: conditions_hold(
+                        when, event_data.model, event_data.kwargs.get("now") or utcnow()
+                    )
+                )
             m.add_transition(trigger.name, list(t.sources), t.dest, conditions=conditions)
     return m
 
 
-def _matching_transition(item, trigger: TriggerSpec) -> TransitionSpec | None:
+def _matching_transition(item, trigger: TriggerSpec, now: datetime | None = None) -> TransitionSpec | None:
     """The transition the machine would take from the item's state, in file order."""
+    now = now or utcnow()
     for t in trigger.transitions:
-        if item.state in t.sources and (t.when is None or CONDITIONS[t.when](item)):
+        if item.state in t.sources and conditions_hold(t.when, item, now):
             return t
     return None
 
@@ -79,13 +115,14 @@ class Available:
     transition: TransitionSpec
 
 
-def available(item, user) -> list[Available]:
+def available(item, user, now: datetime | None = None) -> list[Available]:
     """The triggers this person may fire on this item now (what the page and API offer)."""
     spec = definition(item.kind)
     roles = item_roles(user, item)
+    now = now or utcnow()
     result = []
     for trigger in spec.triggers.values():
-        t = _matching_transition(item, trigger)
+        t = _matching_transition(item, trigger, now)
         if t is not None and roles & t.roles:
             result.append(Available(trigger, t))
     return result
@@ -155,7 +192,7 @@ def fire(
         raise Refused(f"'{trigger_name}' is not something that can be done to a {label}.")
 
     _check_version(item, version)
-    transition = _matching_transition(item, trigger)
+    transition = _matching_transition(item, trigger, now)
     if transition is None:
         raise Refused(
             f"This {label} is {spec.state_label(item.state).lower()}, so it cannot be "
@@ -173,8 +210,14 @@ def fire(
     }
     if missing:
         raise Invalid("Some required information is missing.", field_errors=missing)
+    fields = _coerce_dates(fields, spec, trigger_name, now)
+    _check_choices(fields, spec, trigger_name)
     texts = {k: v for k, v in fields.items() if isinstance(v, str)}
     check_texts(texts, FIELD_LIMITS, labels)
+    if transition.decision or trigger.decision:
+        from govflow.decisions.services import check_recording_delay
+
+        check_recording_delay(fields.get("decided_at"), now, fields.get("delay_explanation"))
 
     event = _apply(item, spec, trigger, transition, actor, fields, now, meeting)
     if commit:
@@ -187,6 +230,50 @@ def fire(
     return event
 
 
+def _coerce_dates(fields: dict, spec, trigger_name: str, now: datetime) -> dict:
+    """Date fields as dates (decided_at as a naive UTC datetime); a bad date is a field error."""
+    out = dict(fields)
+    errors = {}
+    for name in DATE_FIELDS:
+        value = out.get(name)
+        if value in (None, ""):
+            out.pop(name, None)
+            continue
+        try:
+            if isinstance(value, str):
+                value = datetime.fromisoformat(value.strip()) if "T" in value else date.fromisoformat(value.strip())
+        except ValueError:
+            errors[name] = f"Enter {spec.field_label(trigger_name, name).lower()} as a real date"
+            continue
+        if name == "decided_at":
+            if isinstance(value, datetime):
+                if value.tzinfo is not None:
+                    value = value.astimezone(UTC).replace(tzinfo=None)
+            elif value == workdays.london_date(now):
+                value = now
+            else:
+                # A day, not a moment: noon London time on that day.
+                noon = datetime.combine(value, time(12), tzinfo=workdays.LONDON)
+                value = noon.astimezone(UTC).replace(tzinfo=None)
+        elif isinstance(value, datetime):
+            value = value.date()
+        out[name] = value
+    if errors:
+        raise Invalid("Some dates could not be read.", field_errors=errors)
+    return out
+
+
+def _check_choices(fields: dict, spec, trigger_name: str) -> None:
+    """A field the workflow file gives `choices:` must be one of them."""
+    errors = {}
+    for name, value in fields.items():
+        choices = (spec.fields.get(name) or {}).get("choices")
+        if choices and value not in choices:
+            errors[name] = f"Choose {spec.field_label(trigger_name, name).lower()} from the list"
+    if errors:
+        raise Invalid("Some answers are not one of the choices.", field_errors=errors)
+
+
 def _apply(item, spec, trigger, transition, actor, fields, now, meeting):
     from govflow.items.models import Event
     from govflow.notifications import outbox
@@ -194,7 +281,7 @@ def _apply(item, spec, trigger, transition, actor, fields, now, meeting):
     from_state, from_tier = item.state, item.tier
     version_before = item.version
 
-    ok = machine(item.kind).events[trigger.name].trigger(item)
+    ok = machine(item.kind).events[trigger.name].trigger(item, now=now)
     if not ok:  # the condition disagreed with our pre-check: data changed under us
         raise Refused("That action no longer applies to this item; reload the page.")
     expected = transition.dest or from_state
@@ -213,14 +300,21 @@ def _apply(item, spec, trigger, transition, actor, fields, now, meeting):
         item.owner_id = actor.id
     if trigger.clears_owner:
         item.owner_id = None
+    if fields.get("review_on_date") is not None:
+        item.review_on = fields["review_on_date"]
 
     _set_clock(item, spec, from_state, dest, now)
     item.last_event_at = now
     item.updated_at = now
 
-    reason = fields.get("reason") or fields.get("resolution") or fields.get("support_given") or ""
+    # The one line the timeline shows: the field that best says why.
+    reason = next((fields[k] for k in REASON_FIELDS if fields.get(k)), "")
     details = {"version_before": version_before}
-    details.update({k: v for k, v in fields.items() if k not in ("reason",) and _jsonable(v)})
+    details.update({
+        k: (v.isoformat() if isinstance(v, date) else v)
+        for k, v in fields.items()
+        if k not in ("reason",) and (_jsonable(v) or isinstance(v, date))
+    })
     event = Event(
         item_id=item.id,
         trigger=trigger.name,
@@ -242,6 +336,9 @@ def _apply(item, spec, trigger, transition, actor, fields, now, meeting):
         record_decision(item, event, outcome, from_tier, actor, fields, now, meeting)
     outbox.notify_transition(item, event, actor=actor, trigger=trigger, now=now)
     return event
+
+
+REASON_FIELDS = ("reason", "resolution", "support_given", "why_not", "what_learnt", "conditions")
 
 
 def _jsonable(value) -> bool:
