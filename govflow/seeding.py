@@ -24,6 +24,19 @@ JOURNEY_FIELDS = {
     "reopen": {"reason": "The fix has not held: the same problem came back this week."},
     "pause": {"reason": "Waiting on the information governance team's written view."},
     "withdraw": {"reason": "Resolved another way before it needed escalating."},
+    # Ideas (an entry's own `fields:` take precedence).
+    "approve": {"conditions": "Report back to the local governance group after the first "
+                              "month."},
+    "challenge": {"reason": "The concern can be met another way; we would like the next tier "
+                            "to look at it again."},
+    "evaluate": {"what_happened": "The trial ran as planned with practitioners and local "
+                                  "volunteers taking part each week.",
+                 "what_learnt": "Families came who would not have gone to the hub, and "
+                                "practitioners got to know each other's services.",
+                 "recommendation": "Keep it going and offer it to other areas."},
+    "adopt": {"reason": "The evaluation shows it works and costs little: offer it across the "
+                        "borough."},
+    "stop": {"reason": "The evaluation shows it did not reach the families it was meant for."},
 }
 
 
