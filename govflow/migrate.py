@@ -9,6 +9,16 @@ from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
+# Database objects the migrations create that the models do not describe, so autogenerate
+# (and the drift check) must not offer to drop them: the full-text search index of items
+# (SQLite FTS5 table and its shadow tables; PostgreSQL GIN expression index).
+SEARCH_OBJECTS = ("items_fts", "ix_items_search")
+
+
+def include_name(name, type_, parent_names) -> bool:
+    """Alembic include_name hook: skip the search objects above."""
+    return not (name and any(name == o or name.startswith(o + "_") for o in SEARCH_OBJECTS))
+
 
 def alembic_config(database_url: str | None = None) -> Config:
     cfg = Config()

@@ -5,6 +5,7 @@ from sqlalchemy import engine_from_config, pool
 
 import govflow.models  # noqa: F401 - registers every table on the metadata
 from govflow.extensions import db
+from govflow.migrate import include_name
 
 config = context.config
 target_metadata = db.metadata
@@ -31,6 +32,7 @@ def run_migrations_offline() -> None:
         literal_binds=True,
         render_as_batch=True,
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -53,6 +55,7 @@ def _run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
