@@ -8,6 +8,8 @@ def register_blueprints(app: Flask) -> None:
     from govflow.admin.views import bp as admin
     from govflow.api import bp as api
     from govflow.main import bp as main
+    from govflow.sponsors.area_views import bp as areas
+    from govflow.sponsors.views import bp as sponsors
 
-    for bp in (main, accounts, admin, api):
+    for bp in (main, accounts, admin, api, areas, sponsors):
         app.register_blueprint(bp)

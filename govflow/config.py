@@ -71,5 +71,7 @@ def load_config(instance_path: str, environ: dict | None = None) -> dict:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS")),
         "MAIL_FROM": env.get("MAIL_FROM", "govflow <govflow@localhost>"),
+        # Owners of sponsor actions are reminded this many working days before the due date.
+        "ACTION_REMINDER_WORKING_DAYS": int(env.get("GOVFLOW_ACTION_REMINDER_WORKING_DAYS", "2")),
         "DEMO_PASSWORD": env.get("GOVFLOW_DEMO_PASSWORD", "demo-password-2026"),
     }

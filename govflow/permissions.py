@@ -100,6 +100,52 @@ def can_view_item(user, item) -> bool:
 
 
 # ---------------------------------------------------------------------------
+# Local areas and sponsor actions
+# ---------------------------------------------------------------------------
+
+
+def secretary_covers_area(user, area_id) -> bool:
+    """A forum secretary acts for the central forum's every area, or a local group's own area."""
+    for r in user.role_assignments:
+        if r.role == "secretary" and r.forum is not None and r.forum.active and (
+            r.forum.kind == "central" or r.forum.area_id == area_id
+        ):
+            return True
+    return False
+
+
+def may_record_action_in(user, area) -> bool:
+    """A sponsor records actions in the areas they sponsor; a secretary on their behalf."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if area is None:  # "may this person record actions anywhere?"
+        return bool(user.sponsored_area_ids) or any(
+            r.role == "secretary" and r.forum is not None and r.forum.active
+            for r in user.role_assignments
+        )
+    return area.id in user.sponsored_area_ids or secretary_covers_area(user, area.id)
+
+
+def may_close_action(user, action) -> bool:
+    """Mark done or drop: the owner, the sponsor, another sponsor of the area, its secretary."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return (
+        action.owner_id == user.id
+        or action.sponsor_id == user.id
+        or action.area_id in user.sponsored_area_ids
+        or secretary_covers_area(user, action.area_id)
+    )
+
+
+def sees_stuck_list(user, area) -> bool:
+    """The area page's "stuck" list is for the people who keep the area's items moving."""
+    return area.id in user.facilitated_area_ids or area.id in user.sponsored_area_ids or (
+        "admin" in user.roles
+    )
+
+
+# ---------------------------------------------------------------------------
 # Named actions
 # ---------------------------------------------------------------------------
 
@@ -111,6 +157,11 @@ RULES: dict[str, Predicate] = {
     "decisions.view": SignedIn,
     "dashboard.view": SignedIn,
     "area.view": SignedIn,
+    "area.stuck": Predicate(sees_stuck_list, "sees_stuck_list"),
+    "sponsor.home": IsSponsor,
+    "action.view": SignedIn,
+    "action.record": Predicate(may_record_action_in, "may_record_action_in"),
+    "action.close": Predicate(may_close_action, "may_close_action"),
 }
 
 

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govflow.accounts.models import LocalArea, User, _in
 from govflow.clock import utcnow
 from govflow.extensions import db
-from govflow.items.models import Item, refuse_changes
+from govflow.items.models import AppendOnlyError, Item, refuse_changes
 
 ACTION_STATUSES = ("open", "done", "dropped")
 
@@ -70,4 +80,15 @@ class SponsorActionEvent(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
+def refuse_deletes(model) -> None:
+    """Make the ORM refuse DELETE of a row people are held to account by (the database too)."""
+
+    def _refuse(mapper, connection, target):
+        raise AppendOnlyError(f"{model.__tablename__} rows are never deleted")
+
+    event.listen(model, "before_delete", _refuse)
+
+
 refuse_changes(SponsorActionEvent)
+# An action is done or dropped with a note, never deleted: the record is the accountability.
+refuse_deletes(SponsorAction)

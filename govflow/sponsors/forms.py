@@ -1,0 +1,114 @@
+"""Forms for recording a sponsor action, marking it done and dropping it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+)
+from wtforms import DateField, HiddenField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired
+
+DATE_PARTS = ("day", "month", "year")
+
+
+class DatePartsField(DateField):
+    """A GOV.UK date input (day, month, year boxes) that survives a tampered post.
+
+    govuk-frontend-wtf's widget unpacks exactly three raw values; a post with fewer or more
+    parts (a crafted request, an old form) would crash it with ValueError and give a 500.
+    Here the raw parts are always padded or cut to three so the page re-renders, and the
+    person gets a GOV.UK-style message saying which part is missing or wrong.
+    """
+
+    widget = GovDateInput()
+
+    def __init__(self, label=None, validators=None, what="the date", **kwargs):
+        super().__init__(label, validators, format="%d %m %Y", **kwargs)
+        self.what = what
+
+    def process_formdata(self, valuelist):
+        if self.raw_data is None:
+            return
+        parts = [str(v).strip() for v in valuelist][:3]
+        tampered = len(valuelist) not in (0, 3)
+        parts += [""] * (3 - len(parts))
+        self.raw_data = parts
+        self.data = None
+        if tampered:
+            raise ValueError(f"Enter {self.what} as a day, month and year")
+        if not any(parts):
+            return  # empty: the use-case says a date is needed
+        missing = [name for name, value in zip(DATE_PARTS, parts, strict=True) if not value]
+        if missing:
+            raise ValueError(f"{self.what.capitalize()} must include a {' and a '.join(missing)}")
+        try:
+            day, month, year = (int(p) for p in parts)
+            if year < 1000:
+                raise ValueError
+            self.data = date(year, month, day)
+        except ValueError:
+            raise ValueError(f"{self.what.capitalize()} must be a real date") from None
+
+
+def _required(message):
+    return [InputRequired(message=message)]
+
+
+class RecordActionForm(FlaskForm):
+    what = TextAreaField(
+        "What will be done?",
+        widget=GovCharacterCount(),
+        description="One action someone can do and report back on, for example "
+        "'Ask the three information governance leads to agree a one-page note on what "
+        "can be shared'. About systems, never about a family.",
+        validators=_required("Enter what the action is"),
+    )
+    area = RadioField("Which area is it for?", widget=GovRadioInput(), choices=[],
+                      validate_choice=False)
+    sponsor = SelectField("Which sponsor is it for?", widget=GovSelect(), choices=[],
+                          validate_choice=False)
+    due_on = DatePartsField(
+        "When is it due?",
+        what="the due date",
+        description="For example, 27 3 2027",
+    )
+    owner = SelectField(
+        "Who will do it?",
+        widget=GovSelect(),
+        description="The sponsor, unless someone else has agreed to do it.",
+        choices=[],
+        validate_choice=False,
+    )
+    item_id = HiddenField()
+    meeting_id = HiddenField()
+    submit = SubmitField("Record the action", widget=GovSubmitInput())
+
+
+class CompleteActionForm(FlaskForm):
+    outcome = TextAreaField(
+        "What was done?",
+        widget=GovTextArea(),
+        description="What changed, and what people can now do that they could not before.",
+        validators=_required("Enter what was done"),
+    )
+    version = HiddenField()
+    submit = SubmitField("Mark as done", widget=GovSubmitInput())
+
+
+class DropActionForm(FlaskForm):
+    reason = TextAreaField(
+        "Why is this action being dropped?",
+        widget=GovTextArea(),
+        description="For example, it is no longer needed, or another action replaces it.",
+        validators=_required("Enter why the action is being dropped"),
+    )
+    version = HiddenField()
+    submit = SubmitField("Drop the action", widget=GovSubmitInput())

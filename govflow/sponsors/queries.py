@@ -1,0 +1,438 @@
+"""Read models for area pages, the sponsor home page and sponsor action lists.
+
+Every page here runs a fixed number of queries however many items, decisions or actions an
+area has: related rows are loaded with joins or one IN query, never one query per row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import contains_eager, joinedload
+
+from govflow import workdays
+from govflow.accounts.models import TIERS, LocalArea, RoleAssignment, User
+from govflow.clock import utcnow
+from govflow.decisions.models import Decision
+from govflow.extensions import db
+from govflow.items.models import Item
+from govflow.items.queries import OPEN_STATES, _in_areas, overdue_first, visibility_clause
+from govflow.sponsors.models import SponsorAction
+
+IDEA_AWAITING = ("proposed", "challenged")
+BLOCKER_OPEN = ("bronze", "silver", "gold", "paused")
+RECENT_DECISIONS = 10
+
+
+def stuck_after_working_days() -> int:
+    from govflow.workflow.definition import load
+
+    return int(load("blocker").settings.get("stuck_after_working_days", 5))
+
+
+def reminder_working_days() -> int:
+    from flask import current_app
+
+    return int(current_app.config.get("ACTION_REMINDER_WORKING_DAYS", 2))
+
+
+def stuck_cutoff(now: datetime, n: int) -> datetime:
+    """Naive UTC moment before which an item's last event makes it "stuck".
+
+    Stuck means at least n working days (by London date) have passed since the last event:
+    find the latest London date L with working_days_between(L, today) >= n, and take the
+    London midnight that ends it.
+    """
+    today = workdays.london_date(now)
+    d = today
+    while workdays.working_days_between(d, today) < n:
+        d -= timedelta(days=1)
+    local_midnight = datetime.combine(d + timedelta(days=1), time(0), tzinfo=workdays.LONDON)
+    return local_midnight.astimezone(workdays.UTC).replace(tzinfo=None)
+
+
+def _item_row(item: Item, now: datetime) -> Item:
+    """Attach what item_card shows: the deadline in words, and whether it has passed."""
+    if item.state == "paused" and item.pause_ends_at is not None:
+        item.due_text = "Paused: the clock restarts " + (
+            "now (the pause has run its course)" if item.pause_ends_at < now
+            else f"on {workdays.format_date(item.pause_ends_at)}"
+        )
+        item.is_overdue = item.pause_ends_at < now
+    elif item.due_at is not None and item.state in OPEN_STATES:
+        item.due_text = workdays.due_text(item.due_at, now)
+        item.is_overdue = item.due_at < now
+    else:
+        item.due_text = ""
+        item.is_overdue = False
+    return item
+
+
+# --------------------------------------------------------------------------- area pages
+
+
+@dataclass
+class AreaSummary:
+    area: LocalArea
+    sponsors: list[User]
+    facilitators: list[User]
+    open_blockers: int
+    open_ideas: int
+    open_actions: int
+    overdue_actions: int
+
+
+def people_by_area(area_ids) -> dict[int, dict[str, list[User]]]:
+    """area id → {"sponsor": [...], "facilitator": [...]} (active people), in one query."""
+    rows = db.session.execute(
+        select(RoleAssignment.area_id, RoleAssignment.role, User)
+        .join(User, User.id == RoleAssignment.user_id)
+        .where(
+            RoleAssignment.role.in_(("sponsor", "facilitator")),
+            RoleAssignment.area_id.in_(list(area_ids)),
+            User.active.is_(True),
+        )
+        .order_by(User.display_name)
+    ).all()
+    out: dict[int, dict[str, list[User]]] = {
+        a: {"sponsor": [], "facilitator": []} for a in area_ids
+    }
+    for area_id, role, user in rows:
+        out[area_id][role].append(user)
+    return out
+
+
+def area_summaries(now: datetime | None = None, areas=None) -> list[AreaSummary]:
+    """Every active area with its people and counts (five queries in all)."""
+    now = now or utcnow()
+    today = workdays.london_date(now)
+    if areas is None:
+        areas = db.session.scalars(
+            select(LocalArea).where(LocalArea.active.is_(True)).order_by(LocalArea.name)
+        ).all()
+    ids = [a.id for a in areas]
+    people = people_by_area(ids)
+    item_counts = _open_item_counts_by_area(ids)
+    action_counts = dict(
+        db.session.execute(
+            select(SponsorAction.area_id, func.count())
+            .where(SponsorAction.status == "open", SponsorAction.area_id.in_(ids))
+            .group_by(SponsorAction.area_id)
+        ).all()
+    )
+    overdue_counts = dict(
+        db.session.execute(
+            select(SponsorAction.area_id, func.count())
+            .where(SponsorAction.status == "open", SponsorAction.area_id.in_(ids),
+                   SponsorAction.due_on < today)
+            .group_by(SponsorAction.area_id)
+        ).all()
+    )
+    return [
+        AreaSummary(
+            area=a,
+            sponsors=people[a.id]["sponsor"],
+            facilitators=people[a.id]["facilitator"],
+            open_blockers=item_counts.get((a.id, "blocker"), 0),
+            open_ideas=item_counts.get((a.id, "idea"), 0),
+            open_actions=action_counts.get(a.id, 0),
+            overdue_actions=overdue_counts.get(a.id, 0),
+        )
+        for a in areas
+    ]
+
+
+def _open_item_counts_by_area(area_ids) -> dict[tuple[int, str], int]:
+    """(area id, kind) → open items, counting an item in its own and its added areas."""
+    from govflow.items.models import ItemArea
+
+    own = select(Item.area_id.label("area_id"), Item.id.label("item_id"), Item.kind.label("kind"))
+    own = own.where(Item.state.in_(OPEN_STATES))
+    extra = (
+        select(ItemArea.area_id.label("area_id"), Item.id.label("item_id"), Item.kind.label("kind"))
+        .join(Item, Item.id == ItemArea.item_id)
+        .where(Item.state.in_(OPEN_STATES))
+    )
+    both = own.union(extra).subquery()
+    rows = db.session.execute(
+        select(both.c.area_id, both.c.kind, func.count(func.distinct(both.c.item_id)))
+        .where(both.c.area_id.in_(list(area_ids)))
+        .group_by(both.c.area_id, both.c.kind)
+    ).all()
+    return {(a, k): n for a, k, n in rows}
+
+
+@dataclass
+class AreaPage:
+    area: LocalArea
+    sponsors: list[User]
+    facilitators: list[User]
+    blocker_counts: dict[str, int]  # tier → open blockers at that tier (everyone's)
+    blockers_by_tier: dict[str, list[Item]]  # tier → the ones this person may see
+    hidden_blockers: int
+    ideas_awaiting: list[Item]
+    ideas_awaiting_count: int
+    decisions: list[Decision]
+    open_actions: list[SponsorAction]
+    overdue_action_ids: set[int]
+    next_meeting: object | None
+    local_forum: object | None
+    stuck: list[Item] | None  # None: not shown to this person
+    stuck_days: int
+    visible_item_ids: set[int] = field(default_factory=set)
+    today: date | None = None
+
+
+def area_page(area: LocalArea, user, now: datetime | None = None) -> AreaPage:
+    from govflow.forums.models import Forum, Meeting
+    from govflow.permissions import can
+
+    now = now or utcnow()
+    today = workdays.london_date(now)
+    people = people_by_area([area.id])[area.id]
+    in_area = _in_areas([area.id])
+
+    # Every open item in the area, with whether this person may see it: one query.
+    visible = visibility_clause(user)
+    rows = db.session.execute(
+        overdue_first(
+            select(Item, visible.label("visible"))
+            .where(in_area, Item.state.in_(OPEN_STATES)),
+            now,
+        )
+    ).all()
+    blocker_counts = dict.fromkeys(TIERS, 0)
+    blockers_by_tier: dict[str, list[Item]] = {t: [] for t in TIERS}
+    hidden = 0
+    ideas, ideas_count = [], 0
+    visible_ids = set()
+    for item, may_see in rows:
+        if may_see:
+            visible_ids.add(item.id)
+            _item_row(item, now)
+        if item.kind == "blocker":
+            blocker_counts[item.tier] += 1
+            if may_see:
+                blockers_by_tier[item.tier].append(item)
+            else:
+                hidden += 1
+        elif item.state in IDEA_AWAITING:
+            ideas_count += 1
+            if may_see:
+                ideas.append(item)
+
+    decisions = db.session.scalars(
+        select(Decision)
+        .join(Decision.item)
+        .options(contains_eager(Decision.item), joinedload(Decision.decided_by))
+        .where(in_area)
+        .order_by(Decision.decided_at.desc(), Decision.id.desc())
+        .limit(RECENT_DECISIONS)
+    ).unique().all()
+
+    actions = db.session.scalars(
+        select(SponsorAction)
+        .options(
+            joinedload(SponsorAction.owner),
+            joinedload(SponsorAction.sponsor),
+            joinedload(SponsorAction.item),
+        )
+        .where(SponsorAction.area_id == area.id, SponsorAction.status == "open")
+        .order_by(SponsorAction.due_on, SponsorAction.id)
+    ).unique().all()
+    linked = {a.item_id for a in actions if a.item_id} - visible_ids
+    if linked:
+        visible_ids |= set(
+            db.session.scalars(select(Item.id).where(Item.id.in_(linked), visible)).all()
+        )
+
+    local_forum = db.session.scalar(
+        select(Forum).where(Forum.kind == "local", Forum.area_id == area.id,
+                            Forum.active.is_(True)).order_by(Forum.id).limit(1)
+    )
+    next_meeting = db.session.scalar(
+        select(Meeting)
+        .join(Meeting.forum)
+        .options(contains_eager(Meeting.forum))
+        .where(Forum.kind == "local", Forum.area_id == area.id, Meeting.status == "planned",
+               Meeting.starts_at >= now)
+        .order_by(Meeting.starts_at)
+        .limit(1)
+    )
+
+    stuck_days = stuck_after_working_days()
+    stuck = None
+    if can(user, "area.stuck", area):
+        cutoff = stuck_cutoff(now, stuck_days)
+        stuck = [
+            item for item, _ in rows if item.last_event_at < cutoff
+        ]
+        stuck.sort(key=lambda i: i.last_event_at)
+        for item in stuck:
+            _item_row(item, now)
+            item.quiet_text = _quiet_text(item.last_event_at, now)
+
+    return AreaPage(
+        area=area,
+        sponsors=people["sponsor"],
+        facilitators=people["facilitator"],
+        blocker_counts=blocker_counts,
+        blockers_by_tier=blockers_by_tier,
+        hidden_blockers=hidden,
+        ideas_awaiting=ideas,
+        ideas_awaiting_count=ideas_count,
+        decisions=decisions,
+        open_actions=actions,
+        overdue_action_ids={a.id for a in actions if a.due_on < today},
+        next_meeting=next_meeting,
+        local_forum=local_forum,
+        stuck=stuck,
+        stuck_days=stuck_days,
+        visible_item_ids=visible_ids,
+        today=today,
+    )
+
+
+def _quiet_text(last: datetime, now: datetime) -> str:
+    n = workdays.working_days_between(workdays.london_date(last), workdays.london_date(now))
+    return f"Nothing has happened for {n} working day{'s' if n != 1 else ''}"
+
+
+# --------------------------------------------------------------------------- sponsor home
+
+
+@dataclass
+class SponsorHome:
+    areas: list[LocalArea]
+    late_items: list[Item]  # overdue, or paused past the cap
+    ideas_awaiting: list[Item]
+    actions_due: list[SponsorAction]
+    overdue_action_ids: set[int]
+    window_days: int
+    today: date
+
+
+def sponsor_home(user, now: datetime | None = None) -> SponsorHome:
+    """What needs this sponsor now, in order: late items, ideas to decide, their actions due."""
+    now = now or utcnow()
+    today = workdays.london_date(now)
+    area_ids = sorted(user.sponsored_area_ids)
+    areas = db.session.scalars(
+        select(LocalArea).where(LocalArea.id.in_(area_ids)).order_by(LocalArea.name)
+    ).all()
+    in_areas = _in_areas(area_ids) if area_ids else Item.id.is_(None)
+
+    deadline = func.coalesce(Item.pause_ends_at, Item.due_at)
+    late = db.session.scalars(
+        select(Item)
+        .options(joinedload(Item.area))
+        .where(
+            in_areas,
+            or_(
+                and_(Item.state.in_(OPEN_STATES), Item.state != "paused", Item.due_at < now),
+                and_(Item.state == "paused", Item.pause_ends_at < now),
+            ),
+        )
+        .order_by(deadline, Item.id)
+    ).all()
+    late_ids = {i.id for i in late}
+    ideas = db.session.scalars(
+        select(Item)
+        .options(joinedload(Item.area))
+        .where(in_areas, Item.kind == "idea", Item.state.in_(IDEA_AWAITING),
+               Item.id.not_in(late_ids) if late_ids else Item.id.is_not(None))
+        .order_by(Item.due_at.is_(None), Item.due_at, Item.id)
+    ).all()
+    window = reminder_working_days()
+    horizon = workdays.add_working_days(today, window)
+    actions = db.session.scalars(
+        select(SponsorAction)
+        .options(joinedload(SponsorAction.area), joinedload(SponsorAction.item))
+        .where(SponsorAction.owner_id == user.id, SponsorAction.status == "open",
+               SponsorAction.due_on <= horizon)
+        .order_by(SponsorAction.due_on, SponsorAction.id)
+    ).unique().all()
+    for item in [*late, *ideas]:
+        _item_row(item, now)
+    return SponsorHome(
+        areas=list(areas),
+        late_items=list(late),
+        ideas_awaiting=list(ideas),
+        actions_due=list(actions),
+        overdue_action_ids={a.id for a in actions if a.due_on < today},
+        window_days=window,
+        today=today,
+    )
+
+
+# --------------------------------------------------------------------------- action lists
+
+
+@dataclass
+class ActionFilters:
+    area: str = ""
+    status: str = ""
+    owner: str = ""  # "me" or a person's email
+    overdue: bool = False
+
+    @classmethod
+    def from_args(cls, args) -> ActionFilters:
+        status = (args.get("status") or "").strip().lower()
+        return cls(
+            area=(args.get("area") or "").strip()[:80],
+            status=status if status in ("open", "done", "dropped") else "",
+            owner=(args.get("owner") or "").strip().lower()[:320],
+            overdue=(args.get("overdue") or "") in ("1", "true", "yes"),
+        )
+
+    def as_args(self) -> dict:
+        out = {}
+        if self.area:
+            out["area"] = self.area
+        if self.status:
+            out["status"] = self.status
+        if self.owner:
+            out["owner"] = self.owner
+        if self.overdue:
+            out["overdue"] = "1"
+        return out
+
+
+def actions_query(f: ActionFilters, user, now: datetime | None = None):
+    today = workdays.london_date(now or utcnow())
+    q = select(SponsorAction).options(
+        joinedload(SponsorAction.area),
+        joinedload(SponsorAction.owner),
+        joinedload(SponsorAction.sponsor),
+        joinedload(SponsorAction.item),
+    )
+    if f.area:
+        q = q.where(SponsorAction.area_id.in_(select(LocalArea.id).where(LocalArea.slug == f.area)))
+    if f.status:
+        q = q.where(SponsorAction.status == f.status)
+    if f.owner == "me":
+        q = q.where(SponsorAction.owner_id == user.id)
+    elif f.owner:
+        q = q.where(SponsorAction.owner_id.in_(
+            select(User.id).where(func.lower(User.email) == f.owner)
+        ))
+    if f.overdue:
+        q = q.where(SponsorAction.status == "open", SponsorAction.due_on < today)
+    # Open ones first, soonest due first; then the closed ones, most recently closed first.
+    return q.order_by(
+        (SponsorAction.status != "open"),
+        SponsorAction.due_on,
+        SponsorAction.id,
+    )
+
+
+def visible_item_ids(user, item_ids) -> set[int]:
+    """Which of these items this person may see (one query), to show linked item titles."""
+    item_ids = {i for i in item_ids if i}
+    if not item_ids:
+        return set()
+    return set(db.session.scalars(
+        select(Item.id).where(Item.id.in_(item_ids), visibility_clause(user))
+    ).all())

@@ -1,0 +1,346 @@
+"""Sponsor action use-cases: record, complete, drop; and area sponsor/facilitator assignment."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from govflow import workdays
+from govflow.accounts.models import AREA_ROLES, LocalArea, RoleAssignment, User
+from govflow.clock import utcnow
+from govflow.domain_errors import Forbidden, Invalid, NotFound, Refused, StaleVersion
+from govflow.extensions import db
+from govflow.permissions import (
+    can_view_item,
+    item_area_ids,
+    may_close_action,
+    may_record_action_in,
+    secretary_covers_area,
+)
+from govflow.sponsors.models import SponsorAction, SponsorActionEvent
+from govflow.text import check_texts
+
+TEXT_LIMITS = {"what": 1000, "outcome": 5000, "reason": 5000}
+TEXT_LABELS = {
+    "what": "What the action is",
+    "outcome": "What was done",
+    "reason": "Why it is being dropped",
+}
+STATUS_LABELS = {"open": "Open", "done": "Done", "dropped": "Dropped"}
+
+
+# --------------------------------------------------------------------------- look-ups
+
+
+def get_action(action_id) -> SponsorAction:
+    try:
+        action_id = int(action_id)
+    except (TypeError, ValueError):
+        raise NotFound("There is no sponsor action with that number.") from None
+    action = db.session.get(SponsorAction, action_id)
+    if action is None:
+        raise NotFound("There is no sponsor action with that number.")
+    return action
+
+
+def get_area(slug: str) -> LocalArea:
+    area = db.session.scalar(select(LocalArea).where(LocalArea.slug == slug))
+    if area is None:
+        raise NotFound(f"There is no area called '{slug}'.")
+    return area
+
+
+def recordable_areas(user) -> list[LocalArea]:
+    """The areas this person may record sponsor actions in, by name."""
+    areas = db.session.scalars(
+        select(LocalArea).where(LocalArea.active.is_(True)).order_by(LocalArea.name)
+    ).all()
+    return [a for a in areas if may_record_action_in(user, a)]
+
+
+def area_sponsors(area_ids) -> dict[int, list[User]]:
+    """area id → its active sponsors, in one query."""
+    rows = db.session.execute(
+        select(RoleAssignment.area_id, User)
+        .join(User, User.id == RoleAssignment.user_id)
+        .where(
+            RoleAssignment.role == "sponsor",
+            RoleAssignment.area_id.in_(list(area_ids)),
+            User.active.is_(True),
+        )
+        .order_by(User.display_name)
+    ).all()
+    out: dict[int, list[User]] = {}
+    for area_id, user in rows:
+        out.setdefault(area_id, []).append(user)
+    return out
+
+
+def possible_owners() -> list[User]:
+    return list(
+        db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.display_name))
+    )
+
+
+def is_overdue(action: SponsorAction, today: date) -> bool:
+    return action.status == "open" and action.due_on < today
+
+
+def london_today(now: datetime | None = None) -> date:
+    return workdays.london_date(now or utcnow())
+
+
+# --------------------------------------------------------------------------- use-cases
+
+
+def _text(name: str, value) -> str:
+    value = (value or "").strip() if isinstance(value, str) else ""
+    return value
+
+
+def record_action(
+    actor,
+    *,
+    area_slug: str | None,
+    what: str,
+    due_on: date | None,
+    sponsor_id: int | None = None,
+    owner_id: int | None = None,
+    item_id: int | None = None,
+    meeting_id: int | None = None,
+    now: datetime | None = None,
+    commit: bool = True,
+) -> SponsorAction:
+    """A sponsor (or a forum secretary on their behalf) records an action in one of the areas."""
+    from govflow.forums.models import Meeting
+    from govflow.items.models import Item
+    from govflow.notifications.outbox import notify
+
+    now = now or utcnow()
+    errors: dict[str, str] = {}
+    what = _text("what", what)
+
+    area = None
+    if not area_slug:
+        errors["area"] = "Choose the area the action is for"
+    else:
+        area = db.session.scalar(select(LocalArea).where(LocalArea.slug == area_slug))
+        if area is None or not area.active:
+            errors["area"] = f"There is no area called '{area_slug}'"
+            area = None
+    if area is not None and not may_record_action_in(actor, area):
+        raise Forbidden(
+            f"You cannot record sponsor actions for {area.name}: you are not its sponsor "
+            "or the secretary of a forum that covers it."
+        )
+    if not what:
+        errors["what"] = "Enter what the action is"
+    if due_on is None:
+        errors.setdefault("due_on", "Enter the date the action is due")
+    elif due_on < london_today(now):
+        errors["due_on"] = "The due date must be today or in the future"
+
+    sponsor = None
+    if area is not None:
+        sponsors = area_sponsors([area.id]).get(area.id, [])
+        if sponsor_id is not None:
+            sponsor = next((s for s in sponsors if s.id == sponsor_id), None)
+            if sponsor is None:
+                errors["sponsor"] = f"Choose one of {area.name}'s sponsors"
+        elif area.id in actor.sponsored_area_ids:
+            sponsor = actor
+        elif len(sponsors) == 1:
+            sponsor = sponsors[0]
+        elif not sponsors:
+            errors["sponsor"] = f"{area.name} has no sponsor yet: ask an administrator to assign one"
+        else:
+            errors["sponsor"] = "Choose the sponsor the action is for"
+
+    owner = None
+    if owner_id is not None:
+        owner = db.session.get(User, owner_id)
+        if owner is None or not owner.active:
+            errors["owner"] = "Choose someone who can sign in to govflow"
+            owner = None
+
+    item = None
+    if item_id is not None:
+        item = db.session.get(Item, item_id)
+        if item is None or not can_view_item(actor, item):
+            errors["item"] = "There is no item with that number that you can see"
+            item = None
+        elif area is not None and area.id not in item_area_ids(item):
+            errors["item"] = f"That item is not in {area.name}"
+
+    meeting = None
+    if meeting_id is not None:
+        meeting = db.session.get(Meeting, meeting_id)
+        if meeting is None:
+            errors["meeting"] = "There is no meeting with that number"
+        elif meeting.status == "approved":
+            errors["meeting"] = "That meeting's minutes are approved and locked"
+            meeting = None
+        elif area is not None and meeting.forum.kind == "local" and meeting.forum.area_id != area.id:
+            errors["meeting"] = f"That meeting is not a meeting about {area.name}"
+            meeting = None
+
+    if errors:
+        raise Invalid("Some information is missing or not right.", field_errors=errors)
+    check_texts({"what": what}, TEXT_LIMITS, TEXT_LABELS)
+
+    action = SponsorAction(
+        area_id=area.id,
+        sponsor_id=sponsor.id,
+        owner_id=(owner or sponsor).id,
+        created_by_id=actor.id,
+        what=what,
+        due_on=due_on,
+        status="open",
+        item_id=item.id if item is not None else None,
+        meeting_id=meeting.id if meeting is not None else None,
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(action)
+    db.session.flush()
+    note = "Recorded" + (f" in the meeting on {workdays.format_date(meeting.starts_at)}"
+                         if meeting is not None else "")
+    if sponsor.id != actor.id:
+        note += f" on behalf of {sponsor.display_name}"
+    db.session.add(SponsorActionEvent(
+        action_id=action.id, actor_id=actor.id, from_status=None, to_status="open",
+        note=note, at=now,
+    ))
+    link = f"/actions/{action.id}"
+    due = workdays.format_date(due_on)
+    for person in {sponsor, owner or sponsor}:
+        if person.id != actor.id:
+            notify(person, "sponsor_action", f"Sponsor action for you, due {due}: {what[:120]}",
+                   f"{actor.display_name} recorded a sponsor action in {area.name}.\n\n{what}",
+                   link=link, now=now)
+    if commit:
+        db.session.commit()
+    return action
+
+
+def _stale(action: SponsorAction) -> StaleVersion:
+    changed = [
+        {
+            "from_status": e.from_status,
+            "to_status": e.to_status,
+            "actor": e.actor.display_name if e.actor else "govflow (automatic)",
+            "at": e.at.isoformat(timespec="seconds"),
+            "note": e.note,
+        }
+        for e in action.history
+        if e.from_status is not None
+    ]
+    return StaleVersion(
+        "This action changed since you opened it. Nothing you sent has been applied: "
+        "check what changed, then try again.",
+        changes=changed,
+        current_version=action.version,
+    )
+
+
+def _close(action, actor, to_status: str, note_field: str, note, version, now):
+    from govflow.notifications.outbox import notify
+
+    now = now or utcnow()
+    if not may_close_action(actor, action):
+        raise Forbidden("You cannot change this action: only its owner, its area's sponsors "
+                        "and the forum secretary can.")
+    if version is not None:
+        try:
+            seen = int(version)
+        except (TypeError, ValueError):
+            raise Invalid("The version sent with the form is not a number.") from None
+        if seen != action.version:
+            raise _stale(action)
+    if action.status != "open":
+        raise Refused(f"This action is already {action.status}, so it cannot be "
+                      f"{'marked as done' if to_status == 'done' else 'dropped'}.")
+    note = _text(note_field, note)
+    if not note:
+        message = ("Enter what was done" if to_status == "done"
+                   else "Enter why the action is being dropped")
+        raise Invalid(message, field_errors={note_field: message})
+    check_texts({note_field: note}, TEXT_LIMITS, TEXT_LABELS)
+
+    from_status = action.status
+    action.status = to_status
+    action.outcome_note = note
+    action.completed_at = now
+    action.updated_at = now
+    db.session.add(SponsorActionEvent(
+        action_id=action.id, actor_id=actor.id, from_status=from_status, to_status=to_status,
+        note=note, at=now,
+    ))
+    word = "done" if to_status == "done" else "dropped"
+    for person in {action.sponsor, action.owner}:
+        if person.id != actor.id:
+            notify(person, "sponsor_action", f"Sponsor action {word}: {action.what[:120]}",
+                   f"{actor.display_name} marked it as {word}.\n\n{note}",
+                   link=f"/actions/{action.id}", now=now)
+    try:
+        db.session.commit()
+    except StaleDataError:
+        # Someone else closed it between our read and our write: their change stands.
+        db.session.rollback()
+        db.session.refresh(action)
+        raise _stale(action) from None
+    return action
+
+
+def complete_action(action, actor, *, outcome, version=None, now=None) -> SponsorAction:
+    """Mark an open action as done; saying what was done is required."""
+    return _close(action, actor, "done", "outcome", outcome, version, now)
+
+
+def drop_action(action, actor, *, reason, version=None, now=None) -> SponsorAction:
+    """Drop an open action; saying why is required. Nothing is ever deleted."""
+    return _close(action, actor, "dropped", "reason", reason, version, now)
+
+
+# --------------------------------------------------------------------------- assignment
+
+
+def assign_area_role(user: User, role: str, area: LocalArea) -> bool:
+    """Make the person a sponsor or facilitator of the area. False if they already were."""
+    if role not in AREA_ROLES:
+        raise Invalid(f"'{role}' is not an area role: use sponsor or facilitator")
+    if any(r.role == role and r.area_id == area.id for r in user.role_assignments):
+        return False
+    user.role_assignments.append(RoleAssignment(role=role, area_id=area.id))
+    db.session.commit()
+    return True
+
+
+def unassign_area_role(user: User, role: str, area: LocalArea) -> bool:
+    """Stop the person being a sponsor or facilitator of the area. False if they were not."""
+    if role not in AREA_ROLES:
+        raise Invalid(f"'{role}' is not an area role: use sponsor or facilitator")
+    rows = [r for r in user.role_assignments if r.role == role and r.area_id == area.id]
+    for row in rows:
+        user.role_assignments.remove(row)
+    db.session.commit()
+    return bool(rows)
+
+
+__all__ = [
+    "STATUS_LABELS",
+    "area_sponsors",
+    "assign_area_role",
+    "complete_action",
+    "drop_action",
+    "get_action",
+    "get_area",
+    "is_overdue",
+    "possible_owners",
+    "record_action",
+    "recordable_areas",
+    "secretary_covers_area",
+    "unassign_area_role",
+]

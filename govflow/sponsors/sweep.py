@@ -1,0 +1,145 @@
+"""Sweep steps for sponsor actions: remind owners before the due date, flag overdue ones.
+
+Each is sent exactly once per due date, even with two sweeps running at once: rows are
+claimed FOR UPDATE SKIP LOCKED (PostgreSQL; SQLite serialises writers on the file), and the
+marker column (reminder_sent_for / overdue_flagged_for) is set by a conditional UPDATE that
+only one sweep can win. The notifications carry a dedupe key as a last line of defence.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select, update
+
+from govflow import workdays
+from govflow.accounts.models import RoleAssignment, User
+from govflow.db import for_update_skip_locked
+from govflow.extensions import db
+from govflow.notifications.outbox import notify
+from govflow.sponsors.models import SponsorAction
+
+
+def sweep_steps():
+    return [remind_owners, flag_overdue]
+
+
+def _claim(ctx, *conditions):
+    """Lock a batch of open actions needing this step; others' locked rows are skipped."""
+    q = (
+        select(SponsorAction)
+        .where(SponsorAction.status == "open", *conditions)
+        .order_by(SponsorAction.due_on, SponsorAction.id)
+        .limit(ctx.batch_size)
+    )
+    return db.session.scalars(for_update_skip_locked(q, db.session)).all()
+
+
+def _mark(action, column, *conditions) -> bool:
+    """Set the marker to the action's due date unless someone already has: True if we won.
+
+    A Core UPDATE, not the ORM, on purpose: the marker is the sweep's bookkeeping, so it does
+    not bump the version a person's open "done" form was loaded with.
+    """
+    result = db.session.execute(
+        update(SponsorAction)
+        .where(SponsorAction.id == action.id, SponsorAction.status == "open", *conditions)
+        .values({column: action.due_on})
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def remind_owners(ctx) -> None:
+    """Remind each owner once, from N working days before the due date until it is due."""
+    from flask import current_app
+
+    today = workdays.london_date(ctx.now)
+    window = int(current_app.config.get("ACTION_REMINDER_WORKING_DAYS", 2))
+    horizon = workdays.add_working_days(today, window)
+    not_yet = or_(SponsorAction.reminder_sent_for.is_(None),
+                  SponsorAction.reminder_sent_for != SponsorAction.due_on)
+    while True:
+        actions = _claim(ctx, SponsorAction.due_on >= today, SponsorAction.due_on <= horizon,
+                         not_yet)
+        if not actions:
+            break
+        for action in actions:
+            due = workdays.format_date(action.due_on)
+            line = f"Remind {action.owner.email}: sponsor action {action.id} due {due}"
+            if ctx.dry_run:
+                ctx.did("action reminders", line)
+                continue
+            if not _mark(action, "reminder_sent_for", not_yet):
+                continue
+            when = ("today" if action.due_on == today
+                    else f"in {workdays.working_days_between(today, action.due_on)} working "
+                         f"day{'s' if workdays.working_days_between(today, action.due_on) != 1 else ''}")
+            notify(
+                action.owner,
+                "action_reminder",
+                f"Sponsor action due {when} ({due}): {action.what[:120]}",
+                f"Your sponsor action in {action.area.name} is due on {due}.\n\n{action.what}\n\n"
+                "Mark it as done with what was done, or drop it with the reason.",
+                link=f"/actions/{action.id}",
+                dedupe_key=f"action-reminder:{action.id}:{action.due_on.isoformat()}",
+                now=ctx.now,
+            )
+            ctx.did("action reminders", line)
+        if ctx.dry_run:
+            db.session.rollback()
+            break
+        db.session.commit()
+
+
+def flag_overdue(ctx) -> None:
+    """Tell the area's facilitators, once per due date, about an open action past its date."""
+    today = workdays.london_date(ctx.now)
+    not_yet = or_(SponsorAction.overdue_flagged_for.is_(None),
+                  SponsorAction.overdue_flagged_for != SponsorAction.due_on)
+    while True:
+        actions = _claim(ctx, SponsorAction.due_on < today, not_yet)
+        if not actions:
+            break
+        facilitators = _facilitators({a.area_id for a in actions})
+        for action in actions:
+            due = workdays.format_date(action.due_on)
+            people = facilitators.get(action.area_id, [])
+            line = (f"Flag overdue sponsor action {action.id} ({action.area.name}, due {due}) "
+                    f"to {len(people)} facilitator{'s' if len(people) != 1 else ''}")
+            if ctx.dry_run:
+                ctx.did("overdue actions flagged", line)
+                continue
+            if not _mark(action, "overdue_flagged_for", not_yet):
+                continue
+            late = workdays.working_days_between(action.due_on, today)
+            for person in people:
+                notify(
+                    person,
+                    "action_overdue",
+                    f"Overdue sponsor action in {action.area.name}: {action.what[:120]}",
+                    f"{action.owner.display_name}'s sponsor action (sponsor "
+                    f"{action.sponsor.display_name}) was due on {due} and is still open"
+                    f"{f', {late} working days late' if late > 1 else ''}.\n\n{action.what}",
+                    link=f"/actions/{action.id}",
+                    dedupe_key=(f"action-overdue:{action.id}:{action.due_on.isoformat()}"
+                                f":{person.id}"),
+                    now=ctx.now,
+                )
+            ctx.did("overdue actions flagged", line)
+        if ctx.dry_run:
+            db.session.rollback()
+            break
+        db.session.commit()
+
+
+def _facilitators(area_ids) -> dict[int, list[User]]:
+    rows = db.session.execute(
+        select(RoleAssignment.area_id, User)
+        .join(User, User.id == RoleAssignment.user_id)
+        .where(RoleAssignment.role == "facilitator", RoleAssignment.area_id.in_(list(area_ids)),
+               User.active.is_(True))
+        .order_by(User.id)
+    ).all()
+    out: dict[int, list[User]] = {}
+    for area_id, user in rows:
+        out.setdefault(area_id, []).append(user)
+    return out

@@ -1,0 +1,336 @@
+"""Pages for sponsors: their home page, and sponsor actions (list, CSV, record, done, drop)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from govflow import workdays
+from govflow.clock import utcnow
+from govflow.domain_errors import DomainError, Forbidden, Refused, StaleVersion
+from govflow.extensions import db
+from govflow.permissions import can, can_view_item
+from govflow.sponsors import queries, services
+from govflow.sponsors.forms import CompleteActionForm, DropActionForm, RecordActionForm
+
+bp = Blueprint("sponsors", __name__)
+
+PER_PAGE = 25
+CSV_HEADER = ("Number", "Area", "What", "Sponsor", "Owner", "Due", "Status", "Overdue",
+              "Outcome or reason", "Item", "Meeting", "Recorded", "Closed")
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _require(action: str, obj=None) -> None:
+    if not can(current_user, action, obj):
+        abort(403)
+
+
+# --------------------------------------------------------------------------- sponsor home
+
+
+@bp.get("/sponsor")
+@login_required
+def home():
+    _require("sponsor.home")
+    view = queries.sponsor_home(_user())
+    return render_template("sponsors/home.html", page_title="What needs you now", view=view,
+                           now=utcnow())
+
+
+# --------------------------------------------------------------------------- action list
+
+
+def _filtered(args):
+    f = queries.ActionFilters.from_args(args)
+    return f, queries.actions_query(f, _user())
+
+
+@bp.get("/actions")
+@login_required
+def actions():
+    _require("action.view")
+    f, q = _filtered(request.args)
+    try:
+        page = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        page = 1
+    total = db.session.scalar(select(func.count()).select_from(q.order_by(None).subquery()))
+    rows = db.session.scalars(q.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).unique().all()
+    from govflow.accounts.models import LocalArea
+
+    areas = db.session.scalars(
+        select(LocalArea).where(LocalArea.active.is_(True)).order_by(LocalArea.name)
+    ).all()
+    today = services.london_today()
+    return render_template(
+        "sponsors/actions.html",
+        page_title="Sponsor actions",
+        actions=rows,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PER_PAGE)),
+        page_url=lambda n: url_for("sponsors.actions", page=n, **f.as_args()),
+        filters=f,
+        areas=areas,
+        today=today,
+        visible_ids=queries.visible_item_ids(_user(), [a.item_id for a in rows]),
+        may_record=can(current_user, "action.record"),
+    )
+
+
+@bp.get("/actions.csv")
+@login_required
+def actions_csv():
+    from govflow.csvexport import csv_response
+
+    _require("action.view")
+    _f, q = _filtered(request.args)
+    rows = db.session.scalars(q).unique().all()
+    visible = queries.visible_item_ids(_user(), [a.item_id for a in rows])
+    today = services.london_today()
+
+    def lines():
+        for a in rows:
+            yield (
+                a.id, a.area.name, a.what, a.sponsor.display_name, a.owner.display_name,
+                a.due_on, services.STATUS_LABELS[a.status], services.is_overdue(a, today),
+                a.outcome_note,
+                (f"{a.item_id} {a.item.title}" if a.item_id in visible else a.item_id),
+                a.meeting_id, a.created_at, a.completed_at,
+            )
+
+    return csv_response(f"sponsor-actions-{today.isoformat()}", CSV_HEADER, lines())
+
+
+# --------------------------------------------------------------------------- record
+
+
+def _optional_int(value) -> int | None:
+    value = (value or "").strip() if isinstance(value, str) else value
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        abort(404)
+
+
+def _context_objects(item_id, meeting_id):
+    """The item and meeting a new action is linked to, checked: 404 if missing or unseen."""
+    from govflow.forums.models import Meeting
+    from govflow.items.models import Item
+
+    item = meeting = None
+    if item_id is not None:
+        item = db.session.get(Item, item_id)
+        if item is None or not can_view_item(current_user, item):
+            abort(404)
+    if meeting_id is not None:
+        meeting = db.session.get(Meeting, meeting_id)
+        if meeting is None:
+            abort(404)
+    return item, meeting
+
+
+def _fill_choices(form, areas, item, meeting):
+    user = _user()
+    form.area.choices = [(a.slug, a.name) for a in areas]
+    sponsors_by_area = services.area_sponsors([a.id for a in areas])
+    # A sponsor records their own actions; only someone acting for a sponsor chooses one.
+    chooses_sponsor = not any(a.id in user.sponsored_area_ids for a in areas)
+    sponsor_choices = [("", "Choose the sponsor")]
+    seen = set()
+    for a in areas:
+        for s in sponsors_by_area.get(a.id, []):
+            if s.id not in seen:
+                seen.add(s.id)
+                names = ", ".join(x.name for x in areas if s in sponsors_by_area.get(x.id, []))
+                sponsor_choices.append((str(s.id), f"{s.display_name} ({names})"))
+    form.sponsor.choices = sponsor_choices
+    form.owner.choices = [("", "The sponsor")] + [
+        (str(u.id), u.display_name) for u in services.possible_owners()
+    ]
+    if request.method == "GET":
+        default_area = None
+        for candidate in (item.area_id if item else None,
+                          meeting.forum.area_id if meeting and meeting.forum else None):
+            default_area = next((a for a in areas if a.id == candidate), None) or default_area
+            if default_area:
+                break
+        if default_area is None and len(areas) == 1:
+            default_area = areas[0]
+        if default_area is not None:
+            form.area.data = default_area.slug
+        form.item_id.data = str(item.id) if item else ""
+        form.meeting_id.data = str(meeting.id) if meeting else ""
+    return chooses_sponsor
+
+
+@bp.route("/actions/new", methods=["GET", "POST"])
+@login_required
+def new_action():
+    _require("action.record")
+    source = request.form if request.method == "POST" else request.args
+    key_item = "item_id" if request.method == "POST" else "item"
+    key_meeting = "meeting_id" if request.method == "POST" else "meeting"
+    item, meeting = _context_objects(_optional_int(source.get(key_item)),
+                                     _optional_int(source.get(key_meeting)))
+    areas = services.recordable_areas(_user())
+    form = RecordActionForm()
+    chooses_sponsor = _fill_choices(form, areas, item, meeting)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            action = services.record_action(
+                _user(),
+                area_slug=form.area.data,
+                what=form.what.data,
+                due_on=form.due_on.data,
+                sponsor_id=_optional_int(form.sponsor.data) if chooses_sponsor else None,
+                owner_id=_optional_int(form.owner.data),
+                item_id=item.id if item else None,
+                meeting_id=meeting.id if meeting else None,
+            )
+        except Forbidden:
+            abort(403)
+        except DomainError as err:
+            _show_field_errors(form, err)
+            status = err.status
+        else:
+            flash(f"Sponsor action {action.id} recorded: due {workdays.format_date(action.due_on)}.",
+                  "success")
+            return redirect(url_for("sponsors.show_action", action_id=action.id))
+    elif request.method == "POST":
+        status = 400
+    return render_template(
+        "sponsors/new.html",
+        page_title="Record a sponsor action",
+        form=form,
+        item=item,
+        meeting=meeting,
+        areas=areas,
+        chooses_sponsor=chooses_sponsor,
+    ), status
+
+
+def _show_field_errors(form, err: DomainError) -> None:
+    placed = False
+    for name, message in err.field_errors.items():
+        field = getattr(form, name, None)
+        if field is None or name in ("item", "meeting"):
+            form.form_errors.append(message)
+        else:
+            field.errors = list(field.errors) + [message]
+        placed = True
+    if not placed:
+        form.form_errors.append(err.message)
+
+
+# --------------------------------------------------------------------------- show, done, drop
+
+
+@bp.get("/actions/<int:action_id>")
+@login_required
+def show_action(action_id: int):
+    _require("action.view")
+    action = services.get_action(action_id)
+    today = services.london_today()
+    return render_template(
+        "sponsors/show.html",
+        page_title=f"Sponsor action {action.id}",
+        action=action,
+        overdue=services.is_overdue(action, today),
+        may_close=action.status == "open" and can(current_user, "action.close", action),
+        item_visible=action.item is not None and can_view_item(current_user, action.item),
+    )
+
+
+def _close_view(action_id: int, form_class, kind: str):
+    action = services.get_action(action_id)
+    _require("action.close", action)
+    form = form_class()
+    if request.method == "GET":
+        form.version.data = str(action.version)
+    status, stale = 200, None
+    if action.status != "open" and request.method == "GET":
+        flash(f"This action is already {action.status}.", "notice")
+        return redirect(url_for("sponsors.show_action", action_id=action.id))
+    if form.validate_on_submit():
+        note = form.outcome.data if kind == "done" else form.reason.data
+        use_case = services.complete_action if kind == "done" else services.drop_action
+        try:
+            use_case(action, _user(), **{"outcome" if kind == "done" else "reason": note},
+                     version=form.version.data)
+        except Forbidden:
+            abort(403)
+        except (StaleVersion, Refused) as err:
+            stale, status = err, 409
+        except DomainError as err:
+            _show_field_errors(form, err)
+            status = err.status
+        else:
+            flash("The action is marked as done." if kind == "done" else "The action is dropped.",
+                  "success")
+            return redirect(url_for("sponsors.show_action", action_id=action.id))
+    elif request.method == "POST":
+        status = 400
+    template = "sponsors/done.html" if kind == "done" else "sponsors/drop.html"
+    title = "Mark the action as done" if kind == "done" else "Drop the action"
+    return render_template(template, page_title=title, form=form, action=action,
+                           problem=stale), status
+
+
+@bp.route("/actions/<int:action_id>/done", methods=["GET", "POST"])
+@login_required
+def complete_action(action_id: int):
+    return _close_view(action_id, CompleteActionForm, "done")
+
+
+@bp.route("/actions/<int:action_id>/drop", methods=["GET", "POST"])
+@login_required
+def drop_action(action_id: int):
+    return _close_view(action_id, DropActionForm, "drop")
+
+
+# --------------------------------------------------------------------------- item page hook
+
+
+@bp.app_template_global()
+def sponsor_actions_for(item) -> list:
+    """Sponsor actions linked to an item, oldest first, for its page's timeline section."""
+    from sqlalchemy.orm import joinedload
+
+    from govflow.sponsors.models import SponsorAction
+
+    rows = db.session.scalars(
+        select(SponsorAction)
+        .options(joinedload(SponsorAction.area), joinedload(SponsorAction.owner),
+                 joinedload(SponsorAction.sponsor))
+        .where(SponsorAction.item_id == item.id)
+        .order_by(SponsorAction.created_at, SponsorAction.id)
+    ).unique().all()
+    today = services.london_today()
+    for action in rows:
+        action.is_overdue = services.is_overdue(action, today)
+    return list(rows)
+
+
+@bp.app_template_global()
+def can_record_sponsor_action(item) -> bool:
+    from govflow.permissions import item_area_ids
+
+    user = current_user
+    if not user.is_authenticated:
+        return False
+    return any(can(user, "action.record", area) for area in _areas_by_id(item_area_ids(item)))
+
+
+def _areas_by_id(ids) -> list:
+    from govflow.accounts.models import LocalArea
+
+    return list(db.session.scalars(select(LocalArea).where(LocalArea.id.in_(list(ids)))))
