@@ -1,14 +1,14 @@
 """Sponsor actions are never deleted: the database refuses DELETE on sponsor_actions
 
-Revision ID: 0003_sponsor_actions_kept
-Revises: 0002
+Revision ID: 0005_sponsor_actions_kept
+Revises: 0004_item_search
 Create Date: 2026-11-27
 """
 
 from alembic import op
 
-revision = "0003_sponsor_actions_kept"
-down_revision = "0002"
+revision = "0005_sponsor_actions_kept"
+down_revision = "0004_item_search"
 branch_labels = None
 depends_on = None
 
