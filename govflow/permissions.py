@@ -146,6 +146,30 @@ def sees_stuck_list(user, area) -> bool:
 
 
 # ---------------------------------------------------------------------------
+# Decisions: who may correct one (a correction is a new entry; nothing is erased)
+# ---------------------------------------------------------------------------
+
+# The item roles that decide at each tier (for a decision nobody made: by default).
+TIER_DECIDER_ROLES = {
+    "bronze": {"facilitator", "sponsor"},
+    "silver": {"head_of_service", "sponsor"},
+    "gold": {"executive"},
+}
+
+
+def can_correct_decision(user, decision) -> bool:
+    """The person who made it, a decider at its tier for that item, its forum's secretary, or
+    an administrator — and only while it has not been corrected already."""
+    if not can_view_item(user, decision.item) or decision.superseded_by is not None:
+        return False
+    if "admin" in user.roles or decision.decided_by_id == user.id:
+        return True
+    if decision.meeting is not None and decision.meeting.forum_id in user.secretary_forum_ids:
+        return True
+    return bool(item_roles(user, decision.item) & TIER_DECIDER_ROLES.get(decision.tier, set()))
+
+
+# ---------------------------------------------------------------------------
 # Named actions
 # ---------------------------------------------------------------------------
 
@@ -155,6 +179,7 @@ RULES: dict[str, Predicate] = {
     "item.view": Predicate(can_view_item, "can_view_item"),
     "item.comment": Predicate(can_view_item, "can_view_item"),
     "decisions.view": SignedIn,
+    "decision.correct": Predicate(can_correct_decision, "can_correct_decision"),
     "dashboard.view": SignedIn,
     "area.view": SignedIn,
     "area.stuck": Predicate(sees_stuck_list, "sees_stuck_list"),

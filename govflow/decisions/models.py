@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from govflow.accounts.models import TIERS, User, _in
 from govflow.clock import utcnow
 from govflow.extensions import db
-from govflow.items.models import Item, refuse_changes
+from govflow.items.models import Event, Item, refuse_changes
 
 OUTCOMES = (
     "approved",
@@ -76,6 +76,8 @@ class Decision(db.Model):
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), unique=True)
 
     item: Mapped[Item] = relationship()
+    # The event the decision came with; for a correction, the event that says what was wrong.
+    event: Mapped[Event | None] = relationship(viewonly=True)
     decided_by: Mapped[User | None] = relationship()
     meeting = relationship("Meeting")
     supersedes: Mapped[Decision | None] = relationship(

@@ -37,3 +37,130 @@ def check_recording_delay(decided_at, recorded_at: datetime, explanation: str | 
                 "one working day after it was made"
             },
         )
+
+
+def may_correct(user, decision) -> bool:
+    from govflow.permissions import can
+
+    return can(user, "decision.correct", decision)
+
+
+# ---------------------------------------------------------------------------
+# Corrections: a new decision that supersedes the old one; nothing is erased
+# ---------------------------------------------------------------------------
+
+CORRECTABLE = (
+    "summary", "rationale", "reason_category", "why_not", "what_would_make_yes", "conditions",
+    "alternatives", "conflicts", "review_on", "decided_at", "delay_explanation",
+)
+TEXT_LIMITS = {"summary": 1000, "correction_reason": 2000}
+LABELS = {
+    "summary": "What was decided",
+    "rationale": "Reasons",
+    "why_not": "Why not",
+    "what_would_make_yes": "What would make it a yes",
+    "conditions": "Conditions",
+    "alternatives": "Alternatives considered",
+    "conflicts": "Conflicts of interest declared",
+    "delay_explanation": "Why it was recorded late",
+    "correction_reason": "What was wrong",
+}
+
+
+def correct_decision(decision, actor, *, correction_reason: str, values: dict,
+                     now: datetime | None = None):
+    """Write a correction of `decision`: a new Decision with supersedes_id, plus an event in
+    the item's history saying why. The old decision is never changed."""
+    from sqlalchemy.exc import IntegrityError
+
+    from govflow.clock import utcnow
+    from govflow.decisions.models import REASON_CATEGORIES, Decision
+    from govflow.domain_errors import Forbidden, Refused
+    from govflow.extensions import db
+    from govflow.items.models import Event
+    from govflow.text import check_texts
+
+    now = now or utcnow()
+    if decision.superseded_by is not None:
+        raise Refused(
+            f"Decision {decision.id} has already been corrected by decision "
+            f"{decision.superseded_by.id}: correct that one instead."
+        )
+    if not may_correct(actor, decision):
+        raise Forbidden("You cannot correct this decision.")
+
+    new = {name: getattr(decision, name) for name in CORRECTABLE}
+    unknown = set(values) - set(CORRECTABLE)
+    if unknown:
+        raise Invalid(f"These cannot be corrected: {', '.join(sorted(unknown))}")
+    for name, value in values.items():
+        new[name] = value.strip() if isinstance(value, str) else value
+    for name in CORRECTABLE:
+        if new[name] is None and name not in ("reason_category", "review_on", "decided_at"):
+            new[name] = ""
+
+    errors = {}
+    reason = (correction_reason or "").strip()
+    if not reason:
+        errors["correction_reason"] = "Say what was wrong with the decision as recorded"
+    if not new["summary"]:
+        errors["summary"] = "Enter what was decided"
+    if new["reason_category"] in ("", None):
+        new["reason_category"] = None
+    elif new["reason_category"] not in REASON_CATEGORIES:
+        errors["reason_category"] = "Choose the main reason from the list"
+    if decision.outcome == "declined":
+        if not new["reason_category"]:
+            errors["reason_category"] = "Choose the main reason for saying no"
+        if not new["why_not"]:
+            errors["why_not"] = "Enter why not: a decline must say why"
+        if not new["what_would_make_yes"]:
+            errors["what_would_make_yes"] = "Enter what would make this a yes"
+    if new["decided_at"] is None:
+        new["decided_at"] = decision.decided_at
+    if errors:
+        raise Invalid("Some required information is missing.", field_errors=errors)
+    texts = {k: v for k, v in new.items() if isinstance(v, str)} | {"correction_reason": reason}
+    check_texts(texts, TEXT_LIMITS, LABELS)
+    # The decision was written down when the original was recorded; a correction that moves
+    # the date it was made must still explain a late recording.
+    check_recording_delay(new["decided_at"], decision.recorded_at, new["delay_explanation"])
+
+    item = decision.item
+    event = Event(
+        item_id=item.id,
+        trigger="correct_decision",
+        from_state=item.state,
+        to_state=item.state,
+        from_tier=item.tier,
+        to_tier=item.tier,
+        actor_id=actor.id,
+        reason=reason,
+        details={"version_before": item.version, "corrects_decision": decision.id},
+        at=now,
+    )
+    db.session.add(event)
+    db.session.flush()
+    correction = Decision(
+        item_id=item.id,
+        event_id=event.id,
+        tier=decision.tier,
+        outcome=decision.outcome,
+        decided_by_id=decision.decided_by_id,
+        by_default=decision.by_default,
+        recorded_at=now,
+        meeting_id=decision.meeting_id,
+        supersedes_id=decision.id,
+        **new,
+    )
+    db.session.add(correction)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Someone else corrected it at the same moment: the unique supersedes_id kept one.
+        db.session.rollback()
+        raise Refused(
+            f"Decision {decision.id} has just been corrected by someone else: "
+            "check the decision log, then correct the newest version if needed."
+        ) from None
+    return correction

@@ -1,0 +1,165 @@
+"""Which decisions a person may see, and the filters the decision log, its CSV and the API share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from govflow import workdays
+from govflow.accounts.models import TIERS, LocalArea
+from govflow.decisions.models import OUTCOMES, Decision
+from govflow.forums.models import Forum, Meeting
+from govflow.items.models import KINDS, Item, ItemArea
+from govflow.items.queries import visibility_clause
+
+OUTCOME_LABELS = {
+    "approved": "Approved",
+    "declined": "Declined",
+    "unblocked": "Unblocked",
+    "referred_down": "Referred down with permission",
+    "escalation_refused": "Escalation refused",
+    "escalated": "Escalated",
+    "evaluated": "Evaluated",
+    "adopted": "Adopted",
+    "stopped": "Stopped",
+    "noted": "Noted",
+}
+BY_DEFAULT = "default"
+
+
+@dataclass
+class DecisionFilters:
+    kind: str | None = None
+    areas: list[str] = field(default_factory=list)  # area slugs
+    tiers: list[str] = field(default_factory=list)
+    outcomes: list[str] = field(default_factory=list)
+    forums: list[str] = field(default_factory=list)  # forum slugs (decisions made in meetings)
+    deciders: list[str] = field(default_factory=list)  # user ids, or "default"
+    decided_from: date | None = None
+    decided_to: date | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_args(cls, args) -> DecisionFilters:
+        """From request.args: ?kind=&area=&tier=&outcome=&forum=&decider=&from=&to= (ISO dates).
+
+        Values that are not known are dropped, and a date that is not a date is reported in
+        `errors` (the page shows it beside the field) and not applied.
+        """
+
+        def many(name, allowed=None):
+            values = []
+            for v in args.getlist(name):
+                values.extend(p.strip() for p in v.split(",") if p.strip())
+            values = list(dict.fromkeys(values))
+            return [v for v in values if allowed is None or v in allowed]
+
+        errors = {}
+
+        def day(name, label):
+            raw = (args.get(name) or "").strip()
+            if not raw:
+                return None
+            try:
+                return date.fromisoformat(raw)
+            except ValueError:
+                errors[name] = f"{label} must be a real date, like 2026-12-23"
+                return None
+
+        kind = args.get("kind") or None
+        f = cls(
+            kind=kind if kind in KINDS else None,
+            areas=many("area"),
+            tiers=many("tier", TIERS),
+            outcomes=many("outcome", OUTCOMES),
+            forums=many("forum"),
+            deciders=[d for d in many("decider") if d == BY_DEFAULT or d.isdigit()],
+            decided_from=day("from", "Decided from"),
+            decided_to=day("to", "Decided to"),
+            errors=errors,
+        )
+        if f.decided_from and f.decided_to and f.decided_from > f.decided_to:
+            f.errors["to"] = "Decided to must be the same as or after decided from"
+            f.decided_to = None
+        return f
+
+    def as_args(self) -> dict:
+        """The filters as query-string arguments (for page links and the CSV link)."""
+        args = {
+            "kind": self.kind,
+            "area": self.areas,
+            "tier": self.tiers,
+            "outcome": self.outcomes,
+            "forum": self.forums,
+            "decider": self.deciders,
+            "from": self.decided_from.isoformat() if self.decided_from else None,
+            "to": self.decided_to.isoformat() if self.decided_to else None,
+        }
+        return {k: v for k, v in args.items() if v}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.as_args())
+
+
+def _london_midnight_utc(d: date) -> datetime:
+    local = datetime.combine(d, time(0), tzinfo=workdays.LONDON)
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def visible_decisions(user) -> Select:
+    """Decisions on items the person may see (the same rule as the item lists)."""
+    return select(Decision).join(Item, Item.id == Decision.item_id).where(visibility_clause(user))
+
+
+def apply_filters(query: Select, f: DecisionFilters) -> Select:
+    if f.kind:
+        query = query.where(Item.kind == f.kind)
+    if f.areas:
+        area_ids = select(LocalArea.id).where(LocalArea.slug.in_(f.areas))
+        extra = select(ItemArea.item_id).where(ItemArea.area_id.in_(area_ids))
+        query = query.where(or_(Item.area_id.in_(area_ids), Item.id.in_(extra)))
+    if f.tiers:
+        query = query.where(Decision.tier.in_(f.tiers))
+    if f.outcomes:
+        query = query.where(Decision.outcome.in_(f.outcomes))
+    if f.forums:
+        meetings = (
+            select(Meeting.id).join(Forum, Forum.id == Meeting.forum_id)
+            .where(Forum.slug.in_(f.forums))
+        )
+        query = query.where(Decision.meeting_id.in_(meetings))
+    if f.deciders:
+        ids = [int(d) for d in f.deciders if d != BY_DEFAULT]
+        clauses = []
+        if ids:
+            clauses.append(Decision.decided_by_id.in_(ids))
+        if BY_DEFAULT in f.deciders:
+            clauses.append(Decision.by_default.is_(True))
+        query = query.where(or_(*clauses))
+    # Dates are London calendar days: "decided on 23 December" means that day in the UK.
+    if f.decided_from:
+        query = query.where(Decision.decided_at >= _london_midnight_utc(f.decided_from))
+    if f.decided_to:
+        query = query.where(
+            Decision.decided_at < _london_midnight_utc(f.decided_to + timedelta(days=1))
+        )
+    return query
+
+
+def newest_first(query: Select) -> Select:
+    return query.order_by(Decision.decided_at.desc(), Decision.id.desc())
+
+
+def with_details(query: Select) -> Select:
+    """Load what a log entry shows in a fixed number of queries, however many entries."""
+    return query.options(
+        joinedload(Decision.item).joinedload(Item.area),
+        joinedload(Decision.decided_by),
+        joinedload(Decision.meeting).joinedload(Meeting.forum),
+        selectinload(Decision.superseded_by),
+        joinedload(Decision.supersedes),
+    )

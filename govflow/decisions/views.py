@@ -1,0 +1,250 @@
+"""The decision log: every decision on blockers and ideas, filterable, exportable, correctable."""
+
+from __future__ import annotations
+
+import math
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from werkzeug.routing import BuildError
+
+from govflow import workdays
+from govflow.accounts.models import TIERS, LocalArea, User
+from govflow.clock import utcnow
+from govflow.csvexport import csv_response
+from govflow.decisions import queries, services
+from govflow.decisions.forms import CorrectDecisionForm
+from govflow.decisions.models import OUTCOMES, REASON_CATEGORIES, Decision
+from govflow.domain_errors import DomainError, Invalid, Refused, Unprocessable
+from govflow.extensions import db
+from govflow.forums.models import Forum
+from govflow.permissions import can, can_view_item
+
+bp = Blueprint("decisions", __name__)
+
+PAGE_SIZE = 25
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def meeting_url(meeting) -> str | None:
+    """The meeting's page, when the forums feature is installed."""
+    try:
+        return url_for("forums.meeting", meeting_id=meeting.id)
+    except BuildError:
+        return None
+
+
+def item_url(item) -> str:
+    try:
+        return url_for("items.show", item_id=item.id)
+    except BuildError:  # the item pages are another feature; the log still works without
+        return url_for("decisions.index", item=item.id)
+
+
+def _filter_options(user) -> dict:
+    deciders = db.session.execute(
+        select(User.id, User.display_name)
+        .where(User.id.in_(select(Decision.decided_by_id).where(Decision.decided_by_id.is_not(None))))
+        .order_by(User.display_name)
+    ).all()
+    return {
+        "kinds": [("", "Blockers and ideas"), ("blocker", "Blockers"), ("idea", "Ideas")],
+        "areas": db.session.execute(
+            select(LocalArea.slug, LocalArea.name).where(LocalArea.active).order_by(LocalArea.name)
+        ).all(),
+        "tiers": [(t, t.capitalize()) for t in TIERS],
+        "outcomes": [(o, queries.OUTCOME_LABELS[o]) for o in OUTCOMES],
+        "forums": db.session.execute(select(Forum.slug, Forum.name).order_by(Forum.name)).all(),
+        "deciders": [(queries.BY_DEFAULT, "By default (nobody answered in time)")]
+        + [(str(i), name) for i, name in deciders],
+    }
+
+
+def _filtered(user, filters):
+    query = queries.apply_filters(queries.visible_decisions(user), filters)
+    item_id = request.args.get("item", "")
+    if item_id.isdigit():
+        query = query.where(Decision.item_id == int(item_id))
+    return query
+
+
+@bp.get("/decisions")
+@login_required
+def index():
+    user = _user()
+    if not can(user, "decisions.view"):
+        abort(403)
+    filters = queries.DecisionFilters.from_args(request.args)
+    query = _filtered(user, filters)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    try:
+        page = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        page = 1
+    page = min(page, pages)
+    decisions = db.session.scalars(
+        queries.with_details(queries.newest_first(query))
+        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    ).unique().all()
+    args = filters.as_args()
+    if request.args.get("item", "").isdigit():
+        args["item"] = request.args["item"]
+    return render_template(
+        "decisions/index.html",
+        decisions=decisions,
+        filters=filters,
+        options=_filter_options(user),
+        total=total,
+        page=page,
+        pages=pages,
+        first=(page - 1) * PAGE_SIZE + 1 if total else 0,
+        last=min(page * PAGE_SIZE, total),
+        url_for_page=lambda n: url_for("decisions.index", page=n, **args),
+        csv_url=url_for("decisions.export", **args),
+        meeting_url=meeting_url,
+        item_url=item_url,
+        may_correct=lambda d: services.may_correct(user, d),
+        page_title="Decision log",
+    ), (400 if filters.errors else 200)
+
+
+CSV_HEADER = (
+    "Decision", "Item", "Type", "Title", "Area", "Tier", "Outcome", "What was decided",
+    "Reasons", "Main reason for saying no", "Why not", "What would make it a yes", "Conditions",
+    "Review date", "Alternatives considered", "Conflicts declared", "Decided by", "By default",
+    "Decided at (UK time)", "Recorded at (UK time)", "Why recorded late", "Forum", "Meeting",
+    "Corrects decision", "Superseded by decision", "Link",
+)
+
+
+def csv_row(d: Decision) -> list:
+    def uk(dt):
+        return workdays.to_london(dt).replace(tzinfo=None) if dt else None
+
+    return [
+        d.id, d.item_id, d.item.kind.capitalize(), d.item.title, d.item.area.name,
+        d.tier.capitalize(), queries.OUTCOME_LABELS.get(d.outcome, d.outcome), d.summary,
+        d.rationale, REASON_CATEGORIES.get(d.reason_category or "", ""), d.why_not,
+        d.what_would_make_yes, d.conditions, d.review_on, d.alternatives, d.conflicts,
+        d.decided_by.display_name if d.decided_by else "", d.by_default, uk(d.decided_at),
+        uk(d.recorded_at), d.delay_explanation,
+        d.meeting.forum.name if d.meeting else "",
+        uk(d.meeting.starts_at) if d.meeting else None,
+        d.supersedes_id, d.superseded_by.id if d.superseded_by else None,
+        item_url(d.item),
+    ]
+
+
+@bp.get("/decisions/export.csv")
+@login_required
+def export():
+    user = _user()
+    if not can(user, "decisions.view"):
+        abort(403)
+    filters = queries.DecisionFilters.from_args(request.args)
+    query = queries.with_details(queries.newest_first(_filtered(user, filters)))
+    rows = (csv_row(d) for d in db.session.scalars(query).unique())
+    stamp = workdays.london_date(utcnow()).isoformat()
+    return csv_response(f"decision-log-{stamp}.csv", CSV_HEADER, rows)
+
+
+def _load(decision_id: int) -> Decision:
+    decision = db.session.get(Decision, decision_id)
+    if decision is None or not can_view_item(_user(), decision.item):
+        abort(404)
+    return decision
+
+
+@bp.get("/decisions/<int:decision_id>")
+@login_required
+def show(decision_id: int):
+    decision = _load(decision_id)
+    chain = [decision]
+    while chain[0].supersedes is not None:
+        chain.insert(0, chain[0].supersedes)
+    while chain[-1].superseded_by is not None:
+        chain.append(chain[-1].superseded_by)
+    return render_template(
+        "decisions/show.html",
+        decision=decision,
+        chain=list(reversed(chain)),
+        meeting_url=meeting_url,
+        item_url=item_url,
+        may_correct=lambda d: services.may_correct(_user(), d),
+        page_title=f"Decision {decision.id}",
+    )
+
+
+@bp.route("/decisions/<int:decision_id>/correct", methods=["GET", "POST"])
+@login_required
+def correct(decision_id: int):
+    decision = _load(decision_id)
+    user = _user()
+    if decision.superseded_by is not None:
+        flash(f"Decision {decision.id} has already been corrected by decision "
+              f"{decision.superseded_by.id}. Correct that one instead.", "notice")
+        return redirect(url_for("decisions.show", decision_id=decision.superseded_by.id))
+    if not services.may_correct(user, decision):
+        abort(403)
+    form = CorrectDecisionForm()
+    status = 200
+    if request.method == "GET":
+        for name in CorrectDecisionForm.TEXT_FIELDS:
+            getattr(form, name).data = getattr(decision, name)
+        form.reason_category.data = decision.reason_category or ""
+        form.review_on.data = decision.review_on
+        form.decided_at.data = workdays.london_date(decision.decided_at)
+    elif form.validate_on_submit():
+        values = {name: getattr(form, name).data or "" for name in CorrectDecisionForm.TEXT_FIELDS}
+        values["reason_category"] = form.reason_category.data or None
+        values["review_on"] = form.review_on.data
+        values["decided_at"] = _decided_at(decision, form.decided_at.data)
+        try:
+            correction = services.correct_decision(
+                decision, user, correction_reason=form.correction_reason.data, values=values
+            )
+        except Refused as err:
+            db.session.rollback()
+            flash(err.message, "notice")
+            return redirect(url_for("decisions.show", decision_id=decision.id))
+        except (Invalid, Unprocessable) as err:
+            db.session.rollback()
+            put_errors(form, err)
+            status = err.status
+        else:
+            flash(f"Correction recorded as decision {correction.id}. Decision {decision.id} "
+                  "stays in the log, struck through.", "success")
+            return redirect(url_for("decisions.show", decision_id=correction.id))
+    else:
+        status = 400
+    return render_template(
+        "decisions/correct.html", form=form, decision=decision, item_url=item_url,
+        page_title=f"Correct decision {decision.id}",
+    ), status
+
+
+def _decided_at(decision, day):
+    """Keep the original moment when the day is unchanged; otherwise noon UK time that day."""
+    from datetime import UTC, datetime, time
+
+    if day is None or day == workdays.london_date(decision.decided_at):
+        return decision.decided_at
+    noon = datetime.combine(day, time(12), tzinfo=workdays.LONDON)
+    return noon.astimezone(UTC).replace(tzinfo=None)
+
+
+def put_errors(form, err: DomainError) -> None:
+    """Show a service's field errors beside the form's fields (others go at the top)."""
+    for name, message in (err.field_errors or {}).items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = list(field.errors or []) + [message]
+        else:
+            form.form_errors.append(message)
+    if not err.field_errors:
+        form.form_errors.append(err.message)
