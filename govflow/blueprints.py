@@ -7,9 +7,11 @@ def register_blueprints(app: Flask) -> None:
     from govflow.accounts.views import bp as accounts
     from govflow.admin.views import bp as admin
     from govflow.api import bp as api
+    from govflow.decisions.views import bp as decisions
+    from govflow.items.idea_views import bp as ideas
     from govflow.main import bp as main
     from govflow.sponsors.area_views import bp as areas
     from govflow.sponsors.views import bp as sponsors
 
-    for bp in (main, accounts, admin, api, areas, sponsors):
+    for bp in (main, accounts, admin, api, areas, sponsors, decisions, ideas):
         app.register_blueprint(bp)

@@ -224,3 +224,9 @@ def by_default_summary(item) -> str:
         f"Approved by default — no objection within {days} working "
         f"day{'s' if days != 1 else ''}: {item.tier.capitalize()} ({who}) did not answer"
     )
+
+
+def next_tier(tier: str) -> str:
+    from govflow.workflow.definition import TIER_ORDER
+
+    return TIER_ORDER[min(TIER_ORDER.index(tier) + 1, len(TIER_ORDER) - 1)]
