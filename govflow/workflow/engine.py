@@ -267,8 +267,8 @@ def _check_choices(fields: dict, spec, trigger_name: str) -> None:
     """A field the workflow file gives `choices:` must be one of them."""
     errors = {}
     for name, value in fields.items():
-        choices = (spec.fields.get(name) or {}).get("choices")
-        if choices and value not in choices:
+        choices = spec.field_spec(trigger_name, name).choices
+        if choices and value not in {v for v, _label in choices}:
             errors[name] = f"Choose {spec.field_label(trigger_name, name).lower()} from the list"
     if errors:
         raise Invalid("Some answers are not one of the choices.", field_errors=errors)

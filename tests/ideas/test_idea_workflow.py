@@ -187,3 +187,10 @@ def test_an_approval_sets_the_review_date_and_records_conditions(app, people):
     assert (decision.outcome, decision.tier, decision.conditions) == ("approved", "bronze",
                                                                       "Run it in pairs.")
     assert decision.decided_by_id == people["facilitator"].id and not decision.by_default
+
+
+def test_the_decline_reasons_in_the_workflow_file_are_the_decision_logs(app):
+    from govflow.decisions.models import REASON_CATEGORIES
+
+    choices = engine.definition("idea").field_spec("decline", "reason_category").choices
+    assert dict(choices) == REASON_CATEGORIES
