@@ -72,7 +72,16 @@ def _database():
 
 @pytest.fixture(scope="session")
 def app(_database):
-    return create_app(test_config())
+    app = create_app(test_config())
+    yield app
+    _dispose(app)
+
+
+def _dispose(app) -> None:
+    """Close pooled connections: psycopg warns (an error here) about any left for the GC."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)
@@ -189,3 +198,20 @@ def area(app):
 
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def make_app():
+    """Another app on the test database with some settings changed, e.g.
+    make_app(GOVFLOW_REMEMBER_ME=False). It shares the test's rolled-back transaction
+    (db.session is swapped for the test), and its connections are closed afterwards."""
+    made = []
+
+    def make(**overrides):
+        built = create_app(test_config(**overrides))
+        made.append(built)
+        return built
+
+    yield make
+    for built in made:
+        _dispose(built)
