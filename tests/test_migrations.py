@@ -20,7 +20,11 @@ from govflow.extensions import db
 
 # The same settings migrations/env.py gives Alembic, so the comparison is the one
 # `alembic revision --autogenerate` would make.
-COMPARE_OPTS = {"compare_type": True, "render_as_batch": True}
+COMPARE_OPTS = {
+    "compare_type": True,
+    "render_as_batch": True,
+    "include_name": migrate.include_name,
+}
 
 
 def _heads() -> list[str]:
