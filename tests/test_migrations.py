@@ -10,13 +10,14 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from conftest import DATABASE_URL, IS_POSTGRES, ROOT
 from sqlalchemy import create_engine, inspect, make_url, text
 from sqlalchemy.pool import NullPool
 
 import govflow.models  # noqa: F401 - every table on the metadata
 from govflow import migrate
 from govflow.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # The same settings migrations/env.py gives Alembic, so the comparison is the one
 # `alembic revision --autogenerate` would make.
@@ -96,11 +97,11 @@ def test_sqlite_upgrade_to_head_matches_models_and_downgrades_to_base(tmp_path):
 
 
 @pytest.fixture
-def scratch_postgres():
+def scratch_postgres(_database):
     """A brand-new PostgreSQL database made with CREATE DATABASE, dropped afterwards."""
-    if not IS_POSTGRES:
+    if not _database.startswith("postgresql"):
         pytest.skip("needs PostgreSQL: set GOVFLOW_TEST_DATABASE_URL (.ci/run does)")
-    base = make_url(DATABASE_URL)
+    base = make_url(_database)
     name = f"govflow_scratch_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT",
                           poolclass=NullPool)
@@ -118,5 +119,5 @@ def test_postgres_upgrade_to_head_matches_models_and_downgrades_to_base(scratch_
     _round_trip(scratch_postgres)
 
 
-def test_the_migrated_test_database_has_no_drift():
-    assert _differences(DATABASE_URL) == []
+def test_the_migrated_test_database_has_no_drift(_database):
+    assert _differences(_database) == []
