@@ -232,21 +232,20 @@ def area_page(area: LocalArea, user, now: datetime | None = None) -> AreaPage:
         .limit(RECENT_DECISIONS)
     ).unique().all()
 
-    actions = db.session.scalars(
-        select(SponsorAction)
+    # The linked item comes in the same query, with whether this person may see its title.
+    action_rows = db.session.execute(
+        select(SponsorAction, visible.label("item_visible"))
+        .outerjoin(Item, Item.id == SponsorAction.item_id)
         .options(
             joinedload(SponsorAction.owner),
             joinedload(SponsorAction.sponsor),
-            joinedload(SponsorAction.item),
+            contains_eager(SponsorAction.item),
         )
         .where(SponsorAction.area_id == area.id, SponsorAction.status == "open")
         .order_by(SponsorAction.due_on, SponsorAction.id)
     ).unique().all()
-    linked = {a.item_id for a in actions if a.item_id} - visible_ids
-    if linked:
-        visible_ids |= set(
-            db.session.scalars(select(Item.id).where(Item.id.in_(linked), visible)).all()
-        )
+    actions = [a for a, _ in action_rows]
+    visible_ids |= {a.item_id for a, may_see in action_rows if a.item_id and may_see}
 
     local_forum = db.session.scalar(
         select(Forum).where(Forum.kind == "local", Forum.area_id == area.id,

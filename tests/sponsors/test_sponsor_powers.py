@@ -1,0 +1,99 @@
+"""Sponsor powers: unblock or refer down any blocker in their areas at any tier, and decide
+ideas in their areas up to the sponsor limit — recorded as decisions naming the sponsor."""
+
+from __future__ import annotations
+
+import pytest
+from sponsor_support import PRACTITIONER, SPONSOR
+from sqlalchemy import select
+
+from govflow.decisions.models import Decision
+from govflow.domain_errors import Forbidden
+from govflow.extensions import db
+from govflow.items.models import Event
+from govflow.workflow import engine
+
+
+def _snapshot(item):
+    db.session.refresh(item)
+    events = db.session.scalars(select(Event.id).where(Event.item_id == item.id)).all()
+    decisions = db.session.scalars(select(Decision.id).where(Decision.item_id == item.id)).all()
+    return item.state, item.tier, item.version, list(events), list(decisions)
+
+
+@pytest.mark.parametrize("tier", ["bronze", "silver", "gold"])
+def test_the_workflow_offers_sponsors_unblock_and_refer_down_at_every_tier(people, make_blocker,
+                                                                          tier):
+    item = make_blocker(tier=tier)
+    offered = {a.trigger.name for a in engine.available(item, people[SPONSOR])}
+    assert "unblock" in offered
+    assert ("refer_down" in offered) == (tier != "bronze")  # Bronze is the lowest tier
+
+
+@pytest.mark.parametrize("tier", ["bronze", "silver", "gold"])
+def test_a_sponsor_unblocks_at_any_tier_in_their_area_and_is_named(people, make_blocker, tier):
+    sponsor = people[SPONSOR]
+    item = make_blocker(tier=tier)
+    engine.fire(item, "unblock", sponsor, fields={"resolution": "Agreed with the service lead"},
+                version=item.version)
+    assert item.state == "unblocked"
+    decision = db.session.scalar(select(Decision).where(Decision.item_id == item.id))
+    assert decision.outcome == "unblocked" and decision.tier == tier
+    assert decision.decided_by_id == sponsor.id and not decision.by_default
+
+
+def test_a_sponsor_refers_a_gold_blocker_down_with_support_given(people, make_blocker):
+    sponsor = people[SPONSOR]
+    item = make_blocker(tier="gold")
+    engine.fire(item, "refer_down", sponsor,
+                fields={"support_given": "Permission to use the hub's community room"})
+    assert (item.state, item.tier) == ("silver", "silver")
+    decision = db.session.scalar(select(Decision).where(Decision.item_id == item.id))
+    assert (decision.outcome, decision.tier, decision.decided_by_id) == (
+        "referred_down", "gold", sponsor.id)
+
+
+@pytest.mark.parametrize("trigger", ["unblock", "refer_down"])
+def test_a_sponsor_cannot_act_on_a_gold_blocker_in_another_area(people, make_blocker, trigger):
+    item = make_blocker(area="balby", tier="gold", raiser="ryan.cooper@syp.example")
+    before = _snapshot(item)
+    offered = {a.trigger.name for a in engine.available(item, people[SPONSOR])}
+    assert trigger not in offered
+    with pytest.raises(Forbidden):
+        engine.fire(item, trigger, people[SPONSOR], version=item.version,
+                    fields={"resolution": "Not mine", "support_given": "Not mine"})
+    db.session.rollback()
+    assert _snapshot(item) == before
+
+
+def test_a_sponsor_decides_an_idea_in_their_area_up_to_the_sponsor_limit(people):
+    from govflow.items import ideas
+    from govflow.workflow.definition import load
+
+    limit = int(load("idea").settings["sponsor_limit_pounds"])
+    # Simon sponsors Denaby and is an executive, who decides at Gold only: at Silver he
+    # decides as the sponsor or not at all. (Gareth is also a Head of Service, who may.)
+    sponsor = people["simon.adeyemi@dmbc.example"]
+
+    def propose(pounds, area="denaby", who=PRACTITIONER):
+        return ideas.propose_idea(
+            people[who], title=f"Idea asking £{pounds}", description="A community event.",
+            why="Families meet practitioners.", area=area, outcomes=["reach-full-potential"],
+            funding_asked=str(pounds))
+
+    within = propose(limit)
+    assert within.tier == "silver"
+    engine.fire(within, "approve", sponsor)
+    decision = db.session.scalar(select(Decision).where(Decision.item_id == within.id))
+    assert (decision.outcome, decision.decided_by_id) == ("approved", sponsor.id)
+
+    above = propose(limit + 1)
+    before = _snapshot(above)
+    with pytest.raises(Forbidden):
+        engine.fire(above, "approve", sponsor)
+    db.session.rollback()
+    assert _snapshot(above) == before
+
+    elsewhere = propose(100, area="balby", who="ryan.cooper@syp.example")
+    with pytest.raises(Forbidden):
+        engine.fire(elsewhere, "approve", sponsor)
