@@ -25,7 +25,8 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["london"] = lambda dt: workdays.format_datetime(dt) if dt else ""
-    app.jinja_env.filters["local_datetime"] = app.jinja_env.filters["london"]
+    # macros/timeline.html formats the London datetime itself, so this one returns a datetime.
+    app.jinja_env.filters["local_datetime"] = lambda dt: workdays.to_london(dt) if dt else dt
     app.jinja_env.filters["date"] = lambda d: workdays.format_date(d) if d else ""
     app.jinja_env.filters["pounds"] = format_pounds
     app.context_processor(_context)
