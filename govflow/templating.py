@@ -72,11 +72,19 @@ def nav_items_for(user) -> list[dict]:
             href = url_for(endpoint)
         except BuildError:  # a feature not registered in this app has no nav entry
             continue
-        blueprint = endpoint.split(".")[0]
-        active = current == endpoint or (
-            blueprint != "main" and current.split(".")[0] == blueprint
-        )
-        items.append({"text": text, "href": href, "active": active})
+        items.append({"text": text, "href": href, "active": current == endpoint,
+                      "_blueprint": endpoint.split(".")[0]})
+    # A page with no menu entry of its own (an item page, an edit form) marks its feature's
+    # first entry: one feature may have several entries (My items, Queue, Raise), and
+    # marking all of them would say the person is in three places at once.
+    if not any(i["active"] for i in items):
+        blueprint = current.split(".")[0]
+        for i in items:
+            if i["_blueprint"] == blueprint and blueprint != "main":
+                i["active"] = True
+                break
+    for i in items:
+        del i["_blueprint"]
     return items
 
 
