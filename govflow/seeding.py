@@ -163,24 +163,32 @@ def _load_items(kind, entries, areas, orgs, users) -> int:
         )
         if exists:
             continue
-        raised_at = now - timedelta(days=int(entry.get("days_ago", 0)), hours=2)
+        raised_at = _office_hours(now - timedelta(days=int(entry.get("days_ago", 0)), hours=2))
         raiser = users[entry.get("raised_by") or entry.get("proposed_by")]
         item = services.create_from_seed(kind, entry, raiser, areas, orgs, raised_at)
         journey = entry.get("journey") or []
         if journey:
             span = (now - raised_at) / (len(journey) + 1)
             for step, trigger in enumerate(journey, start=1):
-                _replay(item, trigger, raised_at + span * step, users.values(), entry)
+                _replay(item, trigger, _office_hours(raised_at + span * step), users.values(),
+                        entry)
         created += 1
     return created
 
 
 def _replay(item, trigger, at, people, entry):
     """Fire a scripted trigger as the first person allowed to, as at a past moment."""
+    from govflow.permissions import item_roles
     from govflow.workflow import engine
 
+    def only_as_admin(person) -> bool:
+        # An administrator can do almost anything, but the demo should show the people
+        # whose job it is (the facilitator, the Head of Service) doing it.
+        return not (item_roles(person, item) - {"admin"})
+
     candidates = [item.raised_by] + sorted(
-        (p for p in people if p.id != item.raised_by_id), key=lambda p: (p.tier != "bronze", p.id)
+        (p for p in people if p.id != item.raised_by_id),
+        key=lambda p: (only_as_admin(p), p.tier != "bronze", p.id),
     )
     for person in candidates:
         if any(a.trigger.name == trigger for a in engine.available(item, person)):
@@ -190,6 +198,24 @@ def _replay(item, trigger, at, people, entry):
             engine.fire(item, trigger, person, fields=fields, now=at)
             return
     raise RuntimeError(f"Demo journey: nobody may {trigger} '{item.title}' from {item.state}")
+
+
+def _office_hours(at):
+    """The same London day, squeezed into 9am to 5pm (demo history at 3am looks wrong).
+
+    Keeps the order of moments and never moves one later than it was, so nothing lands
+    after "now".
+    """
+    from datetime import UTC
+
+    from govflow import workdays
+
+    local = workdays.to_london(at)
+    since_midnight = local.hour * 60 + local.minute
+    squeezed = local.replace(hour=9, minute=0, second=0, microsecond=0) + timedelta(
+        minutes=since_midnight / 3
+    )
+    return min(squeezed.astimezone(UTC).replace(tzinfo=None), at)
 
 
 def _idea_fields(trigger, entry) -> dict:
