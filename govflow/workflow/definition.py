@@ -133,6 +133,10 @@ class WorkflowDefinition:
 
 
 def _choices(raw) -> tuple[tuple[str, str], ...]:
+    """Choices as (value, label): a mapping {value: label}, or a list of {value, label} or
+    plain values."""
+    if isinstance(raw, dict):
+        return tuple((str(v), str(label)) for v, label in raw.items())
     out = []
     for choice in raw or []:
         if isinstance(choice, dict):

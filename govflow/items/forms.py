@@ -1,0 +1,236 @@
+"""Forms for raising a blocker, commenting, and each workflow action (built from the YAML)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    DateField,
+    Field,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from govflow.items.services import ITEM_TEXT_LIMITS
+from govflow.workflow.definition import FieldSpec, WorkflowDefinition
+
+
+class RaiseChoiceForm(FlaskForm):
+    kind = RadioField(
+        "What do you want to raise?",
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Select what you want to raise")],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class RaiseBlockerForm(FlaskForm):
+    """Long fields are checked by the service (length, control characters, personal data)
+    so every problem comes back beside its field at once; here only what the form itself
+    must know (required answers and the choice lists)."""
+
+    title = StringField(
+        "Title",
+        widget=GovTextInput(),
+        description="A short name for the blocker, for example 'Family hub rooms cannot be "
+        "booked after 4pm'",
+        validators=[InputRequired(message="Enter a title"),
+                    Length(max=ITEM_TEXT_LIMITS["title"],
+                           message="Title must be 200 characters or fewer")],
+    )
+    description = TextAreaField(
+        "What is blocked",
+        widget=GovTextArea(),
+        description="What you are trying to do, and what stops you. Describe the system, not "
+        "a family: no names, dates of birth, addresses or contact details.",
+        validators=[InputRequired(message="Say what is blocked")],
+    )
+    effect = TextAreaField(
+        "The effect on families' support",
+        widget=GovTextArea(),
+        description="What happens to families because of it (optional)",
+        validators=[Optional()],
+    )
+    area = SelectField("Area", widget=GovSelect(), description="Where the blocker is felt")
+    features = SelectMultipleField(
+        "Which of the framework's features does it get in the way of?",
+        widget=GovCheckboxesInput(),
+        description="Select all that apply",
+        validate_choice=False,
+    )
+    outcomes = SelectMultipleField(
+        "Which outcomes for children and families does it hold back?",
+        widget=GovCheckboxesInput(),
+        description="Select all that apply",
+        validate_choice=False,
+    )
+    organisation = SelectField(
+        "Organisation or service it sits with (optional)",
+        widget=GovSelect(),
+        description="Leave as 'Not sure' if you do not know who owns the problem",
+    )
+    submit = SubmitField("Raise blocker", widget=GovSubmitInput())
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        "Add a comment",
+        widget=GovTextArea(),
+        description="Everyone who can see this item can read comments. No personal details "
+        "about children or families.",
+        validators=[InputRequired(message="Enter a comment")],
+    )
+    submit = SubmitField("Add comment", widget=GovSubmitInput())
+
+
+# --- the action form, built from the workflow file ----------------------------------------
+
+
+class MoneyField(Field):
+    """Pounds typed as '1,250' or '£99.50'; the data is whole pence (int) or None."""
+
+    widget = GovTextInput()
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        pounds = Decimal(self.data) / 100
+        return f"{pounds:.2f}".removesuffix(".00")
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if not valuelist or not valuelist[0].strip():
+            return
+        text = re.sub(r"[£,\s]", "", valuelist[0])
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise ValueError("Enter an amount in pounds, like 250 or 1,250.50") from None
+        if amount < 0:
+            raise ValueError("Enter an amount of £0 or more")
+        if amount != amount.quantize(Decimal("0.01")):
+            raise ValueError("Enter an amount in pounds and pence, like 99.50")
+        self.data = int(amount * 100)
+
+
+class DayMonthYearField(DateField):
+    """GOV.UK date input (three boxes) with plain-English errors."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format="%d %m %Y", widget=GovDateInput(), **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not any(v.strip() for v in valuelist):
+            self.data = None
+            return
+        if not all(v.strip() for v in valuelist):
+            self.data = None
+            raise ValueError(f"{self.label.text} must include a day, month and year")
+        try:
+            super().process_formdata([" ".join(v.strip() for v in valuelist)])
+        except ValueError:
+            raise ValueError(f"{self.label.text} must be a real date, like 27 3 2027") from None
+
+
+def _required(field_spec: FieldSpec):
+    message = f"Enter {field_spec.label[0].lower()}{field_spec.label[1:]}"
+    if field_spec.type in ("select",):
+        message = f"Select {field_spec.label[0].lower()}{field_spec.label[1:]}"
+    return InputRequired(message=message)
+
+
+def _form_field(field_spec: FieldSpec):
+    validators = [_required(field_spec)] if field_spec.required else [Optional()]
+    common = {"description": field_spec.hint or None}
+    if field_spec.type == "text":
+        return StringField(field_spec.label, widget=GovTextInput(), validators=validators,
+                           **common)
+    if field_spec.type == "select":
+        choices = [("", "Choose one")] + list(field_spec.choices)
+        return SelectField(field_spec.label, widget=GovSelect(), choices=choices,
+                           validators=validators + [_known_choice(field_spec)], **common)
+    if field_spec.type == "date":
+        if field_spec.required:
+            validators = [_required_date(field_spec)]
+        return DayMonthYearField(field_spec.label, validators=validators, **common)
+    if field_spec.type == "money":
+        if field_spec.required:
+            validators = [_required_value(field_spec)]
+        return MoneyField(field_spec.label, validators=validators, **common)
+    return TextAreaField(field_spec.label, widget=GovTextArea(), validators=validators, **common)
+
+
+def _known_choice(field_spec: FieldSpec):
+    values = {value for value, _ in field_spec.choices}
+
+    def check(form, field):
+        if field.data and field.data not in values:
+            raise ValidationError(f"Choose one of the options given for {field_spec.label.lower()}")
+
+    return check
+
+
+def _required_value(field_spec: FieldSpec):
+    def check(form, field):
+        if field.data is None and not field.errors:
+            raise ValidationError(_required(field_spec).message)
+
+    check.field_flags = {"required": True}
+    return check
+
+
+def _required_date(field_spec: FieldSpec):
+    def check(form, field):
+        if field.data is None and not field.errors:
+            raise ValidationError(f"Enter {field_spec.label.lower()}")
+
+    check.field_flags = {"required": True}
+    return check
+
+
+class ActionForm(FlaskForm):
+    """Base for the per-trigger forms: the version the person saw travels with the form."""
+
+    version = HiddenField()
+
+    def workflow_values(self) -> dict:
+        """The answers as the engine takes them: text stripped, dates as dates, money in pence."""
+        values = {}
+        for name in self._workflow_fields:
+            data = getattr(self, name).data
+            if isinstance(data, str):
+                data = data.strip()
+                if not data:
+                    continue
+            if data is None:
+                continue
+            values[name] = data
+        return values
+
+
+def action_form_class(spec: WorkflowDefinition, trigger: str) -> type[ActionForm]:
+    """A form class for one trigger, its fields taken from the workflow file."""
+    fields = spec.form_fields(trigger)
+    attrs = {f.name: _form_field(f) for f in fields}
+    attrs["_workflow_fields"] = tuple(f.name for f in fields)
+    attrs["submit"] = SubmitField(spec.triggers[trigger].label, widget=GovSubmitInput())
+    return type(f"{trigger.title().replace('_', '')}Form", (ActionForm,), attrs)

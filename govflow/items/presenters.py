@@ -1,0 +1,138 @@
+"""Plain-English views of items for pages and CSV: deadlines, timelines and what changed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from govflow import workdays
+from govflow.workflow.definition import WorkflowDefinition
+
+OPEN_CLOCK_STATES = {"bronze", "silver", "gold", "proposed", "challenged"}
+
+
+def is_overdue(item, now: datetime) -> bool:
+    return bool(
+        item.due_at is not None
+        and item.state in OPEN_CLOCK_STATES
+        and item.due_at < now
+    )
+
+
+def deadline_text(item, now: datetime) -> str:
+    """"Due in 2 working days", "Overdue by 1 working day", or what the clock is doing."""
+    if item.state == "paused":
+        if item.pause_ends_at is not None:
+            return ("Paused: the clock is stopped until it is resumed, or until "
+                    f"{workdays.format_datetime(item.pause_ends_at)} at the latest")
+        return "Paused: the clock is stopped"
+    if item.due_at is None:
+        return ""
+    if item.state == "unblocked":
+        return (f"Closes itself on {workdays.format_date(item.due_at)} unless the person who "
+                "raised it reopens it")
+    if item.state not in OPEN_CLOCK_STATES:
+        return ""
+    return workdays.due_text(item.due_at, now)
+
+
+@dataclass
+class ItemRow:
+    """An item as a list shows it: the item's own attributes plus its deadline wording."""
+
+    item: object
+    due_text: str
+    is_overdue: bool
+
+    def __getattr__(self, name):
+        return getattr(self.item, name)
+
+
+def rows_for(items, now: datetime) -> list[ItemRow]:
+    return [ItemRow(i, deadline_text(i, now), is_overdue(i, now)) for i in items]
+
+
+@dataclass
+class TimelineEntry:
+    """One line of an item's history (an event or a comment) for macros/timeline.html."""
+
+    at: datetime
+    actor: object
+    trigger_label: str
+    reason: str = ""
+    from_state: str | None = None
+    to_state: str | None = None
+    from_tier: str | None = None
+    to_tier: str | None = None
+    kind: str = "event"
+    order: int = 0
+
+
+def event_label(spec: WorkflowDefinition, trigger: str) -> str:
+    if trigger == "raise":
+        return f"{spec.label} raised"
+    found = spec.triggers.get(trigger)
+    if found is None:
+        return trigger.replace("_", " ").capitalize()
+    if found.transitions and all(t.dest is None for t in found.transitions):
+        return found.label  # "Take ownership": nothing moved, so say what was done
+    return found.done
+
+
+def event_text(spec: WorkflowDefinition, event) -> str:
+    """The reason, then any other answers the form asked for, each with its label."""
+    parts = [event.reason] if event.reason else []
+    trigger = spec.triggers.get(event.trigger)
+    if trigger is None:
+        return "\n\n".join(parts)
+    details = event.details or {}
+    for field in spec.form_fields(event.trigger) if event.trigger in spec.triggers else []:
+        value = details.get(field.name)
+        if value in (None, "") or value == event.reason:
+            continue
+        if field.type == "money" and isinstance(value, int):
+            value = f"£{value / 100:,.2f}".removesuffix(".00")
+        elif field.type == "select":
+            value = dict(field.choices).get(str(value), value)
+        parts.append(f"{field.label}: {value}")
+    return "\n\n".join(parts)
+
+
+def timeline(spec: WorkflowDefinition, events, comments) -> list[TimelineEntry]:
+    """Every event and comment, newest first."""
+    entries = [
+        TimelineEntry(
+            at=e.at, actor=e.actor, trigger_label=event_label(spec, e.trigger),
+            reason=event_text(spec, e), from_state=e.from_state, to_state=e.to_state,
+            from_tier=e.from_tier, to_tier=e.to_tier, order=e.id * 2,
+        )
+        for e in events
+    ]
+    entries += [
+        TimelineEntry(at=c.created_at, actor=c.author, trigger_label="Comment", reason=c.body,
+                      kind="comment", order=c.id * 2 + 1)
+        for c in comments
+    ]
+    return sorted(entries, key=lambda e: (e.at, e.kind == "comment", e.order), reverse=True)
+
+
+def change_sentences(spec: WorkflowDefinition, changes: list[dict]) -> list[str]:
+    """StaleVersion's `changes` as sentences: "Rachel Dunn escalated it (Bronze to Silver) …"."""
+    out = []
+    for c in changes:
+        what = event_label(spec, c.get("trigger", ""))
+        moved = ""
+        if c.get("from_state") and c.get("to_state") and c["from_state"] != c["to_state"]:
+            moved = (f" ({spec.state_label(c['from_state'])} to "
+                     f"{spec.state_label(c['to_state'])})")
+        when = ""
+        if c.get("at"):
+            try:
+                when = f" on {workdays.format_datetime(datetime.fromisoformat(c['at']))}"
+            except ValueError:
+                when = f" at {c['at']}"
+        sentence = f"{what}{moved} by {c.get('actor') or 'someone'}{when}."
+        if c.get("reason"):
+            sentence += f" “{c['reason']}”"
+        out.append(sentence)
+    return out
