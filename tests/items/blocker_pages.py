@@ -1,0 +1,81 @@
+"""Helpers for driving the blocker pages through their real forms, as a browser would."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+VERSION_RE = re.compile(r'name="version"[^>]*value="(\d+)"')
+
+
+def text_of(response) -> str:
+    """The page as text a person reads: tags removed, entities decoded, spaces collapsed."""
+    body = response.get_data(as_text=True)
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+def csrf_from(html: str) -> str:
+    # Read here rather than imported from conftest: with a conftest in more than one test
+    # folder, "import conftest" finds whichever was imported first.
+    match = CSRF_RE.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+def version_on(html: str) -> str:
+    match = VERSION_RE.search(html)
+    assert match, "the form has no version field"
+    return match.group(1)
+
+
+class Browser:
+    """One test client, signing people in and out through the sign-in form."""
+
+    def __init__(self, client, auth):
+        self.client = client
+        self.auth = auth
+        self.signed_in = None
+
+    def sign_in(self, person):
+        if self.signed_in is not None:
+            self.auth.logout()
+        response = self.auth.login(person.email)
+        assert response.status_code == 302, "sign-in failed"
+        self.signed_in = person
+        return self
+
+    def get(self, path):
+        return self.client.get(path)
+
+    def open_form(self, path) -> dict:
+        """GET a form page and return what a browser would send back unchanged."""
+        page = self.client.get(path)
+        assert page.status_code == 200, (path, page.status_code)
+        html = page.get_data(as_text=True)
+        fields = {"csrf_token": csrf_from(html)}
+        match = VERSION_RE.search(html)
+        if match:
+            fields["version"] = match.group(1)
+        return fields
+
+    def submit(self, path, data=None, *, form=None):
+        """Fill in the form at `path` (or `form`, fields already read) and send it."""
+        payload = dict(form if form is not None else self.open_form(path))
+        payload.update(data or {})
+        return self.client.post(path, data=payload)
+
+    def act(self, item_id, trigger, data=None, *, form=None):
+        return self.submit(f"/items/{item_id}/actions/{trigger}", data, form=form)
+
+    def click_button(self, item_id, trigger):
+        """An action without questions is a button on the item page itself."""
+        page = self.client.get(f"/items/{item_id}").get_data(as_text=True)
+        action = f'action="/items/{item_id}/actions/{trigger}"'
+        start = page.index(action)
+        form_html = page[start:page.index("</form>", start)]
+        return self.client.post(
+            f"/items/{item_id}/actions/{trigger}",
+            data={"csrf_token": csrf_from(form_html), "version": version_on(form_html)},
+        )
