@@ -8,12 +8,13 @@ def register_blueprints(app: Flask) -> None:
     from govflow.admin.views import bp as admin
     from govflow.api import bp as api
     from govflow.decisions.views import bp as decisions
+    from govflow.forums.views import bp as forums
     from govflow.items.idea_views import bp as ideas
     from govflow.items.views import bp as items
     from govflow.main import bp as main
     from govflow.sponsors.area_views import bp as areas
     from govflow.sponsors.views import bp as sponsors
 
-    for bp in (main, accounts, admin, api, areas, sponsors, decisions, ideas):
+    for bp in (main, accounts, admin, api, areas, sponsors, decisions, ideas, forums):
         app.register_blueprint(bp)
     app.register_blueprint(items)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
@@ -132,7 +133,11 @@ def render_pdf(
     rendered.metadata.created = stamp
     rendered.metadata.modified = stamp
     rendered.metadata.lang = "en-GB"
-    return rendered.write_pdf(**options)
+    with warnings.catch_warnings():
+        # WeasyPrint opens its sRGB output-intent profile for PDF/A and never closes it;
+        # the file is read and dropped at once, so only this one warning is silenced.
+        warnings.filterwarnings("ignore", category=ResourceWarning, message=r".*sRGB2014\.icc")
+        return rendered.write_pdf(**options)
 
 
 def sha256(data: bytes) -> str:

@@ -201,3 +201,43 @@ def can(user, action: str, obj=None) -> bool:
 def register(action: str, predicate: Predicate) -> None:
     """Domains add their rules here at import time, so there is still one table to read."""
     RULES[action] = predicate
+
+
+# ---------------------------------------------------------------------------
+# Forums and meetings: admins set forums up; the forum's secretary (and admins) schedule
+# and run its meetings; the chair approves the minutes (or, once the next meeting of the
+# forum has begun, that meeting's chair or the forum's secretary, on the forum's behalf).
+# ---------------------------------------------------------------------------
+
+
+def _forum_of(obj):
+    return getattr(obj, "forum", None) or obj
+
+
+def is_forum_secretary(user, obj) -> bool:
+    forum = _forum_of(obj)
+    return forum is not None and forum.id in user.secretary_forum_ids
+
+
+def can_run_meeting(user, obj) -> bool:
+    return "admin" in user.roles or is_forum_secretary(user, obj)
+
+
+def can_approve_minutes(user, meeting) -> bool:
+    if meeting is None:
+        return False
+    if meeting.chair_id is not None and meeting.chair_id == user.id:
+        return True
+    from govflow.forums.services import next_meeting_begun
+
+    later = next_meeting_begun(meeting)
+    if later is None:
+        return False
+    return later.chair_id == user.id or is_forum_secretary(user, meeting)
+
+
+IsForumSecretary = Predicate(is_forum_secretary, "is_forum_secretary")
+register("forums.manage", IsAdmin)
+register("forums.view", SignedIn)
+register("meeting.run", Predicate(can_run_meeting, "can_run_meeting"))
+register("meeting.approve", Predicate(can_approve_minutes, "can_approve_minutes"))

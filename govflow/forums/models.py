@@ -84,6 +84,9 @@ class Meeting(db.Model):
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     minutes_pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     minutes_sha256: Mapped[str | None] = mapped_column(String(64))
+    # SHA-256 of the canonical minutes record embedded in the archived PDF and printed in
+    # its footer (a file cannot print its own hash; see README "Forums and minutes").
+    minutes_fingerprint: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
     __mapper_args__ = {"version_id_col": version}
 

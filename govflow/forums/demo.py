@@ -1,0 +1,162 @@
+"""Demo meetings: a past central forum meeting with approved minutes (an archived PDF) and a
+Denaby conversation club meeting with draft minutes. Idempotent."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from govflow import workdays
+from govflow.accounts.models import User
+from govflow.clock import utcnow
+from govflow.extensions import db
+from govflow.forums import services
+from govflow.forums.models import Forum, Meeting
+from govflow.items.models import Item
+
+
+def _working_day_back(d: date) -> date:
+    while not workdays.is_working_day(d):
+        d -= timedelta(days=1)
+    return d
+
+
+def _people(*emails) -> list[User]:
+    found = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(emails)))}
+    return [found[e] for e in emails if e in found]
+
+
+def _at(d: date, hour: int, minute: int = 0) -> datetime:
+    return workdays._london_to_naive_utc(d, time(hour, minute))
+
+
+def load_demo_extras() -> dict:
+    counts = {"meetings": 0}
+    central = db.session.scalar(select(Forum).where(Forum.slug == "central-forum"))
+    if central is not None and not db.session.scalar(
+        select(Meeting.id).where(Meeting.forum_id == central.id, Meeting.status == "approved")
+    ):
+        _central_meeting(central)
+        counts["meetings"] += 1
+    club = db.session.scalar(select(Forum).where(Forum.slug == "denaby-conversation-club"))
+    if club is not None and not db.session.scalar(select(Meeting.id).where(Meeting.forum_id == club.id)):
+        _club_meeting(club)
+        counts["meetings"] += 1
+    return counts
+
+
+def _central_meeting(forum: Forum) -> None:
+    now = utcnow()
+    day = _working_day_back(workdays.london_date(now) - timedelta(days=7))
+    secretary, chair = _people("joanne.kilner@dcst.example", "katherine.ward@dcst.example")
+    meeting = Meeting(
+        forum_id=forum.id, starts_at=_at(day, 10), ends_at=_at(day, 12), place=forum.place,
+        chair_id=chair.id, created_by_id=secretary.id, created_at=now - timedelta(days=21),
+        status="planned",
+    )
+    meeting.forum = forum
+    db.session.add(meeting)
+    db.session.flush()
+    services.build_agenda(meeting, now=meeting.starts_at)
+    services.add_topic(meeting, secretary, "Minutes of the last meeting and matters arising")
+    confidentiality = db.session.scalar(
+        select(Item).where(Item.title.like("Confidentiality agreement for multi-agency%"))
+    )
+    if confidentiality is not None and not services.agenda_has(meeting.id, confidentiality.id):
+        services.add_item(meeting, secretary, str(confidentiality.id))
+    services.add_topic(meeting, secretary, "Local area sponsors: what we have unblocked this month")
+
+    present = _people(
+        "katherine.ward@dcst.example", "simon.adeyemi@dmbc.example", "andrew.kirkby@syp.example",
+        "helen.ackroyd@dcst.example", "nadia.rahman@dmbc.example", "joanne.kilner@dcst.example",
+        "fiona.marsh@schools-partnership.example",
+    )
+    apologies = _people("bernadette.quinn@dbth.example", "owen.pritchard@rdash.example")
+    for person in present:
+        meeting.attendance.append(_attend(person, "present"))
+    for person in apologies:
+        meeting.attendance.append(_attend(person, "apologies"))
+    services.add_guest(meeting, secretary, name="Maureen Clarke",
+                       role="Community member, Denaby Neighbourhood Action Group")
+    agenda = sorted(meeting.agenda, key=lambda a: a.position)
+    nadia = _people("nadia.rahman@dmbc.example")
+    if nadia:
+        services.declare_conflict(
+            meeting, secretary, person=f"user:{nadia[0].id}",
+            declaration="Trustee of a Hexthorpe community fund that could receive seed funding.",
+        )
+    for entry in agenda:
+        if entry.kind == "topic" and entry.title.startswith("Minutes"):
+            services.save_notes(meeting, secretary, entry,
+                                "The minutes of the previous meeting were agreed as a true record.")
+        elif entry.item is not None and entry.item.title.startswith("Confidentiality"):
+            services.save_notes(
+                meeting, secretary, entry,
+                "The agreement is now signed by all four legal teams. The forum thanked the "
+                "Hexthorpe practitioners for keeping it on the agenda.",
+            )
+            owner = _people("helen.ackroyd@dcst.example")[0]
+            services.add_action(
+                meeting, secretary, entry,
+                what="Write a one-page guide to the signed confidentiality agreement for practitioners",
+                owner_id=owner.id, sponsor_id=None, area_slug=entry.item.area.slug,
+                due_on=workdays.add_working_days(day, 15), now=meeting.starts_at,
+            )
+        elif entry.item is not None:
+            services.save_notes(meeting, secretary, entry,
+                                "Discussed; the executive sponsor will report back next time.")
+    services.close_meeting(
+        meeting, secretary,
+        "The forum reviewed the Gold items, noted the signed confidentiality agreement and agreed "
+        "one action. No decisions were needed this month.",
+        now=meeting.ends_at,
+    )
+    services.approve_minutes(meeting, chair, now=meeting.ends_at + timedelta(days=1))
+
+
+def _club_meeting(forum: Forum) -> None:
+    now = utcnow()
+    day = _working_day_back(workdays.london_date(now) - timedelta(days=2))
+    secretary, chair = _people("jo.mitchell@denaby-cafe.example", "lorraine.hebden@denaby-cafe.example")
+    meeting = Meeting(
+        forum_id=forum.id, starts_at=_at(day, 9, 30), ends_at=_at(day, 11), place=forum.place,
+        chair_id=chair.id, created_by_id=secretary.id, created_at=now - timedelta(days=9),
+        status="planned",
+    )
+    meeting.forum = forum
+    db.session.add(meeting)
+    db.session.flush()
+    services.build_agenda(meeting, now=meeting.starts_at)
+    services.add_topic(meeting, secretary, "What families told us at the café this week")
+    for person in _people("lorraine.hebden@denaby-cafe.example", "jo.mitchell@denaby-cafe.example",
+                          "rachel.dunn@dmbc.example", "priya.shah@dcst.example",
+                          "pete.kowalski@denaby-nag.example"):
+        meeting.attendance.append(_attend(person, "present"))
+    for person in _people("gareth.holmes@syp.example"):
+        meeting.attendance.append(_attend(person, "apologies"))
+    services.add_guest(meeting, secretary, name="Sandra Webb", role="Community member")
+    for entry in meeting.agenda:
+        if entry.kind == "topic":
+            services.save_notes(
+                meeting, secretary, entry,
+                "Several parents asked for a Saturday session. The club will try one in the "
+                "spring if volunteers can be found.",
+            )
+        elif entry.item is not None and entry.item.title.startswith("DBS checks"):
+            services.save_notes(
+                meeting, secretary, entry,
+                "Still waiting on funding for the checks; the sponsor has raised it at Silver.",
+            )
+    services.close_meeting(
+        meeting, secretary,
+        "A lively meeting: the club went through Denaby's open blockers and heard from families "
+        "about weekend sessions. Draft minutes to be approved by the chair next week.",
+        now=meeting.ends_at,
+    )
+
+
+def _attend(user: User, status: str):
+    from govflow.forums.models import MeetingAttendance
+
+    return MeetingAttendance(user_id=user.id, status=status)
