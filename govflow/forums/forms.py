@@ -128,8 +128,8 @@ class ForumForm(FlaskForm):
                        description="Lower-case letters, numbers and hyphens, for example 'denaby-conversation-club'",
                        validators=[InputRequired(message="Enter a short name"), Length(max=80)])
     kind = RadioField("Kind of forum", widget=GovRadioInput(),
-                      choices=[("central", "The central governance forum (borough-wide)"),
-                               ("local", "A local governance group for one area")],
+                      choices={"central": "The central governance forum (borough-wide)",
+                               "local": "A local governance group for one area"},
                       validators=[InputRequired(message="Choose the kind of forum")])
     area = SelectField("Area (local groups only)", widget=GovSelect(), validators=[Optional()])
     place = StringField("Usual place", widget=GovTextInput(), validators=[Optional(), Length(max=300)],
@@ -191,7 +191,7 @@ class GuestForm(FlaskForm):
                              description="For example, 'Community member' or 'Denaby Community Café'",
                              validators=[Optional(), Length(max=200)])
     guest_status = RadioField("Attendance", widget=GovRadioInput(), default="present",
-                              choices=[("present", "Present"), ("apologies", "Sent apologies")])
+                              choices={"present": "Present", "apologies": "Sent apologies"})
     submit = SubmitField("Add guest", widget=GovSubmitInput())
 
 
@@ -217,7 +217,7 @@ class ActionForm(FlaskForm):
 
 class CloseActionForm(FlaskForm):
     status = RadioField("What happened to this action", widget=GovRadioInput(),
-                        choices=[("done", "Done"), ("dropped", "Dropped")],
+                        choices={"done": "Done", "dropped": "Dropped"},
                         validators=[InputRequired(message="Choose done or dropped")])
     outcome_note = TextAreaField("Outcome", widget=GovTextArea(),
                                  validators=[InputRequired(message="Say what happened"), Length(max=2000)])

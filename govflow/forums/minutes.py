@@ -178,13 +178,24 @@ def minutes_record(meeting: Meeting) -> dict:
             "approved_by": _person(meeting.approved_by),
             "approved_on": _date(meeting.approved_at),
         },
-        "present": [attendee(a) for a in meeting.attendance if a.status == "present"],
-        "apologies": [attendee(a) for a in meeting.attendance if a.status == "apologies"],
+        "present": [attendee(a) for a in _in_minutes_order(meeting, "present")],
+        "apologies": [attendee(a) for a in _in_minutes_order(meeting, "apologies")],
         "conflicts": conflicts,
         "agenda": agenda_records,
         "actions": [action_record(a, position_of_item.get(a.item_id)) for a in actions],
         "decision_log": [decision_record(d) for d in decisions],
     }
+
+
+def _in_minutes_order(meeting: Meeting, status: str) -> list:
+    """The chair first, then members by name, then guests in the order they were added."""
+    rows = [a for a in meeting.attendance if a.status == status]
+    return sorted(rows, key=lambda a: (
+        a.user_id is None or a.user_id != meeting.chair_id,
+        a.user_id is None,
+        a.name.casefold() if a.user_id is not None else "",
+        a.id or 0,
+    ))
 
 
 def canonical(record: dict) -> bytes:

@@ -632,6 +632,25 @@ def decision_triggers(entry: AgendaItem, decider) -> list:
             if a.transition.decision or a.trigger.decision]
 
 
+def recorded_late(meeting: Meeting, now: datetime | None = None) -> bool:
+    """A held meeting written up more than a working day later: the engine wants a reason."""
+    from govflow.decisions.services import RECORDING_GRACE_WORKING_DAYS, recording_delay
+
+    return meeting.status == "held" and (
+        recording_delay(meeting.starts_at, now or utcnow()) > RECORDING_GRACE_WORKING_DAYS
+    )
+
+
+def conflicts_text(meeting: Meeting, entry: AgendaItem) -> str:
+    """Interests declared on this agenda item (or the whole meeting), for the decision record."""
+    lines = []
+    for c in meeting.conflicts:
+        if c.agenda_item_id in (None, entry.id):
+            who = c.user.display_name if c.user else c.person_name
+            lines.append(f"{who}: {c.declaration}")
+    return "\n".join(lines)
+
+
 def present_members(meeting: Meeting) -> list[User]:
     return [a.user for a in meeting.attendance if a.user is not None and a.status == "present"]
 
@@ -652,7 +671,7 @@ def take_decision(meeting: Meeting, actor, entry: AgendaItem, *, trigger: str, d
         raise Invalid("Choose who took the decision.",
                       field_errors={"decider": "Choose a member recorded as present"})
     fields = {k: v for k, v in (fields or {}).items() if v not in (None, "")}
-    fields["recorded_by"] = actor.display_name
+    fields["recorded_by_id"] = actor.id
     if meeting.status == "held":
         # Written up after the meeting: it was decided when the meeting met.
         fields.setdefault("decided_at", meeting.starts_at)

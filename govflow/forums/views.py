@@ -22,7 +22,6 @@ from wtforms.validators import Optional
 from govflow import workdays
 from govflow.accounts.models import LocalArea
 from govflow.clock import utcnow
-from govflow.decisions.models import REASON_CATEGORIES
 from govflow.domain_errors import DomainError, Invalid, Refused, Unprocessable
 from govflow.extensions import db
 from govflow.forums import forms, minutes, services
@@ -505,28 +504,43 @@ def save_notes(meeting_id, agenda_item_id):
     return redirect(url_for("forums.agenda_item", meeting_id=meeting.id, agenda_item_id=entry.id))
 
 
-def _decision_form_class(spec, trigger):
-    from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea
+# The meeting says when a decision was made; the rest of a trigger's fields come from the
+# workflow file, typed as it declares them.
+NOT_ASKED_IN_MEETINGS = {"decided_at"}
 
-    from govflow.forums.forms import GovDateField
+
+def _decision_fields(spec, trigger_name: str, meeting) -> list:
+    fields = [f for f in spec.form_fields(trigger_name) if f.name not in NOT_ASKED_IN_MEETINGS]
+    if services.recorded_late(meeting) and all(f.name != "delay_explanation" for f in fields):
+        fields.append(spec.field_spec(trigger_name, "delay_explanation", required=True))
+    return fields
+
+
+def _decision_form_class(trigger, fields):
+    from govuk_frontend_wtf.wtforms_widgets import (
+        GovSelect,
+        GovSubmitInput,
+        GovTextArea,
+        GovTextInput,
+    )
+    from wtforms import StringField
 
     attrs = {
         "decider": SelectField("Who took the decision", widget=GovSelect()),
         "version": HiddenField(),
     }
-    for name in dict.fromkeys(trigger.required + trigger.optional):
-        if name == "reason_category":
-            attrs[name] = SelectField(
-                spec.field_label(trigger.name, name), widget=GovSelect(), validators=[Optional()],
-                choices=[("", "Choose a reason")] + list(REASON_CATEGORIES.items()),
-            )
-        elif name.endswith("_date"):
-            attrs[name] = GovDateField(spec.field_label(trigger.name, name), validators=[Optional()])
+    for f in fields:
+        if f.type == "select":
+            attrs[f.name] = SelectField(f.label, widget=GovSelect(), validators=[Optional()],
+                                        description=f.hint, choices={"": "Choose one"} | dict(f.choices))
+        elif f.type == "date":
+            attrs[f.name] = forms.GovDateField(f.label, description=f.hint, validators=[Optional()])
+        elif f.type in ("text", "money"):
+            attrs[f.name] = StringField(f.label, widget=GovTextInput(), description=f.hint,
+                                        validators=[Optional()])
         else:
-            attrs[name] = TextAreaField(
-                spec.field_label(trigger.name, name), widget=GovTextArea(),
-                description=spec.field_hint(name), validators=[Optional()],
-            )
+            attrs[f.name] = TextAreaField(f.label, widget=GovTextArea(), description=f.hint,
+                                          validators=[Optional()])
     attrs["submit"] = SubmitField(trigger.label, widget=GovSubmitInput())
     return type("DecisionForm", (forms.FlaskForm,), attrs)
 
@@ -548,19 +562,21 @@ def decision(meeting_id, agenda_item_id, trigger):
         abort(404)
     deciders = [p for p in services.present_members(meeting)
                 if any(a.trigger.name == trigger for a in services.decision_triggers(entry, p))]
-    form = _decision_form_class(spec, trigger_spec)()
+    fields = _decision_fields(spec, trigger, meeting)
+    form = _decision_form_class(trigger_spec, fields)()
     form.decider.choices = _choices_users(deciders, "Choose who took the decision")
     status = 200
     if request.method == "GET":
         form.version.data = str(entry.item.version)
         if meeting.chair in deciders:
             form.decider.data = str(meeting.chair_id)
+        if hasattr(form, "conflicts"):
+            form.conflicts.data = services.conflicts_text(meeting, entry)
     elif form.validate_on_submit():
-        fields = {name: getattr(form, name).data
-                  for name in dict.fromkeys(trigger_spec.required + trigger_spec.optional)}
+        values = {f.name: getattr(form, f.name).data for f in fields}
         try:
             services.take_decision(meeting, _user(), entry, trigger=trigger,
-                                   decider_id=form.decider.data, fields=fields,
+                                   decider_id=form.decider.data, fields=values,
                                    version=form.version.data or None)
         except (Invalid, Unprocessable) as err:
             status = _form_failed(form, err)
@@ -575,8 +591,7 @@ def decision(meeting_id, agenda_item_id, trigger):
         status = 400
     return render_template("forums/decision_form.html", page_title=trigger_spec.label, form=form,
                            meeting=meeting, entry=entry, trigger=trigger_spec,
-                           fields=list(dict.fromkeys(trigger_spec.required + trigger_spec.optional)),
-                           deciders=deciders), status
+                           fields=[f.name for f in fields], deciders=deciders), status
 
 
 @bp.route("/meetings/<int:meeting_id>/agenda/<int:agenda_item_id>/actions/new", methods=["GET", "POST"])

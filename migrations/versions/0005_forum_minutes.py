@@ -1,15 +1,15 @@
 """Approved minutes are locked in the database too; the minutes record fingerprint
 
-Revision ID: 0003_forum_minutes
-Revises: 0002
+Revision ID: 0005_forum_minutes
+Revises: 0004_item_search
 Create Date: 2026-11-26
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_forum_minutes"
-down_revision = "0002"
+revision = "0005_forum_minutes"
+down_revision = "0004_item_search"
 branch_labels = None
 depends_on = None
 
