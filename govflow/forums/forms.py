@@ -206,11 +206,11 @@ class ConflictForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     what = TextAreaField("What will be done", widget=GovTextArea(),
-                         validators=[InputRequired(message="Say what will be done"), Length(max=2000)])
+                         validators=[InputRequired(message="Say what will be done"), Length(max=1000)])
     owner = SelectField("Who will do it", widget=GovSelect(), validators=[InputRequired(message="Choose who will do it")])
     area = SelectField("Area", widget=GovSelect(), validators=[Optional()])
     sponsor = SelectField("Local area sponsor", widget=GovSelect(), validators=[Optional()],
-                          description="Leave as it is to use the area's sponsor")
+                          description="The sponsor of the area the action is for")
     due_on = GovDateField("Due date", validators=[date_required("Enter the date it is due")])
     submit = SubmitField("Record action", widget=GovSubmitInput())
 

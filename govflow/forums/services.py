@@ -19,7 +19,14 @@ from sqlalchemy.orm.exc import StaleDataError
 from govflow import workdays
 from govflow.accounts.models import LocalArea, RoleAssignment, User
 from govflow.clock import utcnow
-from govflow.domain_errors import Forbidden, Invalid, NotFound, Refused, StaleVersion
+from govflow.domain_errors import (
+    Forbidden,
+    Invalid,
+    NotFound,
+    Refused,
+    StaleVersion,
+    Unprocessable,
+)
 from govflow.extensions import db
 from govflow.forums.models import (
     AgendaItem,
@@ -31,7 +38,7 @@ from govflow.forums.models import (
 )
 from govflow.items.models import Event, Item, ItemArea
 from govflow.items.queries import OPEN_STATES
-from govflow.sponsors.models import SponsorAction, SponsorActionEvent
+from govflow.sponsors.models import SponsorAction
 from govflow.text import check_texts
 
 TEXT_LIMITS = {
@@ -684,84 +691,53 @@ def take_decision(meeting: Meeting, actor, entry: AgendaItem, *, trigger: str, d
 def add_action(meeting: Meeting, actor, entry: AgendaItem | None, *, what: str, owner_id,
                sponsor_id, area_slug: str | None, due_on: date | None,
                now: datetime | None = None) -> SponsorAction:
-    """A sponsor action agreed at the meeting: who does what by when, for which area."""
+    """A sponsor action agreed at the meeting, recorded through the sponsors' own use-case
+    (same rules, history and notifications), tagged with the meeting and the agenda's item."""
+    from govflow.sponsors.services import record_action
+
     _editable(meeting)
     _started(meeting, now)
-    now = now or utcnow()
-    what = (what or "").strip()
-    errors = {}
-    if not what:
-        errors["what"] = "Say what will be done"
-    owner = db.session.get(User, int(owner_id)) if str(owner_id or "").isdigit() else None
-    if owner is None or not owner.active:
-        errors["owner"] = "Choose who will do it"
-    area = None
     if meeting.forum.kind == "local":
-        area = meeting.forum.area
-    elif entry is not None and entry.item is not None and not area_slug:
-        area = entry.item.area
-    else:
-        area = db.session.scalar(select(LocalArea).where(LocalArea.slug == (area_slug or "")))
-    if area is None:
-        errors["area"] = "Choose the area the action is for"
-    sponsor = db.session.get(User, int(sponsor_id)) if str(sponsor_id or "").isdigit() else None
-    if sponsor is None and area is not None and area.sponsors:
-        sponsor = area.sponsors[0]
-    if area is not None and (sponsor is None or sponsor.id not in {s.id for s in area.sponsors}):
-        errors["sponsor"] = f"Choose a local area sponsor for {area.name}"
-    if due_on is None:
-        errors["due_on"] = "Enter the date it is due"
-    elif due_on < workdays.london_date(meeting.starts_at):
-        errors["due_on"] = "The due date must be on or after the meeting"
-    if errors:
-        raise Invalid("Check the action.", field_errors=errors)
-    _check({"what": what})
-    action = SponsorAction(
-        area_id=area.id, sponsor_id=sponsor.id, owner_id=owner.id, created_by_id=actor.id,
-        what=what, due_on=due_on, status="open",
-        item_id=entry.item_id if entry is not None else None,
-        meeting_id=meeting.id, created_at=now, updated_at=now,
+        area_slug = meeting.forum.area.slug
+    elif not area_slug and entry is not None and entry.item is not None:
+        area_slug = entry.item.area.slug
+    action = record_action(
+        actor, area_slug=area_slug, what=what, due_on=due_on,
+        sponsor_id=_int_or_none(sponsor_id), owner_id=_int_or_none(owner_id),
+        item_id=entry.item_id if entry is not None else None, meeting_id=meeting.id,
+        now=now, commit=False,
     )
-    db.session.add(action)
-    db.session.flush()
-    db.session.add(SponsorActionEvent(
-        action_id=action.id, actor_id=actor.id, from_status=None, to_status="open", at=now,
-        note=f"Agreed at {meeting.forum.name} on {workdays.format_date(workdays.london_date(meeting.starts_at))}",
-    ))
-    from govflow.notifications.outbox import notify
-
-    notify(owner, "sponsor_action_assigned", f"Action for you from {meeting.forum.name}",
-           f"{what}\n\nDue {workdays.format_date(due_on)}.", link=f"/meetings/{meeting.id}")
     _commit(meeting)
     return action
+
+
+def _int_or_none(value) -> int | None:
+    return int(value) if str(value or "").strip().isdigit() else None
 
 
 def close_action(meeting: Meeting, actor, entry: AgendaItem, *, status: str, outcome_note: str,
                  now: datetime | None = None) -> SponsorAction:
     """A matter arising or overdue action reported done (or dropped) at the meeting."""
+    from govflow.sponsors.services import complete_action, drop_action
+
     _editable(meeting)
     _started(meeting, now)
-    now = now or utcnow()
     action = entry.sponsor_action
     if action is None:
         raise Refused("This agenda item is not a sponsor action.")
-    if action.status != "open":
-        raise Refused("This action is already closed.")
-    outcome_note = (outcome_note or "").strip()
-    errors = {}
     if status not in ("done", "dropped"):
-        errors["status"] = "Choose done or dropped"
-    if not outcome_note:
-        errors["outcome_note"] = "Say what happened"
-    if errors:
-        raise Invalid("Check the outcome.", field_errors=errors)
-    _check({"outcome_note": outcome_note})
-    before = action.status
-    action.status, action.outcome_note, action.completed_at, action.updated_at = status, outcome_note, now, now
-    db.session.add(SponsorActionEvent(
-        action_id=action.id, actor_id=actor.id, from_status=before, to_status=status, at=now,
-        note=f"Reported at {meeting.forum.name}: {outcome_note}",
-    ))
+        raise Invalid("Choose done or dropped.", field_errors={"status": "Choose done or dropped"})
+    try:
+        if status == "done":
+            complete_action(action, actor, outcome=outcome_note, now=now)
+        else:
+            drop_action(action, actor, reason=outcome_note, now=now)
+    except (Invalid, Unprocessable) as err:
+        # The sponsors' use-case names the note "outcome" or "reason"; this form calls it
+        # "outcome_note", so the message lands beside the right field.
+        err.field_errors = {("outcome_note" if k in ("outcome", "reason") else k): v
+                            for k, v in err.field_errors.items()}
+        raise
     _commit(meeting)
     return action
 

@@ -28,6 +28,7 @@ from govflow.forums import forms, minutes, services
 from govflow.forums.ics import meeting_ics
 from govflow.forums.models import Forum, Meeting
 from govflow.permissions import can
+from govflow.sponsors.services import area_sponsors
 
 bp = Blueprint("forums", __name__)
 
@@ -605,9 +606,13 @@ def new_action(meeting_id, agenda_item_id):
     form.owner.choices = _choices_users(people, "Choose who will do it")
     areas = db.session.scalars(select(LocalArea).where(LocalArea.active).order_by(LocalArea.name)).all()
     form.area.choices = [("", "Choose an area")] + [(a.slug, a.name) for a in areas]
-    sponsors = sorted({u for a in areas for u in a.sponsors}, key=lambda u: u.display_name)
-    form.sponsor.choices = _choices_users(sponsors, "The area's sponsor")
     fixed_area = meeting.forum.area if meeting.forum.kind == "local" else None
+    by_area = area_sponsors([a.id for a in areas])
+    form.sponsor.choices = [("", "Choose the sponsor")] + [
+        (str(u.id), f"{u.display_name} ({a.name})")
+        for a in areas if fixed_area is None or a.id == fixed_area.id
+        for u in by_area.get(a.id, [])
+    ]
     status = 200
     if request.method == "GET":
         default_area = fixed_area or (entry.item.area if entry.item else None)

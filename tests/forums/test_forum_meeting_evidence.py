@@ -165,7 +165,8 @@ def test_a_central_forum_meeting_from_agenda_to_archived_minutes(app, client, au
     due = today + timedelta(days=21)
     response = auth.post(action_page, {
         "what": "Find an insurer who covers the minibus all year", "area": "denaby",
-        "owner": str(people["andrew.kirkby@syp.example"].id), "sponsor": "",
+        "owner": str(people["andrew.kirkby@syp.example"].id),
+        "sponsor": str(people["simon.adeyemi@dmbc.example"].id),
         "due_on": [str(due.day), str(due.month), str(due.year)],
     }, form_page=action_page)
     assert response.status_code == 302, response.get_data(as_text=True)

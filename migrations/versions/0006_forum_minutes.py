@@ -1,15 +1,15 @@
 """Approved minutes are locked in the database too; the minutes record fingerprint
 
-Revision ID: 0005_forum_minutes
-Revises: 0004_item_search
+Revision ID: 0006_forum_minutes
+Revises: 0005_sponsor_actions_kept
 Create Date: 2026-11-26
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_forum_minutes"
-down_revision = "0004_item_search"
+revision = "0006_forum_minutes"
+down_revision = "0005_sponsor_actions_kept"
 branch_labels = None
 depends_on = None
 
