@@ -1,0 +1,222 @@
+"""The sweep reminds owners before an action is due and flags overdue ones to the area's
+facilitators — each exactly once per due date, however often and however many sweeps run."""
+
+from __future__ import annotations
+
+import os
+import threading
+from datetime import date, datetime
+
+import pytest
+from sponsor_support import FACILITATOR, SPONSOR
+from sqlalchemy import select
+
+from govflow.extensions import db
+from govflow.notifications.models import Notification
+from govflow.sweep import SweepContext
+
+# November 2026 has no bank holidays; London is on GMT so 9am UTC is 9am London.
+CREATED = datetime(2026, 11, 4, 9, 0)  # Wednesday
+DUE = date(2026, 11, 13)  # Friday
+
+
+def at(day: int, hour: int = 9) -> datetime:
+    return datetime(2026, 11, day, hour, 0)
+
+
+def run_sponsor_steps(now, dry_run=False):
+    from govflow.sponsors.sweep import sweep_steps
+
+    ctx = SweepContext(now=now, dry_run=dry_run)
+    for step in sweep_steps():
+        step(ctx)
+    return ctx
+
+
+def _mine(action, kind):
+    return db.session.scalars(
+        select(Notification).where(Notification.kind == kind,
+                                   Notification.link == f"/actions/{action.id}")
+        .order_by(Notification.id)
+    ).all()
+
+
+@pytest.fixture
+def action(make_action, people):
+    return make_action(what="Sweep: agree the room booking note", due_on=DUE, now=CREATED,
+                       owner=people[SPONSOR])
+
+
+def test_owner_is_reminded_once_in_the_window_before_the_due_date(action, people):
+    run_sponsor_steps(at(9))  # Monday: due in 4 working days, outside the 2-day window
+    assert _mine(action, "action_reminder") == []
+
+    ctx = run_sponsor_steps(at(11))  # Wednesday: due in 2 working days
+    [reminder] = _mine(action, "action_reminder")
+    assert reminder.user_id == people[SPONSOR].id
+    assert "13 November 2026" in reminder.subject
+    assert ctx.counts["action reminders"] >= 1
+    db.session.refresh(action)
+    assert action.reminder_sent_for == DUE
+
+    run_sponsor_steps(at(11, 15))  # again the same day
+    run_sponsor_steps(at(12))  # and the next day
+    run_sponsor_steps(at(13))  # and on the due day
+    assert len(_mine(action, "action_reminder")) == 1
+    assert _mine(action, "action_overdue") == []  # not overdue on the day it is due
+
+
+def test_overdue_action_is_flagged_to_the_areas_facilitators_once(action, people):
+    run_sponsor_steps(at(13, 18))  # Friday evening: due today, so not yet overdue
+    assert _mine(action, "action_overdue") == []
+    assert len(_mine(action, "action_reminder")) == 1  # but its owner hears it is due today
+
+    run_sponsor_steps(at(16))  # Monday: overdue
+    flags = _mine(action, "action_overdue")
+    facilitators = {people[FACILITATOR].id, people["lorraine.hebden@denaby-cafe.example"].id}
+    assert {n.user_id for n in flags} == facilitators and len(flags) == 2
+    assert "Denaby" in flags[0].subject
+    db.session.refresh(action)
+    assert action.overdue_flagged_for == DUE
+
+    run_sponsor_steps(at(16, 15))
+    run_sponsor_steps(at(17))
+    run_sponsor_steps(at(30))
+    assert len(_mine(action, "action_overdue")) == 2
+    assert len(_mine(action, "action_reminder")) == 1
+
+
+def test_an_action_first_seen_after_its_due_date_is_flagged_not_reminded(action):
+    run_sponsor_steps(at(18))
+    assert _mine(action, "action_reminder") == []  # too late to remind: the flag covers it
+    assert len(_mine(action, "action_overdue")) == 2
+
+
+def test_closed_actions_get_neither(action, people):
+    from govflow.sponsors import services
+
+    services.complete_action(action, people[SPONSOR], outcome="Done early",
+                             version=action.version, now=at(5))
+    run_sponsor_steps(at(12))
+    run_sponsor_steps(at(20))
+    assert _mine(action, "action_reminder") == [] and _mine(action, "action_overdue") == []
+
+
+def test_the_sweeps_bookkeeping_does_not_make_an_open_form_stale(action, people):
+    from govflow.sponsors import services
+
+    seen = action.version
+    run_sponsor_steps(at(11))
+    run_sponsor_steps(at(16))
+    db.session.refresh(action)
+    assert action.version == seen
+    services.complete_action(action, people[SPONSOR], outcome="Booked", version=seen, now=at(16))
+    assert action.status == "done"
+
+
+def test_dry_run_lists_but_changes_nothing(action):
+    ctx = run_sponsor_steps(at(11), dry_run=True)
+    assert any(f"sponsor action {action.id} " in line for line in ctx.lines)
+    assert _mine(action, "action_reminder") == []
+    db.session.refresh(action)
+    assert action.reminder_sent_for is None
+
+
+def test_the_govflow_sweep_command_runs_the_sponsor_steps(action, runner):
+    result = runner.invoke(args=["sweep", "--as-of", "2026-11-11T09:00", "--no-send", "-v"])
+    assert result.exit_code == 0, result.output
+    assert f"sponsor action {action.id} due 13 November 2026" in result.output
+    assert len(_mine(action, "action_reminder")) == 1
+    runner.invoke(args=["sweep", "--as-of", "2026-11-11T10:00", "--no-send"])
+    assert len(_mine(action, "action_reminder")) == 1
+
+
+# --------------------------------------------------------------------------- two sweeps at once
+
+
+@pytest.mark.postgres_only
+def test_two_sweeps_at_once_send_each_reminder_and_flag_exactly_once():
+    """Two processes' worth of sweeps (threads, each with its own app and connections) race
+    over the same actions in their own database; every action is handled exactly once."""
+    import psycopg
+    from sqlalchemy import create_engine, func
+
+    from govflow import create_app, migrate
+    from govflow.accounts.models import LocalArea, RoleAssignment, User
+    from govflow.sponsors.models import SponsorAction
+
+    base = os.environ["GOVFLOW_TEST_DATABASE_URL"].replace("postgresql+psycopg://",
+                                                          "postgresql://")
+    name = base.rsplit("/", 1)[1] + "_race"
+    admin_url = base.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = "postgresql+psycopg://" + base.split("://", 1)[1].rsplit("/", 1)[0] + "/" + name
+    try:
+        migrate.upgrade(url)
+        config = {"GOVFLOW_ENV": "test", "TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
+                  "SECRET_KEY": "race-" + "x" * 40, "MAIL_SERVER": "", "REDIS_URL": ""}
+        setup = create_app(config)
+        with setup.app_context():
+            area = LocalArea(slug="racing", name="Racing")
+            owner = User(email="owner@race.example", display_name="Owner")
+            helpers = [User(email=f"f{i}@race.example", display_name=f"Facilitator {i}")
+                       for i in range(2)]
+            db.session.add_all([area, owner, *helpers])
+            db.session.flush()
+            db.session.add(RoleAssignment(user_id=owner.id, role="sponsor", area_id=area.id))
+            for h in helpers:
+                db.session.add(RoleAssignment(user_id=h.id, role="facilitator", area_id=area.id))
+            for i in range(60):
+                db.session.add(SponsorAction(
+                    area_id=area.id, sponsor_id=owner.id, owner_id=owner.id,
+                    created_by_id=owner.id, what=f"Race {i}",
+                    due_on=DUE if i % 2 else date(2026, 11, 10)))  # half due, half overdue
+            db.session.commit()
+            db.session.remove()
+            db.engine.dispose()
+
+        barrier = threading.Barrier(2)
+        contexts, errors = [], []
+
+        def sweep():
+            app = create_app(config)
+            try:
+                with app.app_context():
+                    from govflow.sponsors.sweep import sweep_steps
+
+                    ctx = SweepContext(now=at(11), batch_size=7)
+                    barrier.wait()
+                    for step in sweep_steps():
+                        step(ctx)
+                    contexts.append(ctx)
+                    db.session.remove()
+                    db.engine.dispose()
+            except Exception as err:  # surfaced below
+                errors.append(err)
+
+        threads = [threading.Thread(target=sweep) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert not errors, errors
+
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            reminders = conn.execute(
+                select(Notification.link, func.count()).where(Notification.kind == "action_reminder")
+                .group_by(Notification.link)).all()
+            flags = conn.execute(
+                select(Notification.link, func.count()).where(Notification.kind == "action_overdue")
+                .group_by(Notification.link)).all()
+        engine.dispose()
+        assert len(reminders) == 30 and all(n == 1 for _, n in reminders)
+        assert len(flags) == 30 and all(n == 2 for _, n in flags)  # one per facilitator
+        done = sum(c.counts["action reminders"] for c in contexts)
+        flagged = sum(c.counts["overdue actions flagged"] for c in contexts)
+        assert (done, flagged) == (30, 30)
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
