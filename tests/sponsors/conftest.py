@@ -36,10 +36,10 @@ def make_blocker(app, people):
     from govflow.workflow import engine
 
     def make(area="denaby", tier="bronze", title="Rooms cannot be booked by community groups",
-             raiser=PRACTITIONER, now=None):
+             raiser=PRACTITIONER, now=None, organisation=None):
         item = raise_blocker(people[raiser], title=title,
                              description="The booking system only takes council accounts.",
-                             area=area, now=now)
+                             area=area, now=now, organisation=organisation)
         steps = {"bronze": 0, "silver": 1, "gold": 2}[tier]
         admin = people["admin"]
         for _ in range(steps):

@@ -3,8 +3,10 @@ ideas in their areas up to the sponsor limit — recorded as decisions naming th
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from sponsor_support import PRACTITIONER, SPONSOR
+from sponsor_support import PRACTITIONER, SPONSOR, csrf_from
 from sqlalchemy import select
 
 from govflow.decisions.models import Decision
@@ -97,3 +99,51 @@ def test_a_sponsor_decides_an_idea_in_their_area_up_to_the_sponsor_limit(people)
     elsewhere = propose(100, area="balby", who="ryan.cooper@syp.example")
     with pytest.raises(Forbidden):
         engine.fire(elsewhere, "approve", sponsor)
+
+
+# --------------------------------------------------------------------------- through the web form
+
+VERSION_RE = re.compile(r'name="version"[^>]*value="(\d+)"')
+
+
+def test_a_sponsor_unblocks_a_gold_blocker_in_their_area_through_the_item_page(
+        auth, client, people, make_blocker, make_action):
+    item = make_blocker(tier="gold", title="Gold blocker the sponsor can clear")
+    make_action(what="Web: talk to the hub manager", item=item)
+    auth.login(SPONSOR)
+    page = client.get(f"/items/{item.id}").get_data(as_text=True)
+    assert f"/items/{item.id}/actions/unblock" in page
+    assert "Web: talk to the hub manager" in page  # the sponsor actions linked to it
+
+    form = client.get(f"/items/{item.id}/actions/unblock").get_data(as_text=True)
+    response = client.post(f"/items/{item.id}/actions/unblock", data={
+        "csrf_token": csrf_from(form), "version": VERSION_RE.search(form).group(1),
+        "resolution": "The hub manager will take community bookings from Monday."})
+    assert response.status_code == 302
+    db.session.refresh(item)
+    assert item.state == "unblocked"
+    decision = db.session.scalar(select(Decision).where(Decision.item_id == item.id))
+    assert (decision.outcome, decision.tier) == ("unblocked", "gold")
+    assert decision.decided_by_id == people[SPONSOR].id
+    shown = client.get(f"/items/{item.id}").get_data(as_text=True)
+    assert "Gareth Holmes" in shown
+
+
+def test_a_sponsor_cannot_unblock_a_gold_blocker_in_another_area(auth, client, people,
+                                                                  make_blocker):
+    # A Balby blocker from the sponsor's own organisation: they may see it (as a Head of
+    # Service in that organisation), but at Gold only executives and Balby's sponsors act.
+    item = make_blocker(area="balby", tier="gold", raiser="ryan.cooper@syp.example",
+                        organisation="syp", title="Gold blocker in someone else's area")
+    before = _snapshot(item)
+    auth.login(SPONSOR)
+    page = client.get(f"/items/{item.id}")
+    assert page.status_code == 200
+    assert f"/items/{item.id}/actions/unblock" not in page.get_data(as_text=True)
+    assert client.get(f"/items/{item.id}/actions/unblock").status_code == 403
+    response = auth.post(f"/items/{item.id}/actions/unblock", {
+        "version": str(item.version), "resolution": "Trying anyway"},
+        form_page=f"/items/{item.id}")
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert _snapshot(item) == before
