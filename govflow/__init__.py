@@ -51,6 +51,9 @@ def configure_logging(app: Flask) -> None:
 
 
 def configure_extensions(app: Flask) -> None:
+    # Every model must be imported before the first query, or relationships named by string
+    # (RoleAssignment.forum → "Forum") fail to resolve in a server that never ran migrations.
+    import govflow.models  # noqa: F401
     from govflow.accounts.auth import init_login
     from govflow.extensions import csrf, db
 
