@@ -1,0 +1,84 @@
+"""Browser fixtures: govflow under gunicorn on 127.0.0.1 with its own demo-seeded database,
+and Debian's headless chromium driven by Playwright (never a downloaded browser)."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+
+from tests.support.browser import chromium_available, launch
+from tests.support.served import serve_fresh
+
+DEMO_PASSWORD = os.environ.get("GOVFLOW_DEMO_PASSWORD", "demo-password-2026")
+
+
+def pytest_collection_modifyitems(config, items):
+    here = os.path.dirname(__file__)
+    for item in items:
+        if str(item.fspath).startswith(here):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def served():
+    """One gunicorn for the browser tests, stopped (and its database dropped) at the end."""
+    database, server = serve_fresh(os.environ.get("GOVFLOW_TEST_DATABASE_URL"))
+    try:
+        yield server
+    finally:
+        server.stop()
+        database.drop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not chromium_available():
+        pytest.skip("Debian's chromium is not installed (make e2e-deps installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, served):
+    context = browser.new_context(base_url=served.base_url,
+                                  viewport={"width": 1024, "height": 768})
+    context.set_default_timeout(10_000)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def demo_email(role: str) -> str:
+    from govflow.seeding import demo_sign_ins
+
+    return next(email for r, email, _ in demo_sign_ins() if r == role)
+
+
+def sign_in(page, role_or_email: str, *, keyboard: bool = False) -> None:
+    """Sign in through the form the way a person does: by the fields' labels."""
+    email = role_or_email if "@" in role_or_email else demo_email(role_or_email)
+    page.goto("/sign-in")
+    if keyboard:
+        # Tab from the top of the page to the email field, type, tab on, press Enter.
+        page.keyboard.press("Tab")
+        for _ in range(40):
+            if page.evaluate("document.activeElement && document.activeElement.id") == "email":
+                break
+            page.keyboard.press("Tab")
+        page.keyboard.type(email)
+        page.keyboard.press("Tab")
+        page.keyboard.type(DEMO_PASSWORD)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+    else:
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign in").click()
+    assert not re.search(r"/sign-in", page.url), f"sign-in failed for {email}: {page.url}"
