@@ -50,8 +50,14 @@ def page(browser, served):
                                   viewport={"width": 1024, "height": 768})
     context.set_default_timeout(10_000)
     pg = context.new_page()
+    # Anything the CSP blocks (an inline script or style without the nonce) is a bug a
+    # person would notice as a broken page: collect and fail on it.
+    blocked = []
+    pg.on("console", lambda m: blocked.append(f"{pg.url}: {m.text}")
+          if "Content Security Policy" in m.text else None)
     yield pg
     context.close()
+    assert not blocked, "the Content-Security-Policy blocked something:\n" + "\n".join(blocked)
 
 
 def demo_email(role: str) -> str:
