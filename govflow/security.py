@@ -6,9 +6,22 @@ import secrets
 
 from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
+
+# Our ids are 32-bit INTEGER columns on PostgreSQL; a bigger number in a URL can name
+# nothing, and passing it on makes the driver overflow (a 500) instead of a plain 404.
+MAX_ID = 2**31 - 1
+
+
+class BoundedIntConverter(IntegerConverter):
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's signature
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def init_security(app: Flask) -> None:
+    # Registered before the blueprints so every <int:…> rule uses it.
+    app.url_map.converters["int"] = BoundedIntConverter
     if app.config["PRODUCTION"]:
         # One trusted proxy (the load balancer) sets X-Forwarded-For / -Proto.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)

@@ -61,6 +61,9 @@ def json_body() -> dict:
     return data
 
 
+MAX_PAGE = 100_000
+
+
 def page_args(default_size: int = 25, max_size: int = 100) -> tuple[int, int]:
     try:
         page = int(request.args.get("page", 1))
@@ -69,6 +72,8 @@ def page_args(default_size: int = 25, max_size: int = 100) -> tuple[int, int]:
         raise ApiError(400, "page and per_page must be whole numbers.", "invalid") from None
     if page < 1 or size < 1:
         raise ApiError(400, "page and per_page must be 1 or more.", "invalid")
+    if page > MAX_PAGE:
+        raise ApiError(400, f"page must be {MAX_PAGE:,} or less.", "invalid")
     return page, min(size, max_size)
 
 
