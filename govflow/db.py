@@ -26,7 +26,17 @@ def init_sqlite(app: Flask) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn):
-        conn.exec_driver_sql("BEGIN")
+        # A request that changes data reads first and writes later. In a deferred SQLite
+        # transaction that upgrade fails at once with "database is locked" when another
+        # process wrote in between (busy_timeout does not apply), so such requests take the
+        # write lock up front and wait their turn instead.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _changing_request() else "BEGIN")
+
+
+def _changing_request() -> bool:
+    from flask import has_request_context, request
+
+    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
 
 
 def is_postgres(session_or_engine) -> bool:

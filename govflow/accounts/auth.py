@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from flask import Flask, request
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 
 from govflow.clock import utcnow
 from govflow.extensions import db, login_manager
@@ -56,15 +57,25 @@ def load_user_from_token(req):
         return None
     from govflow.accounts.models import ApiToken
 
+    hashed = hash_token(token.strip())
+    now = utcnow()
+    # Note the use first, as the request's first statement and at most once a minute: a
+    # write after a read in the same SQLite transaction fails under concurrent requests,
+    # and a write on every API read would serialise them for nothing.
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.token_hash == hashed, ApiToken.revoked_at.is_(None),
+               or_(ApiToken.last_used_at.is_(None),
+                   ApiToken.last_used_at < now - timedelta(minutes=1)))
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
     row = db.session.scalar(
-        select(ApiToken).where(
-            ApiToken.token_hash == hash_token(token.strip()), ApiToken.revoked_at.is_(None)
-        )
+        select(ApiToken).where(ApiToken.token_hash == hashed, ApiToken.revoked_at.is_(None))
     )
     if row is None or not row.user.active:
         return None
-    row.last_used_at = utcnow()
-    db.session.commit()
     return row.user
 
 
