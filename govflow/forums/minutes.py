@@ -264,6 +264,7 @@ def render_addenda(meeting: Meeting) -> bytes:
             {"n": n, "author": _person(a.author), "date": _date(a.created_at), "body": a.body}
             for n, a in enumerate(meeting.addenda, start=1)
         ],
+        "corrections": [decision_record(d) for d in services.later_corrections(meeting)],
     }
     return render_pdf(
         "print/addenda.html",

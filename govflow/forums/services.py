@@ -773,6 +773,20 @@ def decisions_at(meeting: Meeting) -> list:
     ))
 
 
+def later_corrections(meeting: Meeting) -> list:
+    """Decision-log corrections of this meeting's decisions made after its minutes were
+    approved: shown beside the archived minutes, which never change."""
+    from govflow.decisions.models import Decision
+
+    if meeting.approved_at is None:
+        return []
+    return list(db.session.scalars(
+        select(Decision).where(Decision.meeting_id == meeting.id, Decision.supersedes_id.is_not(None),
+                               Decision.recorded_at >= meeting.approved_at)
+        .order_by(Decision.recorded_at, Decision.id)
+    ))
+
+
 def actions_at(meeting: Meeting) -> list[SponsorAction]:
     return list(db.session.scalars(
         select(SponsorAction).where(SponsorAction.meeting_id == meeting.id).order_by(SponsorAction.id)

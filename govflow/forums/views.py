@@ -325,7 +325,7 @@ def meeting(meeting_id):
         "forums/meeting.html", page_title=f"{meeting.forum.name}: {_day(meeting)}",
         meeting=meeting, forum=meeting.forum, agenda=agenda, decisions=decisions,
         decisions_by_item=_group(decisions, "item_id"),
-        actions=services.actions_at(meeting),
+        actions=services.actions_at(meeting), corrections=services.later_corrections(meeting),
         can_run=_can_run(meeting), can_approve=can(current_user, "meeting.approve", meeting),
     )
 
@@ -865,7 +865,7 @@ def addenda(meeting_id):
 def addenda_pdf(meeting_id):
     _require("forums.view")
     meeting = _meeting(meeting_id)
-    if meeting.status != "approved" or not meeting.addenda:
+    if meeting.status != "approved" or not (meeting.addenda or services.later_corrections(meeting)):
         abort(404)
     stem = f"minutes-{meeting.forum.slug}-{workdays.london_date(meeting.starts_at).isoformat()}"
     return _pdf(minutes.render_addenda(meeting), f"{stem}-addenda.pdf")

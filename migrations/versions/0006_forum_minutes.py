@@ -17,8 +17,11 @@ depends_on = None
 # anything that bypasses it (a bulk update, hand-written SQL, another client), so approved
 # minutes cannot be altered quietly.
 CHILDREN = ("agenda_items", "meeting_attendance", "conflict_declarations")
-# Rows that point at a meeting and may be added later: none may name an approved meeting.
+# Rows that point at a meeting and may be added later: none may name an approved meeting,
+# except a decision-log correction (supersedes_id set), which refers back to the meeting
+# whose decision it corrects; the archived minutes themselves never change.
 TAGGED = ("decisions", "events", "sponsor_actions")
+TAGGED_WHEN = {"decisions": "NEW.supersedes_id IS NULL"}
 MESSAGE = "minutes of an approved meeting are locked"
 
 
@@ -73,9 +76,10 @@ def upgrade() -> None:
                 f"ON {table} FOR EACH ROW EXECUTE FUNCTION govflow_refuse_locked_minutes_row()"
             )
         for table in TAGGED:
+            when = f"WHEN ({TAGGED_WHEN[table]}) " if table in TAGGED_WHEN else ""
             op.execute(
                 f"CREATE TRIGGER {table}_not_for_approved_meeting BEFORE INSERT ON {table} "
-                "FOR EACH ROW EXECUTE FUNCTION govflow_refuse_locked_minutes_row()"
+                f"FOR EACH ROW {when}EXECUTE FUNCTION govflow_refuse_locked_minutes_row()"
             )
     else:
         approved = "(SELECT status FROM meetings WHERE id = {ref}.meeting_id) = 'approved'"
@@ -98,9 +102,10 @@ def upgrade() -> None:
                 f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}: UPDATE on {table} refused'); END"
             )
         for table in TAGGED:
+            extra = f" AND {TAGGED_WHEN[table]}" if table in TAGGED_WHEN else ""
             op.execute(
                 f"CREATE TRIGGER {table}_not_for_approved_meeting BEFORE INSERT ON {table} "
-                f"WHEN {approved.format(ref='NEW')} "
+                f"WHEN {approved.format(ref='NEW')}{extra} "
                 f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}: INSERT on {table} refused'); END"
             )
 
