@@ -7,6 +7,7 @@ def register_blueprints(app: Flask) -> None:
     from govflow.accounts.views import bp as accounts
     from govflow.admin.views import bp as admin
     from govflow.api import bp as api
+    from govflow.dashboard.views import bp as dashboard
     from govflow.decisions.views import bp as decisions
     from govflow.forums.views import bp as forums
     from govflow.items.idea_views import bp as ideas
@@ -14,7 +15,10 @@ def register_blueprints(app: Flask) -> None:
     from govflow.main import bp as main
     from govflow.sponsors.area_views import bp as areas
     from govflow.sponsors.views import bp as sponsors
+    from govflow.systemic.views import bp as systemic
 
     for bp in (main, accounts, admin, api, areas, sponsors, decisions, ideas, forums):
         app.register_blueprint(bp)
     app.register_blueprint(items)
+    app.register_blueprint(dashboard)
+    app.register_blueprint(systemic)

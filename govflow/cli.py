@@ -30,7 +30,7 @@ def _domain_commands():
     import importlib
 
     for module in ("govflow.sweep", "govflow.notifications.cli", "govflow.forums.cli",
-                   "govflow.sponsors.cli", "govflow.checks"):
+                   "govflow.sponsors.cli", "govflow.checks", "govflow.metrics.cli"):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as err:

@@ -22,6 +22,7 @@ STEP_MODULES = (
     "govflow.items.idea_sweep",
     "govflow.sponsors.sweep",
     "govflow.notifications.digest",
+    "govflow.metrics.sweep",
 )
 
 

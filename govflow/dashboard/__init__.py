@@ -1,0 +1,1 @@
+"""The learning dashboard: figures, charts, CSV exports and the printable progress report."""

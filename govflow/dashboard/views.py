@@ -1,0 +1,317 @@
+"""/dashboard: the figures, their charts and tables, CSV exports, the lists behind them and
+the one-page progress report PDF. Every output renders the one metrics.report.compute()."""
+
+from __future__ import annotations
+
+from math import ceil
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from govflow import workdays
+from govflow.clock import utcnow
+from govflow.csvexport import csv_response
+from govflow.dashboard import charts
+from govflow.extensions import db
+from govflow.items.models import Item, ItemArea
+from govflow.items.queries import visibility_clause
+from govflow.metrics import filters as metric_filters
+from govflow.metrics import lists, report
+from govflow.permissions import can
+from govflow.sponsors.models import SponsorAction
+
+bp = Blueprint("dashboard", __name__)
+
+
+def item_url(item_id: int) -> str:
+    """An item's page (another feature's), or its "we have this too" page without it."""
+    from govflow.systemic.views import _item_url
+
+    return _item_url(item_id)
+
+PER_PAGE = 25
+CSV_LIMIT = 10_000
+SYSTEMIC_LIMIT = 20
+# Sections in page order: (heading, [table keys]).
+SECTIONS = [
+    ("Handled as locally as possible", ["handled_locally", "handled_locally_by_area",
+                                        "handled_locally_by_month"]),
+    ("How long unblocking takes", ["time_to_unblock"]),
+    ("Open blockers now", ["open_by_tier", "open_by_area"]),
+    ("Ideas", ["ideas", "ideas_declined_by_reason"]),
+    ("Sponsor actions", ["sponsor_actions"]),
+    ("Recurring themes", ["themes_tags", "themes_areas"]),
+]
+TIER_SERIES = [("bronze", "Bronze"), ("silver", "Silver"), ("gold", "Gold")]
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    if not can(current_user, "dashboard.view"):
+        abort(403)
+
+
+def load_report(args):
+    """Parse the filters, check they name real things, compute the report.
+
+    A filter that names nothing is reported and left out, so the page still shows figures.
+    """
+    now = utcnow()
+    parsed = metric_filters.parse(args, workdays.london_date(now))
+    options = report.load_options()
+    unknown = report.unknown_filters(parsed.filters, options)
+    f = parsed.filters
+    if unknown:
+        known_areas = {a["slug"] for a in options["areas"]}
+        f = metric_filters.MetricFilters(
+            areas=tuple(a for a in f.areas if a in known_areas),
+            organisation=None if "organisation" in unknown else f.organisation,
+            tag=None if "tag" in unknown else f.tag,
+            date_from=f.date_from, date_to=f.date_to,
+        )
+    errors = {**parsed.errors, **unknown}
+    return parsed, errors, report.compute(f, now, options)
+
+
+def figure_url(rep: report.Report, params: dict | None, endpoint: str = "dashboard.items"):
+    """The list behind a figure: the report's filters, overridden by the figure's own."""
+    if not params:
+        return None
+    args = rep.filters.query_args()
+    args.update(params)
+    return url_for(endpoint, **args)
+
+
+def table_csv_url(rep: report.Report, key: str) -> str:
+    return url_for("dashboard.table_csv", key=key, **rep.filters.query_args())
+
+
+def build_charts(rep: report.Report) -> dict[str, charts.Chart]:
+    t = rep.tables
+    out = {}
+    shares = [(r.values["tier"], {"count": r.values["share"]})
+              for r in t["handled_locally"].rows[:3]]
+    out["handled_locally"] = charts.bar_chart(
+        "chart-handled-locally", "Share of blockers unblocked at each tier", shares,
+        [("count", "Share unblocked")], unit="%")
+    out["handled_locally_by_area"] = charts.bar_chart(
+        "chart-handled-by-area", "Blockers unblocked at each tier, by area",
+        [(r.values["area"], r.values) for r in t["handled_locally_by_area"].rows], TIER_SERIES)
+    out["handled_locally_by_month"] = charts.bar_chart(
+        "chart-handled-by-month", "Blockers unblocked at each tier, by month",
+        [(r.values["month"], r.values) for r in t["handled_locally_by_month"].rows], TIER_SERIES)
+    out["time_to_unblock"] = charts.bar_chart(
+        "chart-time-to-unblock", "Working days from raising to unblocking, by tier reached",
+        [(r.values["tier"], r.values) for r in t["time_to_unblock"].rows],
+        [("median", "Median"), ("p90", "90th percentile")], stacked=False)
+    out["open_by_area"] = charts.bar_chart(
+        "chart-open-by-area", "Open blockers now at each tier, by area",
+        [(r.values["area"], r.values) for r in t["open_by_area"].rows], TIER_SERIES)
+    out["open_by_tier"] = charts.bar_chart(
+        "chart-open-by-tier", "Open, overdue and paused blockers now, by tier",
+        [(r.values["tier"], r.values) for r in t["open_by_tier"].rows[:3]],
+        [("open", "Open"), ("overdue", "Overdue"), ("paused", "Paused")], stacked=False)
+    out["ideas"] = charts.bar_chart(
+        "chart-ideas", "Ideas in the period",
+        [(r.values["measure"].split(" (")[0], {"count": r.values["count"]})
+         for r in t["ideas"].rows], [("count", "Ideas")])
+    out["themes_tags"] = charts.bar_chart(
+        "chart-themes-tags", "Tags with the most blockers raised",
+        [(r.values["tag"], {"count": r.values["blockers"]}) for r in t["themes_tags"].rows],
+        [("count", "Blockers raised")])
+    out["themes_areas"] = charts.bar_chart(
+        "chart-themes-areas", "Areas with the most blockers raised",
+        [(r.values["area"], {"count": r.values["blockers"]}) for r in t["themes_areas"].rows],
+        [("count", "Blockers raised")])
+    return out
+
+
+def systemic_blockers(user, rep: report.Report) -> list[Item]:
+    """Open systemic blockers this person may see, most areas first (two queries)."""
+    from govflow.metrics.populations import item_clauses
+
+    extra = (
+        select(func.count(ItemArea.id)).where(ItemArea.item_id == Item.id).scalar_subquery()
+    )
+    return db.session.scalars(
+        select(Item)
+        .where(Item.systemic, Item.state.in_(("bronze", "silver", "gold", "paused")),
+               visibility_clause(user), *item_clauses(rep.filters, "blocker"))
+        .order_by(extra.desc(), Item.created_at, Item.id)
+        .limit(SYSTEMIC_LIMIT)
+        .options(selectinload(Item.area),
+                 selectinload(Item.extra_areas).selectinload(ItemArea.area))
+    ).all()
+
+
+@bp.get("/dashboard")
+def index():
+    parsed, errors, rep = load_report(request.args)
+    return render_template(
+        "dashboard/index.html",
+        page_title="Dashboard",
+        parsed=parsed,
+        errors=errors,
+        rep=rep,
+        sections=SECTIONS,
+        charts=build_charts(rep),
+        systemic=systemic_blockers(current_user, rep),
+        item_url=item_url,
+        figure_url=lambda params: figure_url(rep, params),
+        csv_url=lambda key: table_csv_url(rep, key),
+        pdf_url=url_for("dashboard.report_pdf", **rep.filters.query_args()),
+        month_label=report.month_label,
+    )
+
+
+@bp.get("/dashboard/<key>.csv")
+def table_csv(key: str):
+    _parsed, _errors, rep = load_report(request.args)
+    table = rep.tables.get(key)
+    if table is None:
+        abort(404)
+    f = rep.filters
+    period = f"{f.date_from or 'start'}-to-{f.date_to or 'now'}"
+    return csv_response(
+        f"govflow-{key.replace('_', '-')}-{period}",
+        [c.label for c in table.columns],
+        [[r.values.get(c.key) for c in table.columns] for r in table.rows],
+    )
+
+
+def _figure_query(rep: report.Report, spec: lists.FigureSpec):
+    ids = lists.ids(spec, rep.filters, rep.now)
+    if spec.lists == "actions":
+        return (select(SponsorAction).where(SponsorAction.id.in_(ids))
+                .order_by(SponsorAction.due_on, SponsorAction.id)), None
+    visible = select(Item).where(Item.id.in_(ids), visibility_clause(current_user))
+    everyone = select(func.count()).select_from(ids.subquery())
+    return visible.order_by(Item.id.desc()), everyone
+
+
+@bp.get("/dashboard/items")
+def items():
+    """The list behind a dashboard figure (items, or sponsor actions), paginated."""
+    spec = lists.FigureSpec.from_args(request.args)
+    if spec is None:
+        abort(404)
+    parsed, errors, rep = load_report_filters_only(request.args)
+    query, everyone = _figure_query(rep, spec)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    pages = max(1, ceil(total / PER_PAGE))
+    try:
+        page = min(max(1, int(request.args.get("page", 1))), pages)
+    except ValueError:
+        page = 1
+    options = (
+        [selectinload(SponsorAction.area), selectinload(SponsorAction.sponsor)]
+        if spec.lists == "actions" else [selectinload(Item.area)]
+    )
+    rows = db.session.scalars(
+        query.options(*options).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    ).all()
+    all_count = db.session.scalar(everyone) if everyone is not None else total
+    args = {**rep.filters.query_args(), **spec.query_args()}
+    return render_template(
+        "dashboard/items.html",
+        page_title=spec.heading(),
+        spec=spec,
+        rows=rows,
+        total=total,
+        all_count=all_count,
+        page=page,
+        pages=pages,
+        rep=rep,
+        errors=errors,
+        url_for_page=lambda n: url_for("dashboard.items", page=n, **args),
+        csv_url=url_for("dashboard.items_csv", **args),
+        back_url=url_for("dashboard.index", **rep.filters.query_args()),
+        item_url=item_url,
+        due_text=lambda item: workdays.due_text(item.due_at, rep.now) if item.due_at else "",
+    )
+
+
+def load_report_filters_only(args):
+    """Filters for a list page: parsed and checked like the dashboard's, without computing
+    every figure (a list needs only its own population)."""
+    now = utcnow()
+    parsed = metric_filters.parse(args, workdays.london_date(now))
+    options = report.load_options()
+    errors = {**parsed.errors, **report.unknown_filters(parsed.filters, options)}
+    area_names = {a["slug"]: a["name"] for a in options["areas"]}
+    rep = report.Report(parsed.filters, now, {}, {}, [], area_names, options)
+    return parsed, errors, rep
+
+
+@bp.get("/dashboard/items.csv")
+def items_csv():
+    spec = lists.FigureSpec.from_args(request.args)
+    if spec is None:
+        abort(404)
+    _parsed, _errors, rep = load_report_filters_only(request.args)
+    query, _everyone = _figure_query(rep, spec)
+    if spec.lists == "actions":
+        rows = db.session.scalars(query.options(selectinload(SponsorAction.area),
+                                                selectinload(SponsorAction.sponsor))
+                                  .limit(CSV_LIMIT)).all()
+        return csv_response(
+            f"govflow-{spec.figure}",
+            ["Action", "What", "Area", "Sponsor", "Due", "Status"],
+            [[a.id, a.what, a.area.name, a.sponsor.display_name, a.due_on, a.status]
+             for a in rows],
+        )
+    rows = db.session.scalars(query.options(selectinload(Item.area)).limit(CSV_LIMIT)).all()
+    return csv_response(
+        f"govflow-{spec.figure}",
+        ["Item", "Kind", "Title", "Area", "State", "Tier", "Systemic", "Raised"],
+        [[i.id, i.kind, i.title, i.area.name, i.state, i.tier, i.systemic, i.created_at]
+         for i in rows],
+    )
+
+
+@bp.get("/dashboard/report.pdf")
+def report_pdf():
+    """The one-page progress report: headline figures, two charts, themes, adopted ideas.
+
+    Figures only; ?detail=1 adds the systemic blockers' titles and the sponsors' names.
+    """
+    from govflow.pdf import render_pdf
+
+    _parsed, _errors, rep = load_report(request.args)
+    detail = request.args.get("detail") == "1"
+    chart_set = build_charts(rep)
+    f = rep.filters
+    area_names = [rep.area_names.get(a, a) for a in f.areas]
+    scope = ", ".join(area_names) if area_names else "All areas"
+    period = _period_words(f)
+    title = f"Progress report: {scope}, {period}"
+    pdf = render_pdf(
+        "print/progress_report.html",
+        title=title,
+        rep=rep,
+        scope=scope,
+        period=period,
+        charts=chart_set,
+        detail=detail,
+        systemic=systemic_blockers(current_user, rep) if detail else [],
+        generated=workdays.format_datetime(rep.now),
+        created=rep.now,
+    )
+    name = f"govflow-progress-report-{f.date_from or 'start'}-to-{f.date_to or 'now'}.pdf"
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{name}"',
+        "Cache-Control": "no-store",
+    })
+
+
+def _period_words(f) -> str:
+    if f.date_from and f.date_to:
+        return f"{workdays.format_date(f.date_from)} to {workdays.format_date(f.date_to)}"
+    if f.date_from:
+        return f"since {workdays.format_date(f.date_from)}"
+    if f.date_to:
+        return f"up to {workdays.format_date(f.date_to)}"
+    return "all time"
