@@ -303,14 +303,15 @@ def drop_action(action_id: int):
 @bp.app_template_global()
 def sponsor_actions_for(item) -> list:
     """Sponsor actions linked to an item, oldest first, for its page's timeline section."""
-    from sqlalchemy.orm import joinedload
+    from sqlalchemy.orm import joinedload, selectinload
 
-    from govflow.sponsors.models import SponsorAction
+    from govflow.sponsors.models import SponsorAction, SponsorActionEvent
 
     rows = db.session.scalars(
         select(SponsorAction)
         .options(joinedload(SponsorAction.area), joinedload(SponsorAction.owner),
-                 joinedload(SponsorAction.sponsor))
+                 joinedload(SponsorAction.sponsor),
+                 selectinload(SponsorAction.history).joinedload(SponsorActionEvent.actor))
         .where(SponsorAction.item_id == item.id)
         .order_by(SponsorAction.created_at, SponsorAction.id)
     ).unique().all()

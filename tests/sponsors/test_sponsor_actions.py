@@ -66,6 +66,7 @@ def test_sponsor_records_an_action_and_owns_it_by_default(auth, client, people):
     page = client.get(f"/actions/{action.id}").get_data(as_text=True)
     assert "Ask the DBS team about volunteer checks" in page
     assert "Recorded" in page and "Mark as done" in page and "Drop this action" in page
+    assert '<a class="govuk-link" href="/areas/denaby">Denaby</a>' in page
 
 
 def test_owner_can_be_someone_else_and_is_told(auth, client, people, notifications):
@@ -419,3 +420,25 @@ def test_csv_export_uses_the_same_filters_and_neutralises_formulas(auth, client,
     assert "Plain action for the CSV" in whats
     assert "'=HYPERLINK(\"http://example.invalid\")" in whats
     assert all(r[1] == "Denaby" and r[6] == "Open" for r in rows[1:])
+
+
+def test_people_following_an_item_see_its_sponsor_actions_and_what_came_of_them(
+        auth, client, people, make_blocker, make_action):
+    from govflow.sponsors import services
+
+    item = make_blocker(title="Item with a sponsor action on its page")
+    action = make_action(what="Item page: ask licensing for a ruling", item=item)
+    services.complete_action(action, people[SPONSOR], outcome="Licensing say no consent needed",
+                             version=action.version)
+    auth.login(PRACTITIONER)  # the raiser, following their blocker
+    html = client.get(f"/items/{item.id}").get_data(as_text=True)
+    section = html[html.index('id="sponsor-actions-heading"'):]
+    assert "Item page: ask licensing for a ruling" in section
+    assert f"Sponsor action {action.id} done" in section
+    assert "Licensing say no consent needed" in section
+    assert "Record a sponsor action" not in section  # a practitioner cannot record one
+
+    auth.logout()
+    auth.login(SPONSOR)
+    html = client.get(f"/items/{item.id}").get_data(as_text=True)
+    assert f'href="/actions/new?item={item.id}"' in html

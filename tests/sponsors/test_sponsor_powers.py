@@ -127,6 +127,7 @@ def test_a_sponsor_unblocks_a_gold_blocker_in_their_area_through_the_item_page(
     assert decision.decided_by_id == people[SPONSOR].id
     shown = client.get(f"/items/{item.id}").get_data(as_text=True)
     assert "Gareth Holmes" in shown
+    assert "Sponsor action" in shown and "recorded" in shown
 
 
 def test_a_sponsor_cannot_unblock_a_gold_blocker_in_another_area(auth, client, people,
