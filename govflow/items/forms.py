@@ -139,6 +139,10 @@ class DayMonthYearField(DateField):
         super().__init__(label, validators, format="%d %m %Y", widget=GovDateInput(), **kwargs)
 
     def process_formdata(self, valuelist):
+        if len(valuelist) != 3:
+            # Not the three boxes a browser sends (a hand-made request): show them empty
+            # rather than fail to draw the form again.
+            self.raw_data = None
         if not valuelist or not any(v.strip() for v in valuelist):
             self.data = None
             return
@@ -165,7 +169,8 @@ def _form_field(field_spec: FieldSpec):
         return StringField(field_spec.label, widget=GovTextInput(), validators=validators,
                            **common)
     if field_spec.type == "select":
-        choices = [("", "Choose one")] + list(field_spec.choices)
+        # A {value: label} dict: WTForms 3.3 deprecates (value, label) tuples.
+        choices = {"": "Choose one"} | dict(field_spec.choices)
         return SelectField(field_spec.label, widget=GovSelect(), choices=choices,
                            validators=validators + [_known_choice(field_spec)], **common)
     if field_spec.type == "date":
