@@ -22,6 +22,10 @@ class DayMonthYearField(DateField):
         super().__init__(label, validators, format="%d %m %Y", widget=GovDateInput(), **kwargs)
 
     def process_formdata(self, valuelist):
+        if len(valuelist) != 3:
+            # Not the three boxes a browser sends (a hand-made request): show them empty
+            # rather than fail to draw the form again.
+            self.raw_data = None
         if not valuelist or not any(v.strip() for v in valuelist):
             self.data = None
             return
