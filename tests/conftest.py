@@ -42,6 +42,9 @@ def test_config(**overrides) -> dict:
         "SECRET_KEY": "test-secret-key-" + "x" * 32,
         "MAIL_SERVER": "",
         "REDIS_URL": "",
+        # Still scrypt, with a smaller work factor: every sign-in in the suite verifies a
+        # hash, and the production cost (about 0.3 s each) would dominate the run time.
+        "PASSWORD_HASH_METHOD": "scrypt:2048:8:1",
     }
     config.update(overrides)
     return config
