@@ -219,14 +219,17 @@ def fire(
 
         check_recording_delay(fields.get("decided_at"), now, fields.get("delay_explanation"))
 
-    event = _apply(item, spec, trigger, transition, actor, fields, now, meeting)
-    if commit:
-        try:
+    seen = int(version) if version is not None else item.version
+    try:
+        event = _apply(item, spec, trigger, transition, actor, fields, now, meeting)
+        if commit:
             db.session.commit()
-        except StaleDataError:
-            db.session.rollback()
-            db.session.refresh(item)
-            raise _stale(item, int(version) if version is not None else item.version) from None
+    except StaleDataError:
+        # Another transaction changed the item between our read and our write: the UPDATE
+        # matched no row (at flush or at commit). Nothing of ours is applied.
+        db.session.rollback()
+        db.session.refresh(item)
+        raise _stale(item, seen) from None
     return event
 
 
