@@ -218,3 +218,25 @@ def make_app():
     yield make
     for built in made:
         _dispose(built)
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 (tests/support/smtp.py) for the length of one test."""
+    from tests.support.smtp import LocalSMTP
+
+    server = LocalSMTP().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def mail_config(app, smtp_server, monkeypatch):
+    """Point the app's mail settings at the local SMTP server for one test."""
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", smtp_server.port)
+    monkeypatch.setitem(app.config, "MAIL_USE_TLS", False)
+    monkeypatch.setitem(app.config, "MAIL_USERNAME", "")
+    return smtp_server
