@@ -13,6 +13,7 @@ def register_blueprints(app: Flask) -> None:
     from govflow.items.idea_views import bp as ideas
     from govflow.items.views import bp as items
     from govflow.main import bp as main
+    from govflow.notifications.views import bp as notifications
     from govflow.sponsors.area_views import bp as areas
     from govflow.sponsors.views import bp as sponsors
     from govflow.systemic.views import bp as systemic
@@ -22,3 +23,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(items)
     app.register_blueprint(dashboard)
     app.register_blueprint(systemic)
+    app.register_blueprint(notifications)

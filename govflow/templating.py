@@ -55,6 +55,23 @@ NAV = [
 ]
 
 
+# endpoint → ("module:function", noun): function(user) counts things shown beside that entry.
+NAV_COUNTS = {
+    "notifications.inbox": ("govflow.notifications.inbox:unread_count", "unread"),
+}
+
+
+def _nav_count(endpoint: str, user) -> str:
+    import importlib
+
+    if endpoint not in NAV_COUNTS:
+        return ""
+    target, noun = NAV_COUNTS[endpoint]
+    module, _, name = target.partition(":")
+    n = getattr(importlib.import_module(module), name)(user)
+    return f" ({n} {noun})" if n else ""
+
+
 def nav_items_for(user) -> list[dict]:
     if not user.is_authenticated:
         return []
@@ -72,7 +89,8 @@ def nav_items_for(user) -> list[dict]:
             href = url_for(endpoint)
         except BuildError:  # a feature not registered in this app has no nav entry
             continue
-        items.append({"text": text, "href": href, "active": current == endpoint,
+        items.append({"text": text + _nav_count(endpoint, user), "href": href,
+                      "active": current == endpoint,
                       "_blueprint": endpoint.split(".")[0]})
     # A page with no menu entry of its own (an item page, an edit form) marks its feature's
     # first entry: one feature may have several entries (My items, Queue, Raise), and

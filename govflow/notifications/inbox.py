@@ -1,0 +1,57 @@
+"""The in-app inbox: a person's notifications, read and unread (every notification is in it)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+
+from govflow.clock import utcnow
+from govflow.domain_errors import NotFound
+from govflow.extensions import db
+from govflow.notifications.models import Notification
+
+PER_PAGE = 25
+
+
+def inbox_query(user, *, unread_only: bool = False):
+    q = select(Notification).where(Notification.user_id == user.id)
+    if unread_only:
+        q = q.where(Notification.read_at.is_(None))
+    return q.order_by(Notification.created_at.desc(), Notification.id.desc())
+
+
+def unread_count(user) -> int:
+    return db.session.scalar(
+        select(func.count(Notification.id)).where(
+            Notification.user_id == user.id, Notification.read_at.is_(None)
+        )
+    ) or 0
+
+
+def page_of(user, page: int, *, unread_only: bool = False, per_page: int = PER_PAGE):
+    """(rows, total) for one page of the person's inbox, newest first."""
+    query = inbox_query(user, unread_only=unread_only)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
+    return rows, total or 0
+
+
+def open_notification(user, notification_id: int) -> Notification:
+    """The person's notification, marked read. Someone else's is 'not found'."""
+    row = db.session.get(Notification, notification_id)
+    if row is None or row.user_id != user.id:
+        raise NotFound("There is no notification with that number in your inbox.")
+    if row.read_at is None:
+        row.read_at = utcnow()
+        db.session.commit()
+    return row
+
+
+def mark_all_read(user, now=None) -> int:
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount
