@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, url_for
 from flask_login import current_user, login_required
 
 from govflow.clock import utcnow
 from govflow.domain_errors import NotFound
 from govflow.permissions import can
 from govflow.sponsors import queries, services
+from govflow.sponsors.views import list_limit
 
 bp = Blueprint("areas", __name__, url_prefix="/areas")
 
@@ -32,11 +33,13 @@ def show(slug: str):
     except NotFound:
         abort(404)
     now = utcnow()
-    view = queries.area_page(area, current_user._get_current_object(), now)
+    view = queries.area_page(area, current_user._get_current_object(), now, limit=list_limit())
     return render_template(
         "areas/show.html",
         page_title=area.name,
         view=view,
         now=now,
         may_record=can(current_user, "action.record", area),
+        limit=list_limit(),
+        all_href=url_for("areas.show", slug=area.slug, show="all"),
     )

@@ -185,7 +185,10 @@ class AreaPage:
     today: date | None = None
 
 
-def area_page(area: LocalArea, user, now: datetime | None = None) -> AreaPage:
+def area_page(area: LocalArea, user, now: datetime | None = None,
+              limit: int | None = None) -> AreaPage:
+    """Everything an area's page shows; deadline wording is worked out only for the first
+    `limit` rows of each list, the ones the page shows."""
     from govflow.forums.models import Forum, Meeting
     from govflow.permissions import can
 
@@ -211,7 +214,6 @@ def area_page(area: LocalArea, user, now: datetime | None = None) -> AreaPage:
     for item, may_see in rows:
         if may_see:
             visible_ids.add(item.id)
-            _item_row(item, now)
         if item.kind == "blocker":
             blocker_counts[item.tier] += 1
             if may_see:
@@ -269,9 +271,11 @@ def area_page(area: LocalArea, user, now: datetime | None = None) -> AreaPage:
             item for item, _ in rows if item.last_event_at < cutoff
         ]
         stuck.sort(key=lambda i: i.last_event_at)
-        for item in stuck:
-            _item_row(item, now)
+        for item in stuck[:limit]:
             item.quiet_text = _quiet_text(item.last_event_at, now)
+    for shown in (*blockers_by_tier.values(), ideas, stuck or []):
+        for item in shown[:limit]:
+            _item_row(item, now)
 
     return AreaPage(
         area=area,
@@ -313,7 +317,7 @@ class SponsorHome:
     today: date
 
 
-def sponsor_home(user, now: datetime | None = None) -> SponsorHome:
+def sponsor_home(user, now: datetime | None = None, limit: int | None = None) -> SponsorHome:
     """What needs this sponsor now, in order: late items, ideas to decide, their actions due."""
     now = now or utcnow()
     today = workdays.london_date(now)
@@ -353,7 +357,7 @@ def sponsor_home(user, now: datetime | None = None) -> SponsorHome:
                SponsorAction.due_on <= horizon)
         .order_by(SponsorAction.due_on, SponsorAction.id)
     ).unique().all()
-    for item in [*late, *ideas]:
+    for item in [*late[:limit], *ideas[:limit]]:
         _item_row(item, now)
     return SponsorHome(
         areas=list(areas),

@@ -17,6 +17,7 @@ from govflow.sponsors.forms import CompleteActionForm, DropActionForm, RecordAct
 bp = Blueprint("sponsors", __name__)
 
 PER_PAGE = 25
+LIST_LIMIT = 25
 CSV_HEADER = ("Number", "Area", "What", "Sponsor", "Owner", "Due", "Status", "Overdue",
               "Outcome or reason", "Item", "Meeting", "Recorded", "Closed")
 
@@ -37,9 +38,16 @@ def _require(action: str, obj=None) -> None:
 @login_required
 def home():
     _require("sponsor.home")
-    view = queries.sponsor_home(_user())
+    view = queries.sponsor_home(_user(), limit=list_limit())
     return render_template("sponsors/home.html", page_title="What needs you now", view=view,
-                           now=utcnow())
+                           now=utcnow(), limit=list_limit(),
+                           all_href=url_for("sponsors.home", show="all"))
+
+
+def list_limit() -> int | None:
+    """How many rows each list on a glance page shows: a page of thousands helps nobody, and
+    rendering is what costs; `?show=all` shows everything."""
+    return None if request.args.get("show") == "all" else LIST_LIMIT
 
 
 # --------------------------------------------------------------------------- action list

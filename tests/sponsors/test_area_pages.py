@@ -166,3 +166,19 @@ def test_area_page_runs_a_fixed_number_of_queries(auth, client, make_blocker, ma
             engine.fire(item, "unblock", people["admin"], fields={"resolution": "Sorted locally"})
     after = queries_for_page()
     assert len(after) == len(before), "\n\n".join(after)
+
+
+def test_long_lists_are_cut_to_the_most_urgent_with_a_way_to_see_all(auth, client, monkeypatch,
+                                                                     make_blocker):
+    from govflow.sponsors import views
+
+    monkeypatch.setattr(views, "LIST_LIMIT", 1)
+    first = make_blocker(tier="gold", title="Most urgent gold", now=utcnow() - timedelta(days=20))
+    second = make_blocker(tier="gold", title="Less urgent gold")
+    auth.login(FACILITATOR)
+    html = client.get("/areas/denaby").get_data(as_text=True)
+    assert first.title in html and second.title not in html
+    assert "Showing the 1 most urgent of" in html
+    assert 'href="/areas/denaby?show=all#blockers"' in html
+    html = client.get("/areas/denaby?show=all").get_data(as_text=True)
+    assert first.title in html and second.title in html
