@@ -1,0 +1,338 @@
+"""Raising a blocker, the item page and its actions, as people use them in a browser."""
+
+from __future__ import annotations
+
+import html as html_lib
+import logging
+import re
+
+import pytest
+from blocker_pages import Browser, text_of
+from sqlalchemy import func, select
+
+from govflow.extensions import db
+from govflow.items import services
+from govflow.items.models import Comment, Event, Item
+from govflow.workflow import engine
+
+LORRAINE = "lorraine.hebden@denaby-cafe.example"
+GARETH = "gareth.holmes@syp.example"  # Head of Service (police), sponsor of Denaby
+
+
+@pytest.fixture
+def browser(client, auth):
+    return Browser(client, auth)
+
+
+def _raise(person, **kw):
+    values = {"title": "The hub's rooms cannot be booked after 4pm",
+              "description": "There is no late caretaker, so rooms close at 4pm.",
+              "area": "denaby", "organisation": "dcst"} | kw
+    return services.raise_blocker(person, **values)
+
+
+def _events(item):
+    return db.session.scalars(select(Event).where(Event.item_id == item.id)
+                              .order_by(Event.id)).all()
+
+
+def _snapshot(item):
+    db.session.expire_all()
+    fresh = db.session.get(Item, item.id)
+    return (fresh.state, fresh.tier, fresh.version, fresh.owner_id, fresh.due_at,
+            [e.id for e in _events(fresh)])
+
+
+def _field_value(html, name):
+    match = re.search(rf'<textarea[^>]*name="{name}"[^>]*>(.*?)</textarea>', html, re.S)
+    if match:
+        return html_lib.unescape(match.group(1)).strip()
+    match = re.search(rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', html)
+    return html_lib.unescape(match.group(1)) if match else None
+
+
+# --- raising ------------------------------------------------------------------------------
+
+
+def test_the_raise_form_starts_in_the_persons_home_area_with_the_framework_tags(browser,
+                                                                                 people):
+    browser.sign_in(people["practitioner"])
+    html = browser.get("/blockers/new").get_data(as_text=True)
+    assert re.search(r'<option value="denaby" selected', html)
+    page = text_of(browser.get("/blockers/new"))
+    assert "Which of the framework's features does it get in the way of?" in page
+    assert "Which outcomes for children and families does it hold back?" in page
+    for tag in ("Rooted in place", "Governance and leadership",
+                "Becoming self-reliant and confident"):
+        assert tag in page
+    assert html.count('name="features"') == 6 and html.count('name="outcomes"') == 4
+
+
+def test_personal_data_is_named_beside_each_field_and_nothing_typed_is_lost(browser, people):
+    browser.sign_in(people["practitioner"])
+    before = db.session.scalar(select(func.count(Item.id)))
+    typed = {
+        "title": "Health visitor notes cannot be shared with the school",
+        "description": "For example NHS number 943 476 5919 was refused last week.",
+        "effect": "Parents have to call 07700 900123 and repeat everything.",
+        "area": "balby",
+        "features": ["whole-family-working", "rooted-in-place"],
+        "outcomes": ["thriving-emotionally-well"],
+        "organisation": "dbth",
+    }
+    response = browser.submit("/blockers/new", typed)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    page = text_of(response)
+    assert "There is a problem" in page
+    assert "What is blocked looks like it contains personal details: an NHS number" in page
+    assert "The effect on families' support looks like it contains personal details: a phone number" in page
+    assert 'href="#description"' in html and 'href="#effect"' in html
+    assert 'id="description-error"' in html and 'id="effect-error"' in html
+    # Every answer is still there to edit.
+    for name in ("title", "description", "effect"):
+        assert _field_value(html, name) == typed[name]
+    assert re.search(r'<option value="balby" selected', html)
+    assert re.search(r'<option value="dbth" selected', html)
+    for slug in ("whole-family-working", "rooted-in-place", "thriving-emotionally-well"):
+        assert re.search(rf'value="{slug}" checked', html), slug
+    assert db.session.scalar(select(func.count(Item.id))) == before
+
+
+def test_a_missing_title_is_an_error_linked_to_the_field(browser, people):
+    browser.sign_in(people["practitioner"])
+    response = browser.submit("/blockers/new", {"title": "", "description": "Something",
+                                                "area": "denaby", "organisation": ""})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert 'href="#title">Enter a title' in html
+    assert _field_value(html, "description") == "Something"
+
+
+# --- the item page ------------------------------------------------------------------------
+
+
+def test_an_item_you_may_not_see_is_not_found_and_the_attempt_is_logged(browser, people,
+                                                                         caplog):
+    balby = _raise(people["ryan.cooper@syp.example"], area="balby", organisation="syp")
+    browser.sign_in(people["practitioner"])  # Denaby, trust
+    with caplog.at_level(logging.WARNING, logger="govflow.items"):
+        response = browser.get(f"/items/{balby.id}")
+    assert response.status_code == 404
+    assert any(f"item {balby.id}" in r.getMessage() and r.levelno == logging.WARNING
+               for r in caplog.records)
+    assert browser.get(f"/items/{balby.id}/actions/escalate").status_code == 404
+    assert browser.get("/items/999999").status_code == 404
+
+
+@pytest.mark.parametrize("who", ["practitioner", "facilitator", "executive", LORRAINE, GARETH,
+                                 "admin"])
+def test_the_actions_offered_are_exactly_what_the_workflow_allows(browser, people, who):
+    item = _raise(people["practitioner"])
+    person = people[who]
+    browser.sign_in(person)
+    html = browser.get(f"/items/{item.id}").get_data(as_text=True)
+    offered = set(re.findall(rf'/items/{item.id}/actions/([a-z_]+)"', html))
+    assert offered == {a.trigger.name for a in engine.available(item, person)}
+
+
+def test_an_action_form_is_built_from_the_workflow_file(browser, people):
+    item = _raise(people["practitioner"])
+    browser.sign_in(people["facilitator"])
+    response = browser.get(f"/items/{item.id}/actions/escalate")
+    html = response.get_data(as_text=True)
+    page = text_of(response)
+    assert "Escalate to the next tier" in page
+    assert "Why it needs the next tier" in page  # field_labels: in blocker.yaml
+    assert "Say why, in a sentence or two" in page  # the field's hint
+    assert "This will move the blocker from Bronze to Silver." in page
+    assert re.search(r'<textarea[^>]*name="reason"', html)
+    assert re.search(rf'name="version"[^>]*value="{item.version}"', html)
+
+
+def test_a_missing_reason_is_shown_beside_the_field_and_nothing_changes(browser, people):
+    item = _raise(people["practitioner"])
+    before = _snapshot(item)
+    browser.sign_in(people["facilitator"])
+    response = browser.act(item.id, "escalate", {"reason": "   "})
+    assert response.status_code == 400
+    assert 'href="#reason">Enter why it needs the next tier' in response.get_data(as_text=True)
+    assert _snapshot(item) == before
+
+
+def test_personal_data_in_an_action_keeps_the_text_and_changes_nothing(browser, people):
+    item = _raise(people["practitioner"])
+    before = _snapshot(item)
+    browser.sign_in(people["facilitator"])
+    typed = "Mrs Okoro was turned away twice; the trust must decide."
+    response = browser.act(item.id, "escalate", {"reason": typed})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "looks like it contains personal details: a person's name" in text_of(response)
+    assert _field_value(html, "reason") == typed
+    assert _snapshot(item) == before
+
+
+def test_a_stale_form_shows_what_changed_keeps_the_text_and_applies_nothing(browser, people):
+    item = _raise(people["practitioner"])
+    rachel, lorraine = people["facilitator"], people[LORRAINE]
+    browser.sign_in(rachel)
+    form = browser.open_form(f"/items/{item.id}/actions/escalate")
+    # While Rachel is typing, Lorraine escalates it.
+    engine.fire(item, "escalate", lorraine, fields={"reason": "Needs the trust's view."},
+                version=item.version)
+    before = _snapshot(item)
+    typed = "The caretaker contract is held by the trust, not us."
+    response = browser.act(item.id, "escalate", {"reason": typed}, form=form)
+    assert response.status_code == 409
+    page = text_of(response)
+    assert "This item changed since you opened it" in page
+    assert "Nothing you sent has been applied" in page
+    assert f"Escalated (Bronze to Silver) by {lorraine.display_name}" in page
+    assert "Needs the trust's view." in page
+    assert "You can no longer escalate to the next tier: it is now Silver." in page
+    assert _field_value(response.get_data(as_text=True), "reason") == typed
+    assert _snapshot(item) == before
+    assert [e.actor_id for e in _events(item) if e.trigger == "escalate"] == [lorraine.id]
+
+
+def test_a_stale_form_that_still_applies_can_be_sent_again_on_purpose(browser, people):
+    item = _raise(people["practitioner"])
+    rachel, gareth = people["facilitator"], people[GARETH]
+    browser.sign_in(rachel)
+    form = browser.open_form(f"/items/{item.id}/actions/escalate")
+    engine.fire(item, "take", gareth, version=item.version)  # someone takes ownership
+    typed = "The trust holds the caretaker contract."
+    response = browser.act(item.id, "escalate", {"reason": typed}, form=form)
+    assert response.status_code == 409
+    page = text_of(response)
+    assert f"Take ownership by {gareth.display_name}" in page
+    assert "If you still want to escalate to the next tier, check your answer and send it again." in page
+    html = response.get_data(as_text=True)
+    assert _field_value(html, "reason") == typed
+    assert item.state == "bronze"
+    # Sending the kept text again, with the version the page now carries, applies it.
+    again = browser.act(item.id, "escalate", {"reason": _field_value(html, "reason"),
+                                              "version": _field_value(html, "version")},
+                        form=form)
+    assert again.status_code == 302
+    db.session.refresh(item)
+    assert item.state == "silver"
+
+
+def test_an_action_the_state_does_not_allow_is_a_message_on_the_item_page(browser, people):
+    item = _raise(people["practitioner"])
+    before = _snapshot(item)
+    browser.sign_in(people["practitioner"])
+    response = browser.get(f"/items/{item.id}/actions/close")
+    assert response.status_code == 409
+    page = text_of(response)
+    assert "That cannot be done now" in page
+    assert "This blocker is bronze, so it cannot be closed now." in page
+    assert item.title in page  # it is the item page
+    posted = browser.client.post(f"/items/{item.id}/actions/close",
+                                 data={"csrf_token": browser.open_form(
+                                     f"/items/{item.id}")["csrf_token"],
+                                     "version": str(item.version)})
+    assert posted.status_code == 409
+    assert "cannot be closed now" in text_of(posted)
+    assert _snapshot(item) == before
+
+
+def test_an_action_the_person_may_not_take_is_forbidden(browser, people):
+    item = _raise(people["practitioner"])
+    before = _snapshot(item)
+    browser.sign_in(people["practitioner"])
+    assert browser.get(f"/items/{item.id}/actions/escalate").status_code == 403
+    token = browser.open_form(f"/items/{item.id}")["csrf_token"]
+    response = browser.client.post(f"/items/{item.id}/actions/escalate", data={
+        "csrf_token": token, "version": str(item.version), "reason": "Please"})
+    assert response.status_code == 403
+    assert _snapshot(item) == before
+
+
+def test_unknown_actions_are_not_found(browser, people):
+    item = _raise(people["practitioner"])
+    browser.sign_in(people["facilitator"])
+    assert browser.get(f"/items/{item.id}/actions/delete").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/items/{id}/comments"])
+def test_get_on_a_url_that_changes_things_is_not_allowed(browser, people, path):
+    item = _raise(people["practitioner"])
+    browser.sign_in(people["facilitator"])
+    response = browser.get(path.format(id=item.id))
+    assert response.status_code == 405
+    assert "POST" in response.headers["Allow"]
+
+
+def test_taking_ownership_is_one_button_and_shows_the_owner(browser, people):
+    item = _raise(people["practitioner"])
+    rachel = people["facilitator"]
+    browser.sign_in(rachel)
+    response = browser.click_button(item.id, "take")
+    assert response.status_code == 302
+    db.session.refresh(item)
+    assert item.owner_id == rachel.id and item.state == "bronze"
+    page = text_of(browser.get(f"/items/{item.id}"))
+    assert f"Owner {rachel.display_name}" in page
+    history = page[page.index("History"):]
+    assert re.search(rf"Take ownership \d+ \w+ \d{{4}} at [\w:]+ by {rachel.display_name}",
+                     history)
+
+
+def test_a_comment_appears_in_the_history_and_personal_data_keeps_the_text(browser, people):
+    item = _raise(people["practitioner"])
+    browser.sign_in(people["facilitator"])
+    form = browser.open_form(f"/items/{item.id}")
+    bad = "Spoke to Mr Jones about it; call 07700 900123."
+    response = browser.client.post(f"/items/{item.id}/comments",
+                                   data={"csrf_token": form["csrf_token"], "body": bad})
+    assert response.status_code == 422
+    assert _field_value(response.get_data(as_text=True), "body") == bad
+    assert db.session.scalar(select(func.count(Comment.id)).where(
+        Comment.item_id == item.id)) == 0
+    good = "Asked the caretaker service for their rota."
+    response = browser.client.post(f"/items/{item.id}/comments",
+                                   data={"csrf_token": form["csrf_token"], "body": good})
+    assert response.status_code == 302
+    page = text_of(browser.get(f"/items/{item.id}"))
+    history = page[page.index("History"):]
+    assert history.index("Comment") < history.index("Blocker raised")
+    assert good in history
+
+
+def test_reopening_goes_back_to_the_tier_where_it_was_unblocked(browser, people):
+    priya, rachel, helen = people["practitioner"], people["facilitator"], people["head_of_service"]
+    item = _raise(priya)
+    engine.fire(item, "escalate", rachel, fields={"reason": "Needs Silver."})
+    engine.fire(item, "unblock", helen, fields={"resolution": "Caretaker rota extended."})
+    assert (item.state, item.tier) == ("unblocked", "silver")
+    browser.sign_in(priya)
+    response = browser.act(item.id, "reopen", {"reason": "Rooms still shut at 4pm on Fridays."})
+    assert response.status_code == 302
+    db.session.refresh(item)
+    assert (item.state, item.tier) == ("silver", "silver")
+    # ...and from closed too: unblocked at Silver again, closed, then reopened.
+    engine.fire(item, "unblock", helen, fields={"resolution": "Friday rota added."})
+    browser.click_button(item.id, "close")
+    db.session.refresh(item)
+    assert item.state == "closed"
+    response = browser.act(item.id, "reopen", {"reason": "It lapsed after a month."})
+    assert response.status_code == 302
+    db.session.refresh(item)
+    assert (item.state, item.tier) == ("silver", "silver")
+    reopens = [e for e in _events(item) if e.trigger == "reopen"]
+    assert [(e.from_state, e.to_state) for e in reopens] == [("unblocked", "silver"),
+                                                            ("closed", "silver")]
+
+
+def test_withdrawing_asks_for_an_optional_reason(browser, people):
+    item = _raise(people["practitioner"])
+    browser.sign_in(people["practitioner"])
+    page = text_of(browser.get(f"/items/{item.id}/actions/withdraw"))
+    assert "Why you are withdrawing it (optional)" in page
+    response = browser.act(item.id, "withdraw", {"reason": ""})
+    assert response.status_code == 302
+    db.session.refresh(item)
+    assert item.state == "withdrawn"
