@@ -146,7 +146,7 @@ class DayMonthYearField(DateField):
         if not valuelist or not any(v.strip() for v in valuelist):
             self.data = None
             return
-        if not all(v.strip() for v in valuelist):
+        if len(valuelist) != 3 or not all(v.strip() for v in valuelist):
             self.data = None
             raise ValueError(f"{self.label.text} must include a day, month and year")
         try:
@@ -172,7 +172,8 @@ def _form_field(field_spec: FieldSpec):
         # A {value: label} dict: WTForms 3.3 deprecates (value, label) tuples.
         choices = {"": "Choose one"} | dict(field_spec.choices)
         return SelectField(field_spec.label, widget=GovSelect(), choices=choices,
-                           validators=validators + [_known_choice(field_spec)], **common)
+                           validators=validators, **common,
+                           invalid_choice_message=_choose_message(field_spec))
     if field_spec.type == "date":
         if field_spec.required:
             validators = [_required_date(field_spec)]
@@ -184,14 +185,8 @@ def _form_field(field_spec: FieldSpec):
     return TextAreaField(field_spec.label, widget=GovTextArea(), validators=validators, **common)
 
 
-def _known_choice(field_spec: FieldSpec):
-    values = {value for value, _ in field_spec.choices}
-
-    def check(form, field):
-        if field.data and field.data not in values:
-            raise ValidationError(f"Choose one of the options given for {field_spec.label.lower()}")
-
-    return check
+def _choose_message(field_spec: FieldSpec) -> str:
+    return f"Choose one of the options given for {field_spec.label.lower()}"
 
 
 def _required_value(field_spec: FieldSpec):
