@@ -1,0 +1,217 @@
+"""My items and the queues: who sees what, overdue first, filters, pages and CSV downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from blocker_pages import Browser, text_of
+from sqlalchemy import event
+
+from govflow.clock import utcnow
+from govflow.extensions import db
+from govflow.items import services
+from govflow.workflow import engine
+
+GARETH = "gareth.holmes@syp.example"
+
+
+@pytest.fixture
+def browser(client, auth):
+    return Browser(client, auth)
+
+
+def _raise(person, title, now=None, **kw):
+    values = {"description": "A blocker for the list tests.", "area": "denaby",
+              "organisation": "dcst"} | kw
+    return services.raise_blocker(person, title=title, now=now, **values)
+
+
+def _titles(response) -> list[str]:
+    html = response.get_data(as_text=True)
+    return re.findall(r'<a class="govuk-link" href="/items/\d+">([^<]+)</a>', html)
+
+
+def _tabs(response) -> list[str]:
+    html = response.get_data(as_text=True)
+    return [t.strip() for t in re.findall(r'class="gf-subnav__link[^>]*>([^<(]+)', html)]
+
+
+def test_my_items_lists_what_i_raised_and_what_i_own(browser, people):
+    priya, rachel = people["practitioner"], people["facilitator"]
+    mine = _raise(priya, "Quokka: raised by Priya")
+    taken = _raise(people["kelly.bramley@dbth.example"], "Quokka: taken by Rachel")
+    engine.fire(taken, "take", rachel)
+    browser.sign_in(priya)
+    assert _titles(browser.get("/items/mine?q=Quokka")) == [mine.title]
+    assert _tabs(browser.get("/items/mine")) == ["Raised by me", "Owned by me"]
+    browser.sign_in(rachel)
+    assert _titles(browser.get("/items/mine?show=owned&q=Quokka")) == [taken.title]
+    assert _titles(browser.get("/items/mine?show=raised&q=Quokka")) == []
+
+
+def test_each_person_sees_the_queue_for_each_tier_they_work_at(browser, people):
+    denaby = _raise(people["practitioner"], "Wombat: Denaby bronze")
+    balby = _raise(people["ryan.cooper@syp.example"], "Wombat: Balby bronze", area="balby",
+                   organisation="syp")
+    silver = _raise(people["practitioner"], "Wombat: trust silver")
+    engine.fire(silver, "escalate", people["facilitator"], fields={"reason": "Trust."})
+    other_silver = _raise(people["ryan.cooper@syp.example"], "Wombat: police silver in Balby",
+                          area="balby", organisation="syp")
+    engine.fire(other_silver, "escalate", people["megan.lloyd@dmbc.example"],
+                fields={"reason": "Police."})
+    gold = _raise(people["ryan.cooper@syp.example"], "Wombat: Balby gold", area="balby",
+                  organisation="syp")
+    engine.fire(gold, "escalate", people["megan.lloyd@dmbc.example"], fields={"reason": "a"})
+    engine.fire(gold, "escalate", people["claire.firth@dbth.example"], fields={"reason": "b"})
+
+    browser.sign_in(people["facilitator"])  # Rachel: facilitator in Denaby
+    response = browser.get("/queue?q=Wombat")
+    assert _tabs(response) == ["Bronze: your areas"]
+    assert _titles(response) == [denaby.title]
+    assert balby.title not in _titles(response)
+
+    browser.sign_in(people["head_of_service"])  # Helen: Silver, the trust, Central Central
+    response = browser.get("/queue?q=Wombat")
+    assert _tabs(response) == ["Silver: your service and areas"]
+    assert _titles(response) == [silver.title]
+
+    browser.sign_in(people["executive"])  # Simon: Gold, and Denaby's sponsor
+    assert _tabs(browser.get("/queue")) == ["Bronze: your areas", "Gold: everything at Gold"]
+    assert _titles(browser.get("/queue?show=gold&q=Wombat")) == [gold.title]
+    assert _titles(browser.get("/queue?show=bronze&q=Wombat")) == [denaby.title]
+
+    browser.sign_in(people[GARETH])  # Head of Service (police) and Denaby's sponsor
+    assert _tabs(browser.get("/queue")) == ["Bronze: your areas",
+                                            "Silver: your service and areas"]
+    assert set(_titles(browser.get("/queue?show=silver&q=Wombat"))) == {
+        silver.title, other_silver.title}
+
+    browser.sign_in(people["practitioner"])
+    assert "You have no queue" in text_of(browser.get("/queue"))
+
+
+def test_the_queue_puts_overdue_items_first(browser, people):
+    now = utcnow()
+    fresh = _raise(people["practitioner"], "Numbat: raised today", now=now)
+    late = _raise(people["practitioner"], "Numbat: raised three weeks ago",
+                  now=now - timedelta(days=21))
+    browser.sign_in(people["facilitator"])
+    response = browser.get("/queue?q=Numbat")
+    assert _titles(response) == [late.title, fresh.title]
+    page = text_of(response)
+    assert page.index("Overdue by") < page.index("Due in 2 working days")
+
+
+def test_filters_narrow_the_list_and_clear_again(browser, people):
+    priya = people["practitioner"]
+    a = _raise(priya, "Bilby hall keys", tags=["rooted-in-place"])
+    b = _raise(priya, "Bilby data sharing", tags=["governance-and-leadership"])
+    engine.fire(b, "pause", people["facilitator"], fields={"reason": "Waiting on legal."})
+    c = _raise(priya, "Bilby interpreters", area="hexthorpe")
+    browser.sign_in(priya)
+    assert set(_titles(browser.get("/items/mine?q=bilby"))) == {a.title, b.title, c.title}
+    assert _titles(browser.get("/items/mine?q=bilby+hall")) == [a.title]
+    assert set(_titles(browser.get("/items/mine?q=Bilby&area=denaby"))) == {a.title, b.title}
+    assert _titles(browser.get("/items/mine?q=Bilby&state=paused")) == [b.title]
+    assert _titles(browser.get("/items/mine?q=Bilby&tag=rooted-in-place")) == [a.title]
+    assert _titles(browser.get("/items/mine?q=Bilby&tier=silver")) == []
+    filtered = browser.get("/items/mine?q=Bilby&area=denaby")
+    assert "match your filters" in text_of(filtered)
+    assert "Clear filters" in text_of(filtered)
+    assert re.search(r'<option value="denaby" selected', filtered.get_data(as_text=True))
+
+
+def test_lists_come_25_to_a_page_with_filters_kept_on_every_link(browser, people):
+    for n in range(30):
+        _raise(people["practitioner"], f"Pangolin {n:02d}")
+    browser.sign_in(people["facilitator"])
+    first = browser.get("/queue?q=Pangolin")
+    assert len(_titles(first)) == 25
+    assert "Showing 1 to 25 of 30 items" in text_of(first)
+    html = first.get_data(as_text=True)
+    assert re.search(r'href="/queue\?q=Pangolin&amp;show=bronze&amp;page=2"', html) or \
+        re.search(r'href="/queue\?[^"]*page=2[^"]*"', html)
+    next_link = re.search(r'href="(/queue\?[^"]*page=2[^"]*)"', html).group(1)
+    assert "q=Pangolin" in next_link
+    second = browser.get(next_link.replace("&amp;", "&"))
+    assert len(_titles(second)) == 5
+    assert "Showing 26 to 30 of 30 items" in text_of(second)
+    assert set(_titles(first)).isdisjoint(_titles(second))
+
+
+def test_the_csv_download_is_the_filtered_list_with_formulas_defused(browser, people):
+    priya = people["practitioner"]
+    for n in range(3):
+        _raise(priya, f"Echidna {n}")
+    _raise(priya, "=HYPERLINK(\"http://example.invalid\") Echidna")
+    _raise(priya, "Not in the filter")
+    browser.sign_in(people["facilitator"])
+    response = browser.get("/queue?q=Echidna&format=csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="queue-bronze.csv"'
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    header, body = rows[0], rows[1:]
+    assert header[:6] == ["Number", "Type", "Title", "Status", "Tier", "Area"]
+    titles = [row[2] for row in body]
+    assert len(body) == 4 and "Not in the filter" not in titles
+    assert "'=HYPERLINK(\"http://example.invalid\") Echidna" in titles
+    assert all(row[5] == "Denaby" and row[3] == "Bronze" for row in body)
+    assert "Download as CSV" in text_of(browser.get("/queue?q=Echidna"))
+
+
+@contextmanager
+def _counting():
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+@pytest.mark.parametrize("path", ["/queue?q={word}", "/items/mine?show=raised&q={word}",
+                                  "/queue?q={word}&format=csv"])
+def test_a_list_page_asks_the_database_the_same_number_of_questions_however_long(
+        browser, people, path):
+    priya = people["practitioner"]
+    engine_owner = people["facilitator"]
+    # Both lists have an owned item, so each eager load has something to load.
+    for n in range(2):
+        item = _raise(priya, f"Dugong {n}", tags=["rooted-in-place"])
+        if n:
+            engine.fire(item, "take", engine_owner)
+    for n in range(24):
+        item = _raise(priya, f"Manatee {n}", tags=["rooted-in-place", "vision-and-outcomes"])
+        if n % 2:
+            engine.fire(item, "take", engine_owner)
+    browser.sign_in(priya if "mine" in path else people["facilitator"])
+    browser.get(path.format(word="Dugong"))  # the first request also loads the session
+    counts = []
+    for word in ("Dugong", "Manatee"):
+        with _counting() as statements:
+            response = browser.get(path.format(word=word))
+        assert response.status_code == 200
+        assert word in response.get_data(as_text=True)
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
+    assert counts[1] <= 12
+
+
+def test_the_raise_choice_leads_to_the_right_form(browser, people):
+    browser.sign_in(people["practitioner"])
+    response = browser.submit("/raise", {})
+    assert response.status_code == 400
+    assert 'Select what you want to raise' in response.get_data(as_text=True)
+    assert browser.submit("/raise", {"kind": "idea"}).headers["Location"].endswith("/ideas/new")
+    assert browser.submit("/raise", {"kind": "blocker"}).headers["Location"].endswith(
+        "/blockers/new")
