@@ -163,15 +163,18 @@ def _load_items(kind, entries, areas, orgs, users) -> int:
         )
         if exists:
             continue
-        raised_at = _office_hours(now - timedelta(days=int(entry.get("days_ago", 0)), hours=2))
+        # Moments are spread over the days first and then each put in office hours, so
+        # they stay in order.
+        raised = now - timedelta(days=int(entry.get("days_ago", 0)), hours=2)
         raiser = users[entry.get("raised_by") or entry.get("proposed_by")]
-        item = services.create_from_seed(kind, entry, raiser, areas, orgs, raised_at)
+        item = services.create_from_seed(kind, entry, raiser, areas, orgs,
+                                         _office_hours(raised, now))
         journey = entry.get("journey") or []
         if journey:
-            span = (now - raised_at) / (len(journey) + 1)
+            span = (now - raised) / (len(journey) + 1)
             for step, trigger in enumerate(journey, start=1):
-                _replay(item, trigger, _office_hours(raised_at + span * step), users.values(),
-                        entry)
+                _replay(item, trigger, _office_hours(raised + span * step, now),
+                        users.values(), entry)
         created += 1
     return created
 
@@ -200,11 +203,10 @@ def _replay(item, trigger, at, people, entry):
     raise RuntimeError(f"Demo journey: nobody may {trigger} '{item.title}' from {item.state}")
 
 
-def _office_hours(at):
+def _office_hours(at, now):
     """The same London day, squeezed into 9am to 5pm (demo history at 3am looks wrong).
 
-    Keeps the order of moments and never moves one later than it was, so nothing lands
-    after "now".
+    Keeps the order of moments, and nothing lands after `now`.
     """
     from datetime import UTC
 
@@ -215,7 +217,7 @@ def _office_hours(at):
     squeezed = local.replace(hour=9, minute=0, second=0, microsecond=0) + timedelta(
         minutes=since_midnight / 3
     )
-    return min(squeezed.astimezone(UTC).replace(tzinfo=None), at)
+    return min(squeezed.astimezone(UTC).replace(tzinfo=None), now)
 
 
 def _idea_fields(trigger, entry) -> dict:
