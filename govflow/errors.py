@@ -46,6 +46,33 @@ def error_response(status: int, message: str = "", *, code: str | None = None, e
     return render_template(template, **context), status
 
 
+def _forget_user() -> None:
+    """Render the page as signed out: Flask-Login's template context would otherwise load the
+    person from the database that has just failed, turning our 503 into a bare 500."""
+    from govflow.extensions import login_manager
+
+    g._login_user = login_manager.anonymous_user()
+
+
+NOT_TYPED = {"csrf_token", "version", "next", "submit"}
+
+
+def typed_text() -> list[tuple[str, str]]:
+    """The free text a person sent with a form that could not be saved, to show it back:
+    nothing they typed is lost even when the database is not answering."""
+    if request.method != "POST" or wants_json():
+        return []
+    try:
+        fields = request.form.items(multi=True)
+    except Exception:  # noqa: BLE001 - a body we cannot read has nothing to show back
+        return []
+    return [
+        (name.replace("_", " ").capitalize(), value)
+        for name, value in fields
+        if name not in NOT_TYPED and "password" not in name and len(value.strip()) > 1
+    ]
+
+
 def init_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(err):
@@ -83,13 +110,16 @@ def init_errors(app: Flask) -> None:
     def _database_down(err):
         log.error("Database unavailable on %s %s: %s", request.method, request.path, err)
         g.database_down = True
+        _forget_user()
         from govflow.extensions import db
 
         with contextlib.suppress(Exception):  # the connection is already gone
             db.session.rollback()
-        return error_response(503, "Please try again in a few minutes.")
+        return error_response(503, "Please try again in a few minutes.",
+                              extra={"typed": typed_text()})
 
     @app.errorhandler(Exception)
     def _unexpected(err):
         log.exception("Unhandled error on %s %s", request.method, request.path)
+        _forget_user()
         return error_response(500)
