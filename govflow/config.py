@@ -53,6 +53,8 @@ def load_config(instance_path: str, environ: dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "BASE_URL": env.get("GOVFLOW_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "REDIS_URL": env.get("REDIS_URL", ""),
+        # How long a SQLite request waits for another writer before giving up (a 503).
+        "SQLITE_BUSY_TIMEOUT_MS": int(env.get("GOVFLOW_SQLITE_BUSY_TIMEOUT_MS", "10000")),
         "MAX_CONTENT_LENGTH": int(env.get("GOVFLOW_MAX_CONTENT_LENGTH", str(1024 * 1024))),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
