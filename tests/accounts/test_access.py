@@ -21,7 +21,9 @@ NAV_LINK = re.compile(r'<a class="govuk-service-navigation__link"[^>]*>(.*?)</a>
 
 
 def _nav(html: str) -> list[str]:
-    return [re.sub(r"<[^>]+>", "", text).strip() for text in NAV_LINK.findall(html)]
+    """The menu's entries, without counts such as "Inbox (3 unread)"."""
+    texts = (re.sub(r"<[^>]+>", "", text) for text in NAV_LINK.findall(html))
+    return [re.sub(r"\s*\(.*\)$", "", " ".join(t.split())) for t in texts]
 
 
 def _registered(app) -> list[str]:
