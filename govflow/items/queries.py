@@ -122,3 +122,29 @@ def overdue_first(query: Select, now) -> Select:
 
     overdue = case((and_(Item.due_at.is_not(None), Item.due_at < now), 0), else_=1)
     return query.order_by(overdue, Item.due_at.is_(None), Item.due_at, Item.id)
+
+
+def queues_for(user) -> list[tuple[str, str, object]]:
+    """(key, heading, SQL clause) for each queue this person works: the Queue page and the
+    daily digest both read it.
+
+    Bronze: open items at Bronze in the areas they facilitate or sponsor; Silver (Heads of
+    Service): at Silver in their organisation or areas; Gold (executives): all at Gold."""
+    queues = []
+    roles = user.roles
+    bronze_areas = sorted(user.facilitated_area_ids | user.sponsored_area_ids)
+    if bronze_areas:
+        queues.append(("bronze", "Bronze: your areas",
+                       and_(Item.tier == "bronze", _in_areas(bronze_areas))))
+    if "head_of_service" in roles:
+        scope = []
+        if user.area_ids:
+            scope.append(_in_areas(sorted(user.area_ids)))
+        if user.organisation_id is not None:
+            scope.append(Item.organisation_id == user.organisation_id)
+        if scope:
+            queues.append(("silver", "Silver: your service and areas",
+                           and_(Item.tier == "silver", or_(*scope))))
+    if "executive" in roles:
+        queues.append(("gold", "Gold: everything at Gold", Item.tier == "gold"))
+    return [(k, h, and_(c, Item.state.in_(OPEN_STATES))) for k, h, c in queues]

@@ -16,7 +16,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from govflow import csvexport, workdays
@@ -39,11 +39,10 @@ from govflow.items.forms import (
 )
 from govflow.items.models import Comment, Event, Item, ItemArea, Tag
 from govflow.items.queries import (
-    OPEN_STATES,
     ItemFilters,
-    _in_areas,
     apply_filters,
     overdue_first,
+    queues_for,
     visibility_clause,
     visible_items,
 )
@@ -322,25 +321,8 @@ def _render_action(item, spec, trigger, form, available, *, status=200, stale=No
 
 
 def _queues(user) -> list[tuple[str, str, object]]:
-    """(key, heading, SQL clause) for each queue this person works."""
-    queues = []
-    roles = user.roles
-    bronze_areas = sorted(user.facilitated_area_ids | user.sponsored_area_ids)
-    if bronze_areas:
-        queues.append(("bronze", "Bronze: your areas",
-                       and_(Item.tier == "bronze", _in_areas(bronze_areas))))
-    if "head_of_service" in roles:
-        scope = []
-        if user.area_ids:
-            scope.append(_in_areas(sorted(user.area_ids)))
-        if user.organisation_id is not None:
-            scope.append(Item.organisation_id == user.organisation_id)
-        if scope:
-            queues.append(("silver", "Silver: your service and areas",
-                           and_(Item.tier == "silver", or_(*scope))))
-    if "executive" in roles:
-        queues.append(("gold", "Gold: everything at Gold", Item.tier == "gold"))
-    return [(k, h, and_(c, Item.state.in_(OPEN_STATES))) for k, h, c in queues]
+    """(key, heading, SQL clause) for each queue this person works (the digest uses it too)."""
+    return queues_for(user)
 
 
 def _filter_options() -> dict:
