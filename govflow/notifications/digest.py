@@ -1,0 +1,128 @@
+"""The daily digest: once per person per London working day, what is due or overdue in the
+queues they work (and the items they own), as one notification.
+
+Sent by the sweep. The dedupe key (digest:<person>:<London date>) makes it once a day however
+often the sweep runs; each person is handled in their own short transaction, their row
+claimed FOR UPDATE SKIP LOCKED on PostgreSQL so two sweeps at once do not both write it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.routing import BuildError
+
+from govflow import workdays
+from govflow.accounts.models import User
+from govflow.db import for_update_skip_locked
+from govflow.extensions import db
+from govflow.items.blocker_sweep import warning_horizon
+from govflow.items.models import Item
+from govflow.items.presenters import OPEN_CLOCK_STATES
+from govflow.items.queries import overdue_first, queues_for, visible_items
+from govflow.notifications.models import Notification
+from govflow.notifications.outbox import notify
+
+LISTED = 20  # items named in one digest; the rest are counted
+
+
+def sweep_steps():
+    return [send_digests]
+
+
+def digest_key(user_id: int, day: date) -> str:
+    return f"digest:{user_id}:{day.isoformat()}"
+
+
+def _path(endpoint: str, fallback: str) -> str:
+    try:
+        return current_app.url_map.bind("localhost").build(endpoint)
+    except BuildError:
+        return fallback
+
+
+def send_digests(ctx) -> None:
+    today = workdays.london_date(ctx.now)
+    if not workdays.is_working_day(today):
+        return  # nobody needs a list of work at the weekend or on a bank holiday
+    horizon = warning_horizon(ctx.now, 1)
+    after = 0
+    while True:
+        ids = list(db.session.scalars(
+            select(User.id).where(User.active.is_(True), User.id > after)
+            .order_by(User.id).limit(ctx.batch_size)
+        ))
+        db.session.rollback()
+        if not ids:
+            return
+        for user_id in ids:
+            _digest_one(ctx, user_id, today, horizon)
+        after = ids[-1]
+
+
+def _already_sent(key: str) -> bool:
+    return db.session.scalar(select(Notification.id).where(Notification.dedupe_key == key)) is not None
+
+
+def due_items_query(user, horizon):
+    """Open items with a running clock, in this person's queues or owned by them, due before
+    `horizon` (so due within a working day, or overdue)."""
+    clauses = [clause for _key, _heading, clause in queues_for(user)]
+    clauses.append(Item.owner_id == user.id)
+    return visible_items(user).where(
+        or_(*clauses),
+        Item.state.in_(OPEN_CLOCK_STATES),
+        and_(Item.due_at.is_not(None), Item.due_at < horizon),
+    )
+
+
+def _digest_one(ctx, user_id: int, today: date, horizon) -> None:
+    key = digest_key(user_id, today)
+    if _already_sent(key):
+        db.session.rollback()
+        return
+    query = select(User).where(User.id == user_id, User.active.is_(True))
+    if not ctx.dry_run:
+        query = for_update_skip_locked(query, db.session)
+    user = db.session.scalars(query).first()
+    if user is None or _already_sent(key):  # another sweep has them, or just did them
+        db.session.rollback()
+        return
+    due = due_items_query(user, horizon)
+    total = db.session.scalar(select(func.count()).select_from(due.order_by(None).subquery()))
+    if not total:
+        db.session.rollback()
+        return
+    items = db.session.scalars(overdue_first(due, ctx.now).limit(LISTED)).all()
+    overdue = db.session.scalar(
+        select(func.count()).select_from(due.where(Item.due_at < ctx.now).subquery()))
+    soon = total - overdue
+    counts = ", ".join(part for part in (
+        f"{overdue} overdue" if overdue else "",
+        f"{soon} due within a working day" if soon else "",
+    ) if part)
+    line = f"{'Would send' if ctx.dry_run else 'Sent'} {user.email} a digest: {counts}"
+    if ctx.dry_run:
+        db.session.rollback()
+        ctx.did("daily digests", line)
+        return
+    base = current_app.config.get("BASE_URL", "")
+    lines = [f"What needs you in govflow today, {workdays.format_date(today)}:", ""]
+    for item in items:
+        lines.append(f"- {workdays.due_text(item.due_at, ctx.now)}: {item.title} "
+                     f"({item.kind}, {item.tier.capitalize()}, {item.area.name})")
+        lines.append(f"  {base}/items/{item.id}")
+    if total > len(items):
+        lines += ["", f"…and {total - len(items)} more in your queue."]
+    link = _path("items.queue", "/") if queues_for(user) else _path("items.mine", "/")
+    try:
+        notify(user, "digest", f"Your govflow digest: {counts}", "\n".join(lines),
+               link=link, dedupe_key=key, now=ctx.now)
+        db.session.commit()
+    except IntegrityError:  # the other sweep wrote it first: once is enough
+        db.session.rollback()
+        return
+    ctx.did("daily digests", line)

@@ -1,0 +1,251 @@
+"""The blocker sweep: overdue blockers escalate one tier (through the engine, as the system),
+Gold is flagged for the central forum once, paused ones resume at the cap, quiet unblocked
+ones close, warnings go a working day ahead; a second run changes nothing; --dry-run and
+--as-of; the daily digest once per person per day."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from govflow.extensions import db
+from govflow.items import blocker_sweep, services
+from govflow.items.models import Event, Item
+from govflow.notifications import digest
+from govflow.notifications.models import Notification
+from govflow.sweep import SweepContext
+from govflow.workflow import engine
+
+# London is on GMT in December, so these naive UTC times read as London times.
+MON_21_DEC = datetime(2026, 12, 21, 10, 0)
+BRONZE_DUE = datetime(2026, 12, 23, 17, 0)  # two working days after Monday 21 December
+
+
+def _raise(person, now=MON_21_DEC, **kw):
+    values = {"title": "The hub's meeting rooms cannot be booked after 4pm",
+              "description": "There is no late caretaker, so family group conferences stop.",
+              "area": "denaby", "organisation": "dcst"} | kw
+    return services.raise_blocker(person, now=now, **values)
+
+
+def sweep_blockers(now, dry_run=False):
+    ctx = SweepContext(now=now, dry_run=dry_run, batch_size=7)
+    for step in blocker_sweep.sweep_steps():
+        step(ctx)
+    return ctx
+
+
+def events(item):
+    return db.session.scalars(select(Event).where(Event.item_id == item.id).order_by(Event.id)).all()
+
+
+def notes(item, kind=None, user=None):
+    q = select(Notification).where(Notification.item_id == item.id)
+    if kind:
+        q = q.where(Notification.kind == kind)
+    if user:
+        q = q.where(Notification.user_id == user.id)
+    return db.session.scalars(q.order_by(Notification.id)).all()
+
+
+def fresh(item) -> Item:
+    db.session.expire_all()
+    return db.session.get(Item, item.id)
+
+
+def test_an_overdue_bronze_blocker_is_escalated_once_by_the_system(app, people):
+    raiser = people["practitioner"]
+    item = _raise(raiser)
+    assert item.due_at == BRONZE_DUE
+
+    ctx = sweep_blockers(BRONZE_DUE + timedelta(hours=1))
+    item = fresh(item)
+    assert (item.state, item.tier) == ("silver", "silver")
+    last = events(item)[-1]
+    assert (last.trigger, last.actor_id, last.from_tier, last.to_tier) == (
+        "escalate", None, "bronze", "silver")
+    assert last.reason == "Overdue: no action within 2 working days at Bronze"
+    # Silver's three working days: Thu 24, then Christmas and Boxing Day, Tue 29, Wed 30.
+    assert item.due_at == datetime(2026, 12, 30, 17, 0)
+    assert any(f"blocker {item.id} " in line and "Bronze → Silver" in line for line in ctx.lines)
+    # The raiser hears of it; the Head of Service for the trust hears it reached Silver.
+    assert [n.subject for n in notes(item, "item_changed", raiser)][-1].startswith("Escalated")
+    assert notes(item, "reached_tier", people["head_of_service"])
+
+    version, count = item.version, len(events(item))
+    sweep_blockers(BRONZE_DUE + timedelta(hours=2))
+    item = fresh(item)
+    assert (item.state, item.version, len(events(item))) == ("silver", version, count)
+
+
+def test_not_before_the_deadline(app, people):
+    item = _raise(people["practitioner"])
+    sweep_blockers(BRONZE_DUE - timedelta(minutes=1))
+    assert fresh(item).state == "bronze"
+
+
+def test_one_tier_per_run_then_gold_is_flagged_for_the_central_forum_once(app, people):
+    raiser = people["practitioner"]
+    item = _raise(raiser)
+    sweep_blockers(BRONZE_DUE + timedelta(hours=1))
+    silver_due = fresh(item).due_at
+    sweep_blockers(silver_due + timedelta(hours=1))
+    item = fresh(item)
+    assert (item.state, item.flagged_for_forum_at) == ("gold", None)
+    assert events(item)[-1].reason == "Overdue: no action within 3 working days at Silver"
+
+    gold_due = item.due_at
+    at = gold_due + timedelta(hours=1)
+    version, count = item.version, len(events(item))
+    ctx = sweep_blockers(at)
+    item = fresh(item)
+    assert item.state == "gold" and item.flagged_for_forum_at == at
+    # The flag is bookkeeping: no state change, no event, and open pages are not made stale.
+    assert (item.version, len(events(item))) == (version, count)
+    assert ctx.counts["blockers flagged for the central forum"] >= 1
+    told = {n.user_id for n in notes(item, "forum_flag")}
+    assert people["executive"].id in told and raiser.id in told
+
+    sweep_blockers(at + timedelta(days=1))
+    assert fresh(item).flagged_for_forum_at == at
+    assert len(notes(item, "forum_flag")) == len(told)
+
+
+def test_a_pause_resumes_itself_at_the_cap(app, people):
+    item = _raise(people["practitioner"])
+    engine.fire(item, "pause", people["facilitator"], now=datetime(2026, 12, 22, 10, 0),
+                fields={"reason": "Waiting on the trust's legal team."})
+    ends = fresh(item).pause_ends_at
+    sweep_blockers(ends - timedelta(minutes=1))
+    assert fresh(item).state == "paused"
+    sweep_blockers(ends + timedelta(minutes=1))
+    item = fresh(item)
+    assert item.state == "bronze"
+    last = events(item)[-1]
+    assert (last.trigger, last.actor_id) == ("resume", None)
+    assert "Paused for 10 working days, the most allowed" in last.reason
+    assert item.due_at > ends  # the clock runs again from where it stopped
+
+
+def test_an_unblocked_blocker_closes_itself_after_the_quiet_period(app, people):
+    item = _raise(people["practitioner"])
+    engine.fire(item, "unblock", people["facilitator"], now=datetime(2026, 12, 22, 10, 0),
+                fields={"resolution": "The caretaker now stays until 7pm on Tuesdays."})
+    quiet_ends = fresh(item).due_at
+    sweep_blockers(quiet_ends - timedelta(minutes=1))
+    assert fresh(item).state == "unblocked"
+    sweep_blockers(quiet_ends + timedelta(minutes=1))
+    item = fresh(item)
+    assert item.state == "closed" and item.closed_at == quiet_ends + timedelta(minutes=1)
+    last = events(item)[-1]
+    assert (last.trigger, last.actor_id) == ("close", None)
+    assert last.reason.startswith("Closed automatically")
+
+
+def test_a_warning_goes_one_working_day_before_the_deadline_once(app, people):
+    item = _raise(people["practitioner"])  # due Wednesday 23 December at 5pm
+    sweep_blockers(datetime(2026, 12, 21, 16, 0))  # Monday: two working days away
+    assert notes(item, "deadline_warning") == []
+
+    tuesday = datetime(2026, 12, 22, 9, 0)
+    version = fresh(item).version
+    sweep_blockers(tuesday)
+    warned = notes(item, "deadline_warning")
+    assert warned and {n.user_id for n in warned} >= {people["facilitator"].id}
+    assert warned[0].subject.startswith("Due in 1 working day")
+    assert "escalated to Silver automatically" in warned[0].body
+    item = fresh(item)
+    assert item.warning_sent_for == BRONZE_DUE
+    assert item.version == version  # bookkeeping does not make open pages stale
+
+    sweep_blockers(tuesday + timedelta(hours=3))
+    sweep_blockers(datetime(2026, 12, 23, 9, 0))
+    assert len(notes(item, "deadline_warning")) == len(warned)
+
+
+def test_an_owner_is_warned_instead_of_the_whole_tier(app, people):
+    item = _raise(people["practitioner"])
+    engine.fire(item, "take", people["facilitator"], now=datetime(2026, 12, 21, 11, 0))
+    due = fresh(item).due_at
+    sweep_blockers(due - timedelta(hours=8))
+    assert {n.user_id for n in notes(item, "deadline_warning")} == {people["facilitator"].id}
+
+
+def test_dry_run_lists_what_it_would_do_and_changes_nothing(app, people):
+    item = _raise(people["practitioner"])
+    before = (fresh(item).version, len(events(item)))
+    count = db.session.scalar(select(func.count(Notification.id)))
+    ctx = sweep_blockers(BRONZE_DUE + timedelta(hours=1), dry_run=True)
+    assert any(line.startswith(f"Would escalate blocker {item.id} ") for line in ctx.lines)
+    assert ctx.counts["blockers escalated"] >= 1
+    item = fresh(item)
+    assert (item.state, item.version, len(events(item))) == ("bronze", *before)
+    assert db.session.scalar(select(func.count(Notification.id))) == count
+
+
+def test_the_sweep_command_with_as_of_dry_run_and_a_second_run(app, people, runner):
+    item = _raise(people["practitioner"])
+    at = "2026-12-23T18:00"
+    dry = runner.invoke(args=["sweep", "--as-of", at, "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert f"Would escalate blocker {item.id} " in dry.output
+    assert dry.output.strip().splitlines()[-1].startswith("Sweep (dry run, nothing changed):")
+    assert fresh(item).state == "bronze"
+
+    real = runner.invoke(args=["sweep", "--as-of", at, "--no-send"])
+    assert real.exit_code == 0, real.output
+    [summary] = real.output.strip().splitlines()  # one line
+    assert summary.startswith("Sweep: ") and "blockers escalated" in summary
+    assert fresh(item).state == "silver"
+
+    again = runner.invoke(args=["sweep", "--as-of", at, "--no-send"])
+    assert again.output.strip() == "Sweep: nothing to do."
+
+    bad = runner.invoke(args=["sweep", "--as-of", "next tuesday"])
+    assert bad.exit_code != 0 and "ISO date-time" in bad.output
+
+
+def test_the_daily_digest_once_per_person_per_working_day(app, people):
+    facilitator = people["facilitator"]
+    item = _raise(people["practitioner"])
+    tuesday = datetime(2026, 12, 22, 8, 0)
+
+    def digests():
+        return db.session.scalars(select(Notification).where(
+            Notification.user_id == facilitator.id, Notification.kind == "digest")
+            .order_by(Notification.id)).all()
+
+    before = len(digests())
+    ctx = SweepContext(now=tuesday)
+    for step in digest.sweep_steps():
+        step(ctx)
+    mine = digests()[before:]
+    assert len(mine) == 1
+    assert "due within a working day" in mine[0].subject
+    assert item.title in mine[0].body and f"/items/{item.id}" in mine[0].body
+    assert mine[0].dedupe_key == f"digest:{facilitator.id}:2026-12-22"
+
+    for step in digest.sweep_steps():  # later the same London day: nothing new
+        step(SweepContext(now=tuesday + timedelta(hours=9)))
+    assert len(digests()) == before + 1
+
+    saturday = SweepContext(now=datetime(2026, 12, 26, 9, 0))
+    for step in digest.sweep_steps():
+        step(saturday)
+    assert saturday.counts["daily digests"] == 0
+
+    wednesday = SweepContext(now=datetime(2026, 12, 23, 18, 0))  # now overdue
+    for step in digest.sweep_steps():
+        step(wednesday)
+    latest = digests()[-1]
+    assert latest.dedupe_key == f"digest:{facilitator.id}:2026-12-23"
+    assert "overdue" in latest.subject and "Overdue since 5pm today" in latest.body
+
+
+def test_people_with_nothing_due_get_no_digest(app, people):
+    ctx = SweepContext(now=datetime(2026, 12, 22, 8, 0), dry_run=True)
+    for step in digest.sweep_steps():
+        step(ctx)
+    practitioner = people["practitioner"].email  # raises blockers; works no queue
+    assert not any(practitioner in line for line in ctx.lines)
