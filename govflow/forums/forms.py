@@ -9,7 +9,6 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -29,6 +28,8 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
+from govflow.widgets import GovDateInput
+
 PARTS = ("day", "month", "year")
 
 
@@ -36,9 +37,9 @@ class GovDateField(DateField):
     """A GOV.UK date input (day, month, year) that never crashes on a tampered post.
 
     govuk-frontend-wtf's widget unpacks exactly three values, so a post with one, two or
-    four parts raised ValueError while re-showing the form (a 500). Here the parts are
-    always padded or cut to three for re-display, and the problem is reported in plain
-    English beside the field, the GOV.UK way ("Date must include a month").
+    four parts raised ValueError while re-showing the form (a 500). The safe widget pads
+    for display; this field also says what is wrong in plain English beside the field,
+    the GOV.UK way ("Date must include a month"), instead of "Not a valid date value".
     """
 
     widget = GovDateInput()
