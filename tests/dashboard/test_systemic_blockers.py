@@ -167,3 +167,15 @@ def test_closed_blockers_and_areas_already_on_it_are_refused(photocopier, people
     engine.fire(photocopier, "withdraw", people["admin"], fields={"reason": "Sorted."})
     with pytest.raises(Refused):
         systemic.add_area(photocopier, people["admin"], area="denaby", effect="Same.")
+
+
+def test_the_blocker_page_shows_other_areas_their_effect_and_systemic(photocopier, auth,
+                                                                      client, people):
+    systemic.add_area(photocopier, people["admin"], area="denaby", effect="Late newsletters.")
+    systemic.add_area(photocopier, people["admin"], area="balby", effect="No flyers either.")
+    auth.login(people["admin"].email)
+    page = client.get(f"/items/{photocopier.id}").get_data(as_text=True)
+    assert "Other areas with this blocker" in page
+    assert "Late newsletters." in page and "No flyers either." in page
+    assert "This blocker affects 3 areas, so it went straight to Silver." in page
+    assert f"/items/{photocopier.id}/we-have-this-too" in page
