@@ -1,0 +1,68 @@
+"""GET /api/v1/decisions with a token: what the OpenAPI file promises, and who sees what."""
+
+from __future__ import annotations
+
+import pytest
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate
+
+from govflow.accounts.views import issue_token
+from govflow.items import ideas
+from govflow.workflow import engine
+
+
+@pytest.fixture
+def headers(people):
+    def for_person(role):
+        return {"Authorization": f"Bearer {issue_token(people[role], 'tests')}"}
+
+    return for_person
+
+
+@pytest.fixture
+def declined_idea(people):
+    item = ideas.propose_idea(
+        people["practitioner"], title="Homework club API check", description="A trial.",
+        why="It helps.", outcomes=["reach-full-potential"], area="denaby", funding_asked="250")
+    engine.fire(item, "decline", people["facilitator"], fields={
+        "reason_category": "not_enough_information", "why_not": "Who runs it is not clear.",
+        "what_would_make_yes": "Name the volunteers and the host."})
+    return item
+
+
+def test_the_openapi_file_describes_the_decision_log_and_answers_match_it(
+    client, headers, declined_idea
+):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    validate(spec)
+    assert {"/decisions", "/decisions/{decision_id}"} <= set(spec["paths"])
+    schema = {"$ref": "#/components/schemas/Decision", "components": spec["components"]}
+    body = client.get("/api/v1/decisions", query_string={"item": declined_idea.id},
+                      headers=headers("admin")).get_json()
+    [decision] = body["decisions"]
+    Draft202012Validator(schema).validate(decision)
+    assert decision["outcome"] == "declined"
+    assert decision["reason_category"] == "not_enough_information"
+    assert decision["why_not"] == "Who runs it is not clear."
+    assert decision["decided_by"]["name"] == "Rachel Dunn"
+    one = client.get(f"/api/v1/decisions/{decision['id']}", headers=headers("admin")).get_json()
+    assert one == decision
+
+
+def test_the_api_needs_a_token_and_hides_decisions_on_items_you_cannot_see(
+    client, headers, declined_idea
+):
+    assert client.get("/api/v1/decisions").status_code == 401
+    mine = client.get("/api/v1/decisions", query_string={"item": declined_idea.id},
+                      headers=headers("practitioner")).get_json()
+    assert mine["total"] == 1
+    # A Head of Service in another organisation, with no role in Denaby, cannot see this idea.
+    token = headers("fiona.marsh@schools-partnership.example")
+    theirs = client.get("/api/v1/decisions", query_string={"item": declined_idea.id},
+                        headers=token).get_json()
+    assert theirs["total"] == 0
+    decision_id = mine["decisions"][0]["id"]
+    assert client.get(f"/api/v1/decisions/{decision_id}", headers=token).status_code == 404
+    bad = client.get("/api/v1/decisions", query_string={"per_page": "lots"},
+                     headers=headers("admin"))
+    assert bad.status_code == 400 and bad.get_json()["error"] == "invalid"
