@@ -275,3 +275,28 @@ def test_a_trial_is_started_evaluated_and_adopted(browser, people, runner):
     assert outcomes == ["approved", "adopted"]
     log = text_of(browser.get("/decisions", query_string={"outcome": "adopted"}))
     assert IDEA["title"] in log and "It works, costs little" in log
+
+
+def test_a_decision_recorded_late_asks_why_on_the_form(browser, people):
+    browser.sign_in(people["practitioner"])
+    with clock.fixed_at(datetime(2026, 11, 2, 9, 0)):
+        item_id = browser.propose(**IDEA, funding_asked="200")
+    browser.sign_in(people["facilitator"])
+    with clock.fixed_at(datetime(2026, 11, 12, 10, 0)):  # Thursday; decided the Wednesday before
+        answers = {"conditions": "Agreed at the Denaby conversation club.",
+                   "decided_at": day_month_year(date(2026, 11, 4))}
+        response = browser.act(item_id, "approve", answers)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 400
+        assert 'href="#delay_explanation"' in html
+        assert "recorded more than one working day after it was made" in html
+        assert "Agreed at the Denaby conversation club." in html
+        assert db.session.get(Item, item_id).state == "proposed"
+        response = browser.act(item_id, "approve", answers | {
+            "delay_explanation": "The club's notes reached me a week later."})
+        assert response.status_code == 302
+    [decision] = _decisions(item_id)
+    assert decision.decided_at.date() == date(2026, 11, 4)
+    assert decision.recorded_at == datetime(2026, 11, 12, 10, 0)
+    log = text_of(browser.get("/decisions", query_string={"item": item_id}))
+    assert "Why it was recorded late The club's notes reached me a week later." in log
