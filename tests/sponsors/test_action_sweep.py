@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
+from contextlib import contextmanager
 from datetime import date, datetime
 
 import pytest
@@ -131,92 +132,175 @@ def test_the_govflow_sweep_command_runs_the_sponsor_steps(action, runner):
     assert len(_mine(action, "action_reminder")) == 1
 
 
-# --------------------------------------------------------------------------- two sweeps at once
+# --------------------------------------------------------------------------- races (PostgreSQL)
 
 
-@pytest.mark.postgres_only
-def test_two_sweeps_at_once_send_each_reminder_and_flag_exactly_once():
-    """Two processes' worth of sweeps (threads, each with its own app and connections) race
-    over the same actions in their own database; every action is handled exactly once."""
+@contextmanager
+def scratch_database():
+    """A database of its own, migrated: threads racing each other cannot share the test's
+    rolled-back transaction. Yields (app config, url); dropped afterwards."""
     import psycopg
-    from sqlalchemy import create_engine, func
 
-    from govflow import create_app, migrate
-    from govflow.accounts.models import LocalArea, RoleAssignment, User
-    from govflow.sponsors.models import SponsorAction
+    from govflow import migrate
 
     base = os.environ["GOVFLOW_TEST_DATABASE_URL"].replace("postgresql+psycopg://",
                                                           "postgresql://")
     name = base.rsplit("/", 1)[1] + "_race"
     admin_url = base.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     url = "postgresql+psycopg://" + base.split("://", 1)[1].rsplit("/", 1)[0] + "/" + name
     try:
         migrate.upgrade(url)
-        config = {"GOVFLOW_ENV": "test", "TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
-                  "SECRET_KEY": "race-" + "x" * 40, "MAIL_SERVER": "", "REDIS_URL": ""}
-        setup = create_app(config)
-        with setup.app_context():
-            area = LocalArea(slug="racing", name="Racing")
-            owner = User(email="owner@race.example", display_name="Owner")
-            helpers = [User(email=f"f{i}@race.example", display_name=f"Facilitator {i}")
-                       for i in range(2)]
-            db.session.add_all([area, owner, *helpers])
-            db.session.flush()
-            db.session.add(RoleAssignment(user_id=owner.id, role="sponsor", area_id=area.id))
-            for h in helpers:
-                db.session.add(RoleAssignment(user_id=h.id, role="facilitator", area_id=area.id))
-            for i in range(60):
-                db.session.add(SponsorAction(
-                    area_id=area.id, sponsor_id=owner.id, owner_id=owner.id,
-                    created_by_id=owner.id, what=f"Race {i}",
-                    due_on=DUE if i % 2 else date(2026, 11, 10)))  # half due, half overdue
-            db.session.commit()
-            db.session.remove()
-            db.engine.dispose()
-
-        barrier = threading.Barrier(2)
-        contexts, errors = [], []
-
-        def sweep():
-            app = create_app(config)
-            try:
-                with app.app_context():
-                    from govflow.sponsors.sweep import sweep_steps
-
-                    ctx = SweepContext(now=at(11), batch_size=7)
-                    barrier.wait()
-                    for step in sweep_steps():
-                        step(ctx)
-                    contexts.append(ctx)
-                    db.session.remove()
-                    db.engine.dispose()
-            except Exception as err:  # surfaced below
-                errors.append(err)
-
-        threads = [threading.Thread(target=sweep) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
-        assert not errors, errors
-
-        engine = create_engine(url)
-        with engine.connect() as conn:
-            reminders = conn.execute(
-                select(Notification.link, func.count()).where(Notification.kind == "action_reminder")
-                .group_by(Notification.link)).all()
-            flags = conn.execute(
-                select(Notification.link, func.count()).where(Notification.kind == "action_overdue")
-                .group_by(Notification.link)).all()
-        engine.dispose()
-        assert len(reminders) == 30 and all(n == 1 for _, n in reminders)
-        assert len(flags) == 30 and all(n == 2 for _, n in flags)  # one per facilitator
-        done = sum(c.counts["action reminders"] for c in contexts)
-        flagged = sum(c.counts["overdue actions flagged"] for c in contexts)
-        assert (done, flagged) == (30, 30)
+        yield ({"GOVFLOW_ENV": "test", "TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
+                "SECRET_KEY": "race-" + "x" * 40, "MAIL_SERVER": "", "REDIS_URL": ""}, url)
     finally:
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _racing_area(config, n_actions, due):
+    """An area with a sponsor, two facilitators and n open actions; returns action ids."""
+    from govflow import create_app
+    from govflow.accounts.models import LocalArea, RoleAssignment, User
+    from govflow.sponsors.models import SponsorAction, SponsorActionEvent
+
+    app = create_app(config)
+    with app.app_context():
+        area = LocalArea(slug="racing", name="Racing")
+        owner = User(email="owner@race.example", display_name="Owner")
+        helpers = [User(email=f"f{i}@race.example", display_name=f"Facilitator {i}")
+                   for i in range(2)]
+        db.session.add_all([area, owner, *helpers])
+        db.session.flush()
+        db.session.add(RoleAssignment(user_id=owner.id, role="sponsor", area_id=area.id))
+        for h in helpers:
+            db.session.add(RoleAssignment(user_id=h.id, role="facilitator", area_id=area.id))
+        actions = [SponsorAction(area_id=area.id, sponsor_id=owner.id, owner_id=owner.id,
+                                 created_by_id=owner.id, what=f"Race {i}", due_on=due(i))
+                   for i in range(n_actions)]
+        db.session.add_all(actions)
+        db.session.flush()
+        for a in actions:
+            db.session.add(SponsorActionEvent(action_id=a.id, actor_id=owner.id,
+                                              to_status="open", note="Recorded"))
+        db.session.commit()
+        ids = [a.id for a in actions]
+        db.session.remove()
+        db.engine.dispose()
+    return ids
+
+
+def _race(config, work, n=2):
+    """Run work(sync) in n threads, each with its own app; sync() is a barrier the work can
+    use to line the threads up (both read, then both write). Returns (results, errors)."""
+    from govflow import create_app
+
+    # Built here, not in the threads: building apps concurrently trips CPython 3.11's ast.
+    apps = [create_app(config) for _ in range(n)]
+    barrier = threading.Barrier(n)
+    results, errors = [], []
+
+    def sync():
+        barrier.wait(timeout=30)
+
+    def run(app):
+        try:
+            with app.app_context():
+                sync()
+                results.append(work(sync))
+                db.session.remove()
+                db.engine.dispose()
+        except Exception as err:  # reported by the caller
+            barrier.abort()  # never leave the other thread waiting
+            errors.append(err)
+
+    threads = [threading.Thread(target=run, args=(app,)) for app in apps]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results, errors
+
+
+@pytest.mark.postgres_only
+def test_two_sweeps_at_once_send_each_reminder_and_flag_exactly_once():
+    """Two processes' worth of sweeps (threads, each with its own app and connections) race
+    over the same actions; every action is reminded or flagged exactly once."""
+    from sqlalchemy import create_engine, func
+
+    with scratch_database() as (config, url):
+        # Half due on the Friday (remind), half due the Tuesday before (overdue: flag).
+        _racing_area(config, 60, lambda i: DUE if i % 2 else date(2026, 11, 10))
+
+        def sweep(_sync):
+            from govflow.sponsors.sweep import sweep_steps
+
+            ctx = SweepContext(now=at(11), batch_size=7)
+            for step in sweep_steps():
+                step(ctx)
+            return ctx
+
+        contexts, errors = _race(config, sweep)
+        assert not errors, errors
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            counts = {
+                kind: conn.execute(
+                    select(Notification.link, func.count()).where(Notification.kind == kind)
+                    .group_by(Notification.link)).all()
+                for kind in ("action_reminder", "action_overdue")
+            }
+        engine.dispose()
+        assert len(counts["action_reminder"]) == 30
+        assert all(n == 1 for _, n in counts["action_reminder"])
+        assert len(counts["action_overdue"]) == 30
+        assert all(n == 2 for _, n in counts["action_overdue"])  # one per facilitator
+        assert sum(c.counts["action reminders"] for c in contexts) == 30
+        assert sum(c.counts["overdue actions flagged"] for c in contexts) == 30
+
+
+@pytest.mark.postgres_only
+def test_two_people_closing_the_same_action_at_once_exactly_one_wins():
+    from sqlalchemy import create_engine
+
+    from govflow.domain_errors import StaleVersion
+    from govflow.sponsors.models import SponsorAction, SponsorActionEvent
+
+    with scratch_database() as (config, url):
+        [action_id] = _racing_area(config, 1, lambda i: DUE)
+
+        def close(sync):
+            from govflow.accounts.models import User
+            from govflow.sponsors import services
+
+            me = db.session.scalar(select(User).where(User.email == "owner@race.example"))
+            action = services.get_action(action_id)
+            seen = action.version
+            sync()  # both have read the action at the same version; now both write
+            try:
+                services.complete_action(action, me, outcome="Done it", version=seen)
+            except StaleVersion:
+                return "stale"
+            return "won"
+
+        outcomes = []
+        for _ in range(5):  # a few rounds: each must have exactly one winner
+            engine = create_engine(url)
+            with engine.begin() as conn:
+                conn.execute(SponsorAction.__table__.update()
+                             .where(SponsorAction.id == action_id)
+                             .values(status="open", outcome_note="", completed_at=None))
+            engine.dispose()
+            results, errors = _race(config, close)
+            assert not errors, errors
+            outcomes.append(sorted(results))
+        assert all(r == ["stale", "won"] for r in outcomes), outcomes
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            closes = conn.execute(select(SponsorActionEvent.to_status).where(
+                SponsorActionEvent.action_id == action_id,
+                SponsorActionEvent.from_status.is_not(None))).all()
+        engine.dispose()
+        assert len(closes) == 5  # one status-change event per round, never two
