@@ -72,10 +72,27 @@ class Edge:
     path: str = ""
     label_x: float = 0
     label_y: float = 0
+    room: float = 1000  # how wide the label may be before it goes onto several lines
+    stack: int = 1  # extra lines go down (1) or up (-1), away from the arrow
 
     @property
     def text(self) -> str:
         return " / ".join(self.labels)
+
+    @property
+    def lines(self) -> list[tuple[str, float]]:
+        """(text, y) for each line of the label."""
+        if _text_width(self.text, 11) <= self.room or len(self.labels) == 1:
+            return [(self.text, self.label_y)]
+        count = len(self.labels)
+        first = self.label_y if self.stack > 0 else self.label_y - 13 * (count - 1)
+        return [(label + (" /" if i < count - 1 else ""), first + 13 * i)
+                for i, label in enumerate(self.labels)]
+
+
+def _text_width(text: str, size: float) -> float:
+    # Near enough for a sans-serif face; only used to decide box widths and line breaks.
+    return len(text) * size * 0.56
 
 
 def _state_note(spec: WorkflowDefinition, name: str) -> str:
@@ -203,6 +220,8 @@ def diagram(spec: WorkflowDefinition) -> dict:
             style = "final" if state.final else ("tier" if state.tier else
                                                  "open" if state.open else "done")
             node = Node(name, state.label, _state_note(spec, name), style=style)
+            node.w = max(BOX_W, _text_width(node.note, 11) + 16,
+                         _text_width(node.label, 13) * 1.1 + 16)
             node.x = step * i + (step - node.w) / 2
             node.y = y + (GROUP_PAD + 14 if grouped and name in tiered else 0)
             nodes[name] = node
@@ -358,6 +377,9 @@ def _route(edge: Edge, a: Node, b: Node, has_reverse: bool, tiered, nodes, gaps)
     edge.path = f"M{x1:.1f},{y1:.1f} L{x2:.1f},{y2:.1f}"
     edge.label_x = (x1 + x2) / 2 + px * 1.6
     edge.label_y = (y1 + y2) / 2 + py * 1.6 + (4 if same_row else 0)
+    if same_row:
+        edge.room = abs(x2 - x1) - 8
+        edge.stack = -1 if py < 0 else 1
 
 
 def _crosses(node: Node, x1, y1, x2, y2) -> bool:
