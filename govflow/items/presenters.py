@@ -74,27 +74,31 @@ def event_label(spec: WorkflowDefinition, trigger: str) -> str:
     found = spec.triggers.get(trigger)
     if found is None:
         return trigger.replace("_", " ").capitalize()
-    if found.transitions and all(t.dest is None for t in found.transitions):
-        return found.label  # "Take ownership": nothing moved, so say what was done
     return found.done
 
 
 def event_text(spec: WorkflowDefinition, event) -> str:
-    """The reason, then any other answers the form asked for, each with its label."""
-    parts = [event.reason] if event.reason else []
-    trigger = spec.triggers.get(event.trigger)
-    if trigger is None:
-        return "\n\n".join(parts)
+    """Each answer the action's form asked for, with its label ("What was done to unblock
+    it: …"); a reason with no form field behind it (the sweep's) is shown as it is."""
     details = event.details or {}
-    for field in spec.form_fields(event.trigger) if event.trigger in spec.triggers else []:
+    parts = []
+    said_reason = False
+    fields = spec.form_fields(event.trigger) if event.trigger in spec.triggers else []
+    for field in fields:
         value = details.get(field.name)
-        if value in (None, "") or value == event.reason:
+        if field.name == "reason":
+            value = event.reason
+        if value in (None, ""):
             continue
+        if value == event.reason:
+            said_reason = True
         if field.type == "money" and isinstance(value, int):
             value = f"£{value / 100:,.2f}".removesuffix(".00")
         elif field.type == "select":
             value = dict(field.choices).get(str(value), value)
         parts.append(f"{field.label}: {value}")
+    if event.reason and not said_reason:
+        parts.insert(0, event.reason)
     return "\n\n".join(parts)
 
 

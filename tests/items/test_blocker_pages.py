@@ -206,7 +206,7 @@ def test_a_stale_form_that_still_applies_can_be_sent_again_on_purpose(browser, p
     response = browser.act(item.id, "escalate", {"reason": typed}, form=form)
     assert response.status_code == 409
     page = text_of(response)
-    assert f"Take ownership by {gareth.display_name}" in page
+    assert f"Ownership taken by {gareth.display_name}" in page
     assert "If you still want to escalate to the next tier, check your answer and send it again." in page
     html = response.get_data(as_text=True)
     assert _field_value(html, "reason") == typed
@@ -277,7 +277,7 @@ def test_taking_ownership_is_one_button_and_shows_the_owner(browser, people):
     page = text_of(browser.get(f"/items/{item.id}"))
     assert f"Owner {rachel.display_name}" in page
     history = page[page.index("History"):]
-    assert re.search(rf"Take ownership \d+ \w+ \d{{4}} at [\w:]+ by {rachel.display_name}",
+    assert re.search(rf"Ownership taken \d+ \w+ \d{{4}} at [\w:]+ by {rachel.display_name}",
                      history)
 
 
