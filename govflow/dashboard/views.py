@@ -34,6 +34,8 @@ def item_url(item_id: int) -> str:
 PER_PAGE = 25
 CSV_LIMIT = 10_000
 SYSTEMIC_LIMIT = 20
+# The progress report is one page: its month chart shows at most the last year.
+PDF_MONTHS = 12
 # Sections in page order: (heading, [table keys]).
 SECTIONS = [
     ("Handled as locally as possible", ["handled_locally", "handled_locally_by_area",
@@ -89,8 +91,13 @@ def table_csv_url(rep: report.Report, key: str) -> str:
     return url_for("dashboard.table_csv", key=key, **rep.filters.query_args())
 
 
-def build_charts(rep: report.Report) -> dict[str, charts.Chart]:
+def build_charts(rep: report.Report, last_months: int | None = None) -> dict[str, charts.Chart]:
+    """Charts from the report's tables; `last_months` keeps the month chart to the most
+    recent months (the one-page PDF), the table keeps them all."""
     t = rep.tables
+    month_rows = t["handled_locally_by_month"].rows
+    if last_months:
+        month_rows = month_rows[-last_months:]
     out = {}
     shares = [(r.values["tier"], {"count": r.values["share"]})
               for r in t["handled_locally"].rows[:3]]
@@ -102,7 +109,7 @@ def build_charts(rep: report.Report) -> dict[str, charts.Chart]:
         [(r.values["area"], r.values) for r in t["handled_locally_by_area"].rows], TIER_SERIES)
     out["handled_locally_by_month"] = charts.bar_chart(
         "chart-handled-by-month", "Blockers unblocked at each tier, by month",
-        [(r.values["month"], r.values) for r in t["handled_locally_by_month"].rows], TIER_SERIES)
+        [(r.values["month"], r.values) for r in month_rows], TIER_SERIES)
     out["time_to_unblock"] = charts.bar_chart(
         "chart-time-to-unblock", "Working days from raising to unblocking, by tier reached",
         [(r.values["tier"], r.values) for r in t["time_to_unblock"].rows],
@@ -282,7 +289,7 @@ def report_pdf():
 
     _parsed, _errors, rep = load_report(request.args)
     detail = request.args.get("detail") == "1"
-    chart_set = build_charts(rep)
+    chart_set = build_charts(rep, last_months=PDF_MONTHS)
     f = rep.filters
     area_names = [rep.area_names.get(a, a) for a in f.areas]
     scope = ", ".join(area_names) if area_names else "All areas"

@@ -251,3 +251,11 @@ def test_api_metrics_is_described_in_openapi(client, auth, people):
     from openapi_spec_validator import validate
 
     validate(json.loads(json.dumps(spec)))
+
+
+def test_a_long_period_still_prints_on_one_page(scenario, auth, client, people):
+    auth.login(people["practitioner"].email)
+    response = client.get("/dashboard/report.pdf?from=2015-01-01&to=2026-04-30&detail=1")
+    pdf = PdfReader(io.BytesIO(response.data))
+    assert len(pdf.pages) == 1
+    assert "(the last 12 months)" in pdf.pages[0].extract_text()
