@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from govflow.extensions import csrf
 
@@ -55,7 +56,12 @@ def json_body() -> dict:
     """The request's JSON object, or a 400 with a clear message."""
     if not request.is_json:
         raise ApiError(400, "Send a JSON body with Content-Type: application/json.", "invalid")
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RequestEntityTooLarge:
+        limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+        raise ApiError(413, f"The body is too large: send at most {limit:,} bytes.",
+                       "too_large") from None
     if not isinstance(data, dict):
         raise ApiError(400, "The body must be a JSON object.", "invalid")
     return data
