@@ -7,7 +7,6 @@ from datetime import date
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -15,6 +14,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import DateField, HiddenField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired
+
+from govflow.widgets import GovDateInput
 
 DATE_PARTS = ("day", "month", "year")
 
@@ -24,8 +25,8 @@ class DatePartsField(DateField):
 
     govuk-frontend-wtf's widget unpacks exactly three raw values; a post with fewer or more
     parts (a crafted request, an old form) would crash it with ValueError and give a 500.
-    Here the raw parts are always padded or cut to three so the page re-renders, and the
-    person gets a GOV.UK-style message saying which part is missing or wrong.
+    The shared safe widget (govflow.widgets) re-renders anyway; this field also keeps the
+    three parts, and tells the person which part is missing or wrong, GOV.UK style.
     """
 
     widget = GovDateInput()
