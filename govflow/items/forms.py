@@ -210,7 +210,10 @@ def _required_date(field_spec: FieldSpec):
 class ActionForm(FlaskForm):
     """Base for the per-trigger forms: the version the person saw travels with the form."""
 
-    version = HiddenField()
+    # Without it the stale-page check could not run, so a post without one is refused.
+    version = HiddenField(validators=[InputRequired(
+        message="This form was missing the version of the item you saw. Go back to the item, "
+                "reload it and try again.")])
 
     def workflow_values(self) -> dict:
         """The answers as the engine takes them: text stripped, dates as dates, money in pence."""

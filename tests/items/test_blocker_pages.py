@@ -336,3 +336,16 @@ def test_withdrawing_asks_for_an_optional_reason(browser, people):
     assert response.status_code == 302
     db.session.refresh(item)
     assert item.state == "withdrawn"
+
+
+def test_an_action_posted_without_the_version_seen_is_refused(browser, people):
+    item = _raise(people["practitioner"])
+    before = _snapshot(item)
+    browser.sign_in(people["facilitator"])
+    form = browser.open_form(f"/items/{item.id}/actions/escalate")
+    del form["version"]
+    response = browser.act(item.id, "escalate", {"reason": "No version sent."}, form=form)
+    assert response.status_code == 400
+    assert "missing the version of the item you saw" in text_of(response)
+    assert _field_value(response.get_data(as_text=True), "reason") == "No version sent."
+    assert _snapshot(item) == before
