@@ -178,8 +178,8 @@ def minutes_record(meeting: Meeting) -> dict:
             "approved_by": _person(meeting.approved_by),
             "approved_on": _date(meeting.approved_at),
         },
-        "present": [attendee(a) for a in _in_minutes_order(meeting, "present")],
-        "apologies": [attendee(a) for a in _in_minutes_order(meeting, "apologies")],
+        "present": [attendee(a) for a in in_minutes_order(meeting, "present")],
+        "apologies": [attendee(a) for a in in_minutes_order(meeting, "apologies")],
         "conflicts": conflicts,
         "agenda": agenda_records,
         "actions": [action_record(a, position_of_item.get(a.item_id)) for a in actions],
@@ -187,7 +187,7 @@ def minutes_record(meeting: Meeting) -> dict:
     }
 
 
-def _in_minutes_order(meeting: Meeting, status: str) -> list:
+def in_minutes_order(meeting: Meeting, status: str) -> list:
     """The chair first, then members by name, then guests in the order they were added."""
     rows = [a for a in meeting.attendance if a.status == status]
     return sorted(rows, key=lambda a: (

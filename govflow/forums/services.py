@@ -396,12 +396,31 @@ def _key(c: Candidate) -> tuple:
     return ("item", c.item_id) if c.kind == "item" else (c.kind, c.sponsor_action_id)
 
 
-def build_agenda(meeting: Meeting, now: datetime | None = None) -> int:
-    """Append every candidate not already on the agenda. Returns how many were added."""
+def _on_agenda(meeting: Meeting) -> set[tuple]:
     present = _already_on(meeting)
     # A sponsor action appears once whether as a matter arising or as overdue.
     present |= {("matter_arising", a.sponsor_action_id) for a in meeting.agenda if a.sponsor_action_id}
     present |= {("sponsor_action", a.sponsor_action_id) for a in meeting.agenda if a.sponsor_action_id}
+    return present
+
+
+def new_candidates(meeting: Meeting, now: datetime | None = None) -> list[Candidate]:
+    """What has reached the forum since the agenda was built (for example a blocker the sweep
+    flagged for the central forum), so the secretary can see it and add it."""
+    if meeting.status == "approved":
+        return []
+    present = _on_agenda(meeting)
+    out = []
+    for candidate in agenda_candidates(meeting, now=now):
+        if _key(candidate) not in present:
+            present.add(_key(candidate))
+            out.append(candidate)
+    return out
+
+
+def build_agenda(meeting: Meeting, now: datetime | None = None) -> int:
+    """Append every candidate not already on the agenda. Returns how many were added."""
+    present = _on_agenda(meeting)
     position = max((a.position for a in meeting.agenda), default=0)
     added = 0
     for candidate in agenda_candidates(meeting, now=now):

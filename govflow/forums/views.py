@@ -326,6 +326,8 @@ def meeting(meeting_id):
         meeting=meeting, forum=meeting.forum, agenda=agenda, decisions=decisions,
         decisions_by_item=_group(decisions, "item_id"),
         actions=services.actions_at(meeting), corrections=services.later_corrections(meeting),
+        pending=services.new_candidates(meeting) if _can_run(meeting) else [],
+        attendance={status: minutes.in_minutes_order(meeting, status) for status in ("present", "apologies")},
         can_run=_can_run(meeting), can_approve=can(current_user, "meeting.approve", meeting),
     )
 
@@ -361,6 +363,7 @@ def _agenda_page(meeting, *, topic_form=None, item_form=None, status=200):
     return render_template(
         "forums/agenda.html", page_title="Agenda", meeting=meeting, forum=meeting.forum,
         agenda=sorted(meeting.agenda, key=lambda a: a.position),
+        pending=services.new_candidates(meeting),
         topic_form=topic_form or forms.TopicForm(formdata=None),
         item_form=item_form or forms.AddItemForm(formdata=None),
         kind_labels=services.AGENDA_KIND_LABELS,

@@ -276,3 +276,27 @@ def test_a_person_cannot_be_both_present_and_sending_apologies(client, auth, peo
     assert response.status_code == 400
     assert "cannot be both present and sending apologies" in response.get_data(as_text=True)
     assert meeting.attendance == []
+
+
+def test_what_reaches_the_forum_after_the_agenda_was_built_is_shown_and_added_on_request(
+        client, auth, people):
+    from govflow.items.services import raise_blocker
+    from govflow.workflow import engine
+
+    meeting = schedule(central(), people["secretary"], people["katherine.ward@dcst.example"],
+                       day=workdays.london_date(utcnow()) + timedelta(days=2))
+    item = raise_blocker(people["practitioner"], title="Flagged by the sweep after scheduling",
+                         description="Overdue at Gold.", area="denaby")
+    for _ in range(2):
+        engine.fire(item, "escalate", people["admin"], fields={"reason": "Needs the next tier."})
+    item.flagged_for_forum_at = utcnow()  # what the sweep does to a blocker overdue at Gold
+    db.session.commit()
+    auth.login(people["secretary"].email)
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "1 item reached this forum since its agenda was built" in page
+    agenda = f"/meetings/{meeting.id}/agenda"
+    html = client.get(agenda).get_data(as_text=True)
+    assert "Escalated item: Flagged by the sweep after scheduling" in html
+    assert auth.post(f"{agenda}/refresh", {}, form_page=agenda).status_code == 302
+    assert any(a.item_id == item.id for a in meeting.agenda)
+    assert "Nothing new has reached this forum" in client.get(agenda).get_data(as_text=True)
