@@ -22,7 +22,7 @@ def test_a_secretary_schedules_and_runs_a_meeting_on_accessible_pages(page):
 
     past = page.get_by_role("link", name=re.compile(r"\d{1,2} \w+ 20\d\d")).last
     past.click()
-    assert "Minutes approved" in page.content()
+    page.get_by_role("heading", name="Minutes approved").wait_for()
     check_page(page, "approved meeting")
     page.go_back()
 
@@ -38,20 +38,20 @@ def test_a_secretary_schedules_and_runs_a_meeting_on_accessible_pages(page):
     page.get_by_label("Start time").fill("11:59pm")
     page.get_by_label("Chair").select_option(label="Katherine Ward")
     page.get_by_role("button", name="Save meeting").click()
-    assert "Meeting scheduled" in page.content()
+    page.get_by_text("Meeting scheduled").wait_for()
     check_page(page, "new meeting")
 
     page.get_by_role("link", name="Change the agenda").click()
     page.get_by_label("Topic").fill("Any other business")
     page.get_by_role("button", name="Add topic").click()
-    assert "Topic added to the agenda" in page.content()
+    page.get_by_text("Topic added to the agenda").wait_for()
     check_page(page, "agenda")
 
     page.get_by_role("link", name="Back to the meeting").click()
     page.get_by_role("link", name=re.compile("Record attendance")).click()
     page.get_by_role("group", name="Present").get_by_label("Katherine Ward").check()
     page.get_by_role("button", name="Save attendance").click()
-    assert "Attendance saved" in page.content()
+    page.get_by_text("Attendance saved").wait_for()
     check_page(page, "attendance")
 
     page.goto("/forums/decision-log")
