@@ -306,7 +306,10 @@ def _apply(item, spec, trigger, transition, actor, fields, now, meeting):
     if fields.get("review_on_date") is not None:
         item.review_on = fields["review_on_date"]
 
-    _set_clock(item, spec, from_state, dest, now)
+    # Staying in the same state at the same tier (taking ownership, say) keeps the clock
+    # running as it was: only entering a state or a tier sets a new deadline.
+    if transition.dest is not None or item.tier != from_tier:
+        _set_clock(item, spec, from_state, dest, now)
     item.last_event_at = now
     item.updated_at = now
 

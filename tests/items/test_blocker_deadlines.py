@@ -104,3 +104,12 @@ def test_a_paused_item_page_says_the_clock_is_stopped(app, people, browser):
     engine.fire(item, "pause", people["facilitator"], fields={"reason": "Waiting."})
     browser.sign_in(people["facilitator"])
     assert "Paused: the clock is stopped" in text_of(browser.get(f"/items/{item.id}"))
+
+
+def test_taking_ownership_keeps_the_deadline_it_had(app, people):
+    # Taking ownership is not a new tier: the clock runs on as it was.
+    item = _raise(people["practitioner"], MON_2_NOV)
+    assert item.due_at == datetime(2026, 11, 4, 17, 0)
+    engine.fire(item, "take", people["facilitator"], now=datetime(2026, 11, 4, 9, 0))
+    assert item.owner_id == people["facilitator"].id
+    assert item.due_at == datetime(2026, 11, 4, 17, 0)
