@@ -195,6 +195,18 @@ def user_deactivate(email):
     click.echo(f"Deactivated {user.email}; their sessions have ended.")
 
 
+@user_group.command("reactivate")
+@click.argument("email")
+@with_appcontext
+def user_reactivate(email):
+    """Let a deactivated person sign in again (their old sessions stay ended)."""
+    from govflow.accounts import services
+
+    user = _load_user(email)
+    services.reactivate(user)
+    click.echo(f"Reactivated {user.email}; they can sign in again.")
+
+
 @user_group.command("set-roles")
 @click.argument("email")
 @click.argument("roles", nargs=-1)

@@ -102,6 +102,11 @@ def test_user_create_set_roles_token_and_deactivate(runner, app):
     assert client.get("/api/v1/areas", headers={"Authorization": f"Bearer {bearer}"}
                       ).status_code == 401
 
+    result = runner.invoke(args=["user", "reactivate", "cli.person@example.org"])
+    assert result.exit_code == 0 and "they can sign in again" in result.output
+    db.session.expire_all()
+    assert user.active
+
 
 def test_user_create_prompts_for_the_password(runner):
     result = runner.invoke(args=["user", "create", "prompted@example.org", "--name", "P"],
