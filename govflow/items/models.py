@@ -148,7 +148,10 @@ class Item(db.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.state not in ("closed", "withdrawn", "unblocked", "adopted", "stopped")
+        """Still waiting on someone: a blocker at a tier or paused, an idea awaiting a decision."""
+        from govflow.items.queries import OPEN_STATES
+
+        return self.state in OPEN_STATES
 
     def __repr__(self) -> str:
         return f"<Item {self.id} {self.kind} {self.state}>"

@@ -137,8 +137,9 @@ def add_comment(item: Item, actor, body: str) -> Comment:
         raise Invalid("Enter a comment", field_errors={"body": "Enter a comment"})
     check_texts({"body": body}, ITEM_TEXT_LIMITS, ITEM_LABELS)
     comment = Comment(item_id=item.id, author_id=actor.id, body=body, created_at=utcnow())
+    # A comment is not a change to the item: it leaves the item (and its version) alone, so
+    # nobody with an action form open is told the item changed under them.
     db.session.add(comment)
-    item.last_event_at = comment.created_at
     db.session.commit()
     return comment
 

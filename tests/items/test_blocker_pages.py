@@ -302,6 +302,14 @@ def test_a_comment_appears_in_the_history_and_personal_data_keeps_the_text(brows
     assert good in history
 
 
+def test_a_comment_does_not_make_an_open_action_form_stale(browser, people):
+    item = _raise(people["practitioner"])
+    version = item.version
+    services.add_comment(item, people["head_of_service"], "The trust's estates team know.")
+    db.session.expire_all()
+    assert db.session.get(Item, item.id).version == version
+
+
 def test_reopening_goes_back_to_the_tier_where_it_was_unblocked(browser, people):
     priya, rachel, helen = people["practitioner"], people["facilitator"], people["head_of_service"]
     item = _raise(priya)
