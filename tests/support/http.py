@@ -34,8 +34,9 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 class Client:
-    def __init__(self, base_url: str, timeout: float = 30):
+    def __init__(self, base_url: str, timeout: float = 30, user_agent: str | None = None):
         self.base_url = base_url.rstrip("/")
+        self.user_agent = user_agent
         self.timeout = timeout
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(
@@ -47,8 +48,11 @@ class Client:
         if data is not None:
             body = urllib.parse.urlencode(data, doseq=True).encode()
             headers = {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
+        headers = dict(headers or {})
+        if self.user_agent:
+            headers.setdefault("User-Agent", self.user_agent)
         req = urllib.request.Request(self.base_url + path, data=body, method=method,  # noqa: S310 - loopback only
-                                     headers=headers or {})
+                                     headers=headers)
         try:
             with self.opener.open(req, timeout=self.timeout) as r:
                 return Reply(r.status, r.read().decode("utf-8", "replace"), dict(r.headers))

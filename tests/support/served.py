@@ -95,12 +95,24 @@ def app_config(database_url: str) -> dict:
     }
 
 
+class ExistingDatabase:
+    """A database that is already there (e.g. one benchmarks/generate.py filled)."""
+
+    def __init__(self, url: str):
+        self.url = normalise_url(url)
+        self.is_postgres = self.url.startswith("postgresql")
+        self.tmp = Path(tempfile.mkdtemp(prefix="govflow-served-"))
+
+
 class ServedGovflow:
     """gunicorn serving govflow (the app factory in this worktree) on a free local port."""
 
     def __init__(self, database: ScratchDatabase, *, workers: int = 2, threads: int = 4,
-                 env: dict | None = None, port: int | None = None):
+                 env: dict | None = None, port: int | None = None,
+                 app: str = "govflow:create_app()", access_log: bool = True):
         self.database = database
+        self.app = app
+        self.access_log = access_log
         self.port = port or free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.workers = workers
@@ -140,8 +152,8 @@ class ServedGovflow:
             "--timeout", "30",
             "--graceful-timeout", "5",
             "--chdir", str(ROOT),
-            "--access-logfile", "-",
-            "govflow:create_app()",
+            *(["--access-logfile", "-"] if self.access_log else []),
+            self.app,
         ]
         self._log = self.log_path.open("ab")
         self.process = subprocess.Popen(

@@ -1,0 +1,272 @@
+#!/usr/bin/env python3
+"""Throughput and latency of govflow's busiest pages under gunicorn on 127.0.0.1, with wrk.
+
+    python benchmarks/generate.py                 # once: the 100,000-item partnership
+    python benchmarks/load.py                     # instance/bench.sqlite
+    python benchmarks/load.py --database postgresql://postgres@127.0.0.1/govflow_bench
+
+Each scenario is measured beside a reference page served by the same gunicorn in the same
+run (a bare Flask route rendering a 50-row Jinja table from the same database, registered
+only with GOVFLOW_BENCH_REFERENCE=1), and printed as a ratio of the reference's requests per
+second. Targets: lists, item page and API reads >= 50% of the reference, the dashboard >= 25%,
+p99 under 100 ms at 8 connections, no errors. Only 127.0.0.1 is loaded, for a bounded time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.support.http import Client  # noqa: E402
+from tests.support.served import ExistingDatabase, ServedGovflow  # noqa: E402
+
+USER_AGENT = "govflow-load-benchmark"
+STATUS_LUA = """
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) unexpected = 0 end
+function response(status, headers, body)
+  if status ~= EXPECTED then unexpected = unexpected + 1 end
+end
+function done(summary, latency, requests)
+  local total = 0
+  for _, t in ipairs(threads) do total = total + t:get("unexpected") end
+  io.write("Unexpected status: " .. total .. "\\n")
+end
+"""
+
+
+@dataclass
+class Scenario:
+    name: str
+    path: str
+    target: float | None  # minimum ratio of the reference's requests per second
+    method: str = "GET"
+    lua: str = ""  # a request() function when each request differs
+    headers: dict | None = None
+
+
+@dataclass
+class Result:
+    scenario: Scenario
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int
+    note: str = ""
+
+
+def machine() -> str:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        ram = f"{kb / 1024 / 1024:.0f} GiB"
+    except (OSError, AttributeError):
+        ram = "?"
+    return f"{os.cpu_count()} CPUs ({cpu}), {ram} RAM, Python {platform.python_version()}"
+
+
+def _ms(value: str) -> float:
+    m = re.match(r"([\d.]+)(us|ms|s)", value)
+    if not m:
+        return float("nan")
+    number, unit = float(m.group(1)), m.group(2)
+    return number / 1000 if unit == "us" else number * 1000 if unit == "s" else number
+
+
+def run_wrk(base_url: str, scenario: Scenario, cookie: str, args, tmp: Path) -> Result:
+    # The same User-Agent as the client that signed in: Flask-Login's strong session
+    # protection drops a session that changes browser, and every page would be a redirect.
+    headers = {"Cookie": cookie, "User-Agent": USER_AGENT, **(scenario.headers or {})}
+    lines = [f'wrk.method = "{scenario.method}"']
+    for key, value in headers.items():
+        lines.append(f'wrk.headers["{key}"] = "{value}"')
+    if scenario.lua:
+        lines.append(scenario.lua)
+    # Count answers other than the one expected (200 for pages, 302 after a transition):
+    # wrk itself counts a redirect to the sign-in page as a success.
+    expected = 302 if scenario.method == "POST" else 200
+    lines.append(STATUS_LUA.replace("EXPECTED", str(expected)))
+    script = tmp / f"{re.sub(r'[^a-z0-9]+', '_', scenario.name.lower())}.lua"
+    script.write_text("\n".join(lines) + "\n")
+    cmd = ["wrk", "--latency", "-t", str(args.threads), "-c", str(args.connections),
+           "-d", f"{args.duration}s", "--timeout", "5s", "-s", str(script),
+           base_url + scenario.path]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=args.duration + 60,
+                         check=False).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))
+    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))
+    errors = int(re.search(r"Unexpected status: (\d+)", out).group(1))
+    if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out):
+        errors += sum(int(g) for g in m.groups())
+    return Result(scenario, rps, p50, p99, requests, errors)
+
+
+def _ids(database_url: str, sql: str) -> list[int]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        ids = conn.execute(text(sql)).scalars().all()
+    engine.dispose()
+    return list(ids)
+
+
+def scenarios(database_url: str, client: Client, token: str) -> list[Scenario]:
+    long_item = _ids(database_url, "SELECT item_id FROM events GROUP BY item_id "
+                                   "HAVING count(*) >= 50 ORDER BY item_id LIMIT 1")
+    gold = _ids(database_url, "SELECT id FROM items WHERE state = 'gold' ORDER BY id LIMIT 2000")
+    item_id = long_item[0] if long_item else gold[0]
+    _, hidden = client.form(f"/items/{gold[0]}/actions/take")
+    csrf = hidden.get("csrf_token", "")
+    ids = ",".join(str(i) for i in gold)
+    take = f"""
+local ids = {{{ids}}}
+local n = 0
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+request = function()
+  n = n + 1
+  local id = ids[(n * 7 + math.random(0, 6)) % #ids + 1]
+  return wrk.format("POST", "/items/" .. id .. "/actions/take", nil, "csrf_token={csrf}")
+end
+"""
+    api = {"Authorization": f"Bearer {token}"}
+    return [
+        Scenario("reference (50-row Jinja table)", "/_bench/reference", None),
+        Scenario("item list, filtered, page 1", "/queue?show=gold&kind=blocker&page=1", 0.5),
+        Scenario("item list, filtered, page 50", "/queue?show=gold&kind=blocker&page=50", 0.5),
+        Scenario("item page, 50 events", f"/items/{item_id}", 0.5),
+        Scenario("dashboard", "/dashboard", 0.25),
+        Scenario("API item", f"/api/v1/items/{item_id}", 0.5, headers=api),
+        Scenario("API decisions list", "/api/v1/decisions?per_page=25", 0.5, headers=api),
+        Scenario("transition (take, POST)", "/items/1/actions/take", None, method="POST",
+                 lua=take),
+    ]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", default=f"sqlite:///{ROOT / 'instance' / 'bench.sqlite'}")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per scenario")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--only", help="comma-separated words matching scenario names")
+    args = parser.parse_args(argv)
+    if not shutil.which("wrk"):
+        print("benchmarks/load.py needs wrk (Debian: apt-get install wrk)", file=sys.stderr)
+        return 2
+
+    from govflow.seeding import demo_sign_ins
+
+    database = ExistingDatabase(args.database)
+    server = ServedGovflow(
+        database, workers=args.workers, threads=1, app="benchmarks.reference_app:create_app()",
+        env={"GOVFLOW_BENCH_REFERENCE": "1"}, access_log=False,
+    )
+    server.start(timeout=60)
+    tmp = Path(tempfile.mkdtemp(prefix="govflow-load-"))
+    results: list[Result] = []
+    try:
+        executive = next(e for r, e, _ in demo_sign_ins() if r == "executive")
+        client = Client(server.base_url, user_agent=USER_AGENT).sign_in(executive)
+        cookie = "; ".join(f"{c.name}={c.value}" for c in client.jar)
+        token = _token(database.url, executive)
+        chosen = scenarios(database.url, client, token)
+        if args.only:
+            words = [w.strip().lower() for w in args.only.split(",")]
+            chosen = [s for s in chosen if s.target is None and "reference" in s.name
+                      or any(w in s.name.lower() for w in words)]
+        for scenario in chosen:
+            if scenario.method == "GET":
+                probe = client.request("GET", scenario.path, headers=scenario.headers)
+                if probe.status == 404:
+                    results.append(Result(scenario, 0, 0, 0, 0, 0, "not built yet (404)"))
+                    continue
+                for _ in range(2 * args.workers):  # warm every worker before measuring
+                    client.request("GET", scenario.path, headers=scenario.headers)
+            print(f"... {scenario.name}", file=sys.stderr, flush=True)
+            results.append(run_wrk(server.base_url, scenario, cookie, args, tmp))
+    finally:
+        server.stop()
+    report(results, args, database.url)
+    failed = [r for r in results if _verdict(r, results) == "MISS"]
+    return 1 if failed else 0
+
+
+def _token(database_url: str, email: str) -> str:
+    from sqlalchemy import select
+
+    from benchmarks.generate import app_for
+    from govflow.accounts.models import User
+    from govflow.accounts.views import issue_token
+    from govflow.extensions import db
+
+    app = app_for(database_url)
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        token = issue_token(user, "load benchmark")
+        db.session.remove()
+        db.engine.dispose()
+    return token
+
+
+def _reference(results: list[Result]) -> Result | None:
+    return next((r for r in results if r.scenario.path == "/_bench/reference"), None)
+
+
+def _verdict(r: Result, results: list[Result]) -> str:
+    if r.note:
+        return "-"
+    ref = _reference(results)
+    ok = r.errors == 0 and r.p99_ms < 100
+    if r.scenario.target is not None and ref and ref.rps:
+        ok = ok and r.rps / ref.rps >= r.scenario.target
+    return "ok" if ok else "MISS"
+
+
+def report(results: list[Result], args, url: str) -> None:
+    ref = _reference(results)
+    backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    print()
+    print(f"govflow under gunicorn ({args.workers} sync workers) on 127.0.0.1, {backend}; "
+          f"wrk {args.connections} connections, {args.duration}s each")
+    print(f"machine: {machine()}")
+    print()
+    head = (f"{'scenario':<32} {'req/s':>8} {'ratio':>6} {'target':>6} {'p50 ms':>7} "
+            f"{'p99 ms':>7} {'errors':>6}  verdict")
+    print(head)
+    print("-" * len(head))
+    for r in results:
+        if r.note:
+            print(f"{r.scenario.name:<32} {r.note}")
+            continue
+        ratio = f"{r.rps / ref.rps:.0%}" if ref and ref.rps else "-"
+        target = f"{r.scenario.target:.0%}" if r.scenario.target else "-"
+        print(f"{r.scenario.name:<32} {r.rps:>8.1f} {ratio:>6} {target:>6} {r.p50_ms:>7.1f} "
+              f"{r.p99_ms:>7.1f} {r.errors:>6}  {_verdict(r, results)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
