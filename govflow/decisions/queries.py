@@ -158,6 +158,8 @@ def with_details(query: Select) -> Select:
     """Load what a log entry shows in a fixed number of queries, however many entries."""
     return query.options(
         joinedload(Decision.item).joinedload(Item.area),
+        # Whether the person may correct an entry depends on the item's areas, extra ones too.
+        joinedload(Decision.item).selectinload(Item.extra_areas),
         joinedload(Decision.decided_by),
         joinedload(Decision.meeting).joinedload(Meeting.forum),
         selectinload(Decision.superseded_by),
