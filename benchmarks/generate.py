@@ -357,13 +357,43 @@ def _people(loader, wanted, areas, forums, password_hash, rng, now) -> People:
         uid = add_user("practitioner", area_id)
         add_role(uid, "practitioner")
         people.by_area.setdefault(area_id, []).append(uid)
-    for area_id in areas:  # every area has someone to raise things
-        if not people.by_area.get(area_id):
-            people.by_area[area_id] = list(people.facilitators[area_id])
+    if count == 0:  # adding to a database that already has its people
+        users, roles = [], []
     loader.insert("users", ["id", "email", "display_name", "job_title", "password_hash",
                             "organisation_id", "home_area_id", "active", "session_epoch",
                             "created_at"], users)
     loader.insert("role_assignments", ["id", "user_id", "role", "area_id", "forum_id"], roles)
+    return _read_people(loader, areas)
+
+
+def _read_people(loader, areas) -> People:
+    """Everyone in the database by what they do (the demo's people and the generated)."""
+    people = People()
+    loader.cur.execute("SELECT id, organisation_id, home_area_id FROM users WHERE active")
+    home = {}
+    for uid, org, area_id in loader.cur.fetchall():
+        people.everyone.append(uid)
+        people.org_of[uid] = org
+        home[uid] = area_id
+    loader.cur.execute("SELECT user_id, role, area_id FROM role_assignments ORDER BY id")
+    for uid, role, area_id in loader.cur.fetchall():
+        if uid not in home:
+            continue
+        if role == "practitioner" and home[uid] is not None:
+            people.by_area.setdefault(home[uid], []).append(uid)
+        elif role == "facilitator":
+            people.facilitators.setdefault(area_id, []).append(uid)
+        elif role == "sponsor":
+            people.sponsors.setdefault(area_id, []).append(uid)
+        elif role == "head_of_service":
+            people.heads.append(uid)
+        elif role == "executive":
+            people.executives.append(uid)
+    for area_id in areas:  # every area has someone to raise, triage and sponsor
+        people.facilitators.setdefault(area_id, people.heads[:1])
+        people.sponsors.setdefault(area_id, people.heads[:1])
+        if not people.by_area.get(area_id):
+            people.by_area[area_id] = list(people.facilitators[area_id])
     return people
 
 
