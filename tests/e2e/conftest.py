@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 
 import pytest
 
 from tests.support.browser import chromium_available, launch
-from tests.support.served import serve_fresh
+from tests.support.served import ROOT, serve_fresh
 
 DEMO_PASSWORD = os.environ.get("GOVFLOW_DEMO_PASSWORD", "demo-password-2026")
 
@@ -24,6 +25,12 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def served():
     """One gunicorn for the browser tests, stopped (and its database dropped) at the end."""
+    # A stylesheet older than the SCSS makes layout checks fail for no reason in the code:
+    # rebuild first (build-assets does nothing when the outputs are up to date).
+    build = subprocess.run([str(ROOT / "scripts" / "build-assets")], cwd=ROOT,
+                           capture_output=True, text=True, timeout=300, check=False)
+    if build.returncode != 0:
+        pytest.fail(f"scripts/build-assets failed:\n{build.stdout}\n{build.stderr}")
     database, server = serve_fresh(os.environ.get("GOVFLOW_TEST_DATABASE_URL"))
     try:
         yield server
