@@ -87,3 +87,99 @@ def check_page(page, what: str = "") -> None:
     """Everything each journey page must pass: axe at desktop width, then reflow at 320px."""
     assert_accessible(page, what)
     assert_fits_320(page, what)
+
+
+# JS: does the focused element have this accessible name (label, text or value)?
+_FOCUSED_IS = """(want) => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return false;
+  if (want.tag && !want.tag.split(',').includes(e.tagName.toLowerCase())) return false;
+  let name = '';
+  if (e.labels && e.labels.length) name = e.labels[0].innerText;
+  else if (e.getAttribute('aria-labelledby')) name = e.getAttribute('aria-labelledby')
+      .split(' ').map(id => (document.getElementById(id) || {}).innerText || '').join(' ');
+  else name = e.innerText || e.value || e.getAttribute('aria-label') || '';
+  name = name.trim().replace(/\\s+/g, ' ');
+  return want.exact ? name === want.name : name.includes(want.name);
+}"""
+
+
+class Person:
+    """Does what a person does on a page, by labels and roles: with a pointer, or with the
+    keyboard alone (Tab to the thing by its name, then type, Space or Enter)."""
+
+    def __init__(self, page, *, keyboard: bool = False):
+        self.page = page
+        self.keyboard = keyboard
+
+    def _tab_to(self, name: str, tag: str | None = None, exact: bool = False,
+                max_tabs: int = 200) -> None:
+        want = {"name": name, "tag": tag, "exact": exact}
+        if self.page.evaluate(_FOCUSED_IS, want):
+            return
+        for _ in range(max_tabs):
+            self.page.keyboard.press("Tab")
+            if self.page.evaluate(_FOCUSED_IS, want):
+                return
+        raise AssertionError(f"could not reach {name!r} with the Tab key on {self.page.url}")
+
+    def start_at_top(self) -> None:
+        """Focus returns to the top of the page, as after following a link."""
+        self.page.evaluate("document.activeElement && document.activeElement.blur()")
+
+    def follow(self, link: str, exact: bool = False) -> None:
+        with self.page.expect_navigation():
+            if self.keyboard:
+                self.start_at_top()
+                self._tab_to(link, "a", exact)
+                self.page.keyboard.press("Enter")
+            else:
+                # GOV.UK's link-styled-as-button has the button role.
+                self.page.get_by_role("link", name=link, exact=exact).or_(
+                    self.page.get_by_role("button", name=link, exact=exact)).first.click()
+
+    def fill(self, label: str, text: str) -> None:
+        if self.keyboard:
+            self._tab_to(label, "input,textarea")
+            self.page.keyboard.press("Control+A")
+            self.page.keyboard.type(text)
+        else:
+            self.page.get_by_label(label).first.fill(text)
+
+    def choose(self, label: str, option: str) -> None:
+        """Pick an option from a select box."""
+        if self.keyboard:
+            self._tab_to(label, "select")
+            self.page.keyboard.type(option)
+            chosen = self.page.evaluate("document.activeElement.selectedOptions[0].text")
+            assert option in chosen, f"typing {option!r} chose {chosen!r}"
+        else:
+            self.page.get_by_label(label).select_option(label=option)
+
+    def tick(self, label: str) -> None:
+        """Check a radio button or checkbox."""
+        if self.keyboard:
+            self._tab_to(label, "input")
+            for _ in range(20):  # within a radio group, arrows move between the options
+                if self.page.evaluate(_FOCUSED_IS, {"name": label, "tag": "input"}):
+                    break
+                self.page.keyboard.press("ArrowDown")
+            if not self.page.evaluate("document.activeElement.checked"):
+                self.page.keyboard.press("Space")
+        else:
+            self.page.get_by_label(label, exact=True).check()
+
+    def press(self, button: str) -> None:
+        """Press a button that sends a form (and wait for the next page)."""
+        with self.page.expect_navigation():
+            if self.keyboard:
+                self._tab_to(button, "button,input", exact=True)
+                self.page.keyboard.press("Enter")
+            else:
+                self.page.get_by_role("button", name=button, exact=True).click()
+
+    def heading(self) -> str:
+        return self.page.get_by_role("heading", level=1).inner_text().strip()
+
+    def sees(self, text: str) -> bool:
+        return text in self.page.locator("main").inner_text()
