@@ -159,13 +159,23 @@ class Person:
     def tick(self, label: str) -> None:
         """Check a radio button or checkbox."""
         if self.keyboard:
-            self._tab_to(label, "input")
-            for _ in range(20):  # within a radio group, arrows move between the options
-                if self.page.evaluate(_FOCUSED_IS, {"name": label, "tag": "input"}):
-                    break
-                self.page.keyboard.press("ArrowDown")
+            target = self.page.get_by_label(label, exact=True)
+            if target.get_attribute("type") == "radio":
+                # A radio group is one Tab stop; the arrow keys move between its options.
+                group = target.get_attribute("name")
+                for _ in range(200):
+                    self.page.keyboard.press("Tab")
+                    if self.page.evaluate("(n) => document.activeElement.name === n", group):
+                        break
+                for _ in range(20):
+                    if self.page.evaluate(_FOCUSED_IS, {"name": label, "tag": "input"}):
+                        break
+                    self.page.keyboard.press("ArrowDown")
+            else:
+                self._tab_to(label, "input")
             if not self.page.evaluate("document.activeElement.checked"):
                 self.page.keyboard.press("Space")
+            assert self.page.evaluate(_FOCUSED_IS, {"name": label, "tag": "input"}), label
         else:
             self.page.get_by_label(label, exact=True).check()
 
