@@ -19,16 +19,20 @@ class BoundedIntConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+def csp_nonce() -> str:
+    """This response's nonce, made on first use: requests refused by an early hook (CSRF,
+    body too large) never reach a before_request of ours, yet their pages have scripts."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
 def init_security(app: Flask) -> None:
     # Registered before the blueprints so every <int:…> rule uses it.
     app.url_map.converters["int"] = BoundedIntConverter
     if app.config["PRODUCTION"]:
         # One trusted proxy (the load balancer) sets X-Forwarded-For / -Proto.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
-
-    @app.before_request
-    def _nonce():
-        g.csp_nonce = secrets.token_urlsafe(16)
 
     @app.after_request
     def _headers(response):

@@ -8,6 +8,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.routing import BuildError
 
 from govflow import workdays
+from govflow.security import csp_nonce
 
 
 def init_templates(app: Flask) -> None:
@@ -110,5 +111,5 @@ def _context() -> dict:
     # While the database is down (503 page) the navigation must not touch it.
     return {
         "nav_items": [] if g.get("database_down") else nav_items_for(current_user),
-        "csp_nonce": lambda: getattr(g, "csp_nonce", ""),
+        "csp_nonce": csp_nonce,
     }

@@ -120,3 +120,14 @@ def test_hsts_only_in_production(_database, monkeypatch):
     assert_secure_headers(response, "production sign-in")
     # Session cookies only over HTTPS in production.
     assert production.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_pages_refused_before_the_view_still_run_govuk_frontend(client):
+    """A CSRF failure or an oversized body is refused before any other request hook runs:
+    the page must still carry the nonce its inline script needs."""
+    for response in (client.post("/sign-in", data={"email": "a@b.example"}),
+                     client.post("/sign-in", data={"email": "x" * (2 * 1024 * 1024)})):
+        assert response.status_code in (400, 413)
+        nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"])
+        assert nonce, response.headers["Content-Security-Policy"]
+        assert f'<script nonce="{nonce.group(1)}">' in response.get_data(as_text=True)
