@@ -73,10 +73,59 @@ def typed_text() -> list[tuple[str, str]]:
     ]
 
 
+class _NothingSavedUnderExpiredToken(RuntimeError):
+    pass
+
+
+def _refuse_commit_under_expired_token(session) -> None:
+    if g and g.get("csrf_expired"):
+        raise _NothingSavedUnderExpiredToken("a form sent with an expired token saves nothing")
+
+
+def _form_again_after_expiry(app: Flask, err: CSRFError):
+    """A form left open for longer than the token lasts comes back with what was typed.
+
+    Only for an expired token: its signature shows this session's own page issued it, so
+    showing the text again (with a fresh token) helps no attacker. The view runs again as
+    it would for a form with errors (its form's own token check fails the same way, and the
+    error summary says the page timed out); nothing can be saved on the way, because any
+    commit is refused. A view that does not show its form again gets the plain 400 page.
+    """
+    if (request.method != "POST" or wants_json() or "expired" not in (err.description or "")
+            or request.endpoint not in app.view_functions):
+        return None
+    from govflow.extensions import db
+
+    g.csrf_expired = True
+    try:
+        response = app.make_response(
+            app.view_functions[request.endpoint](**(request.view_args or {})))
+    except Exception:  # noqa: BLE001 - nothing was saved, whatever it was: the plain 400 page
+        response = None
+    finally:
+        with contextlib.suppress(Exception):
+            db.session.rollback()
+        g.csrf_expired = False
+    if response is None or response.status_code not in (200, 400, 409, 422):
+        return None
+    if response.status_code == 200:
+        response.status_code = 400
+    return response
+
+
 def init_errors(app: Flask) -> None:
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    if not event.contains(Session, "before_commit", _refuse_commit_under_expired_token):
+        event.listen(Session, "before_commit", _refuse_commit_under_expired_token)
+
     @app.errorhandler(CSRFError)
     def _csrf(err):
         log.warning("CSRF refused on %s %s: %s", request.method, request.path, err.description)
+        again = _form_again_after_expiry(app, err)
+        if again is not None:
+            return again
         return error_response(
             400,
             "The form had expired or was missing its security token. Go back, reload the page "
