@@ -236,7 +236,6 @@ def can_approve_minutes(user, meeting) -> bool:
     return later.chair_id == user.id or is_forum_secretary(user, meeting)
 
 
-IsForumSecretary = Predicate(is_forum_secretary, "is_forum_secretary")
 register("forums.manage", IsAdmin)
 register("forums.view", SignedIn)
 register("meeting.run", Predicate(can_run_meeting, "can_run_meeting"))

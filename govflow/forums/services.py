@@ -87,27 +87,6 @@ def _check(values: dict, personal_data: bool = True) -> None:
 # ---------------------------------------------------------------- loading
 
 
-def forum_by_slug(slug: str) -> Forum:
-    forum = db.session.scalar(select(Forum).where(Forum.slug == slug))
-    if forum is None:
-        raise NotFound("There is no forum with that name.")
-    return forum
-
-
-def get_meeting(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        raise NotFound("There is no meeting with that number.")
-    return meeting
-
-
-def get_agenda_item(meeting: Meeting, agenda_item_id: int) -> AgendaItem:
-    entry = db.session.get(AgendaItem, agenda_item_id)
-    if entry is None or entry.meeting_id != meeting.id:
-        raise NotFound("That is not on this meeting's agenda.")
-    return entry
-
-
 def forum_secretaries(forum: Forum) -> list[User]:
     return list(
         db.session.scalars(

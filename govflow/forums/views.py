@@ -94,10 +94,6 @@ def _form_failed(form, err: DomainError) -> int:
     return err.status
 
 
-def _status_for(form) -> int:
-    return 400 if form.errors else 200
-
-
 def _choices_users(users, blank: str | None = None):
     choices = [("", blank)] if blank is not None else []
     return choices + [(str(u.id), u.display_name) for u in users]
@@ -420,7 +416,6 @@ def add_item(meeting_id):
 @bp.post("/meetings/<int:meeting_id>/agenda/refresh")
 def refresh_agenda(meeting_id):
     meeting = _running(meeting_id)
-    _csrf_only()
     try:
         added = services.refresh_agenda(meeting, _user())
     except Refused as err:
@@ -428,11 +423,6 @@ def refresh_agenda(meeting_id):
     flash(f"{added} new item{'s' if added != 1 else ''} added to the agenda." if added
           else "Nothing new has reached this forum since the agenda was built.", "success")
     return redirect(url_for("forums.agenda", meeting_id=meeting.id))
-
-
-def _csrf_only():
-    """Buttons with no fields: Flask-WTF's CSRFProtect has already checked the token."""
-    return None
 
 
 @bp.post("/meetings/<int:meeting_id>/agenda/<int:agenda_item_id>/move")
