@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +67,7 @@ class Result:
     requests: int
     errors: int
     note: str = ""
+    note_single: float = float("nan")  # one request alone, before the load
 
 
 def machine() -> str:
@@ -190,7 +192,7 @@ def main(argv=None) -> int:
     results: list[Result] = []
     try:
         executive = next(e for r, e, _ in demo_sign_ins() if r == "executive")
-        client = Client(server.base_url, user_agent=USER_AGENT).sign_in(executive)
+        client = Client(server.base_url, timeout=120, user_agent=USER_AGENT).sign_in(executive)
         cookie = "; ".join(f"{c.name}={c.value}" for c in client.jar)
         token = _token(database.url, executive)
         chosen = scenarios(database.url, client, token)
@@ -200,14 +202,19 @@ def main(argv=None) -> int:
                       or any(w in s.name.lower() for w in words)]
         for scenario in chosen:
             if scenario.method == "GET":
+                started = time.perf_counter()
                 probe = client.request("GET", scenario.path, headers=scenario.headers)
+                single_ms = (time.perf_counter() - started) * 1000
                 if probe.status == 404:
                     results.append(Result(scenario, 0, 0, 0, 0, 0, "not built yet (404)"))
                     continue
                 for _ in range(2 * args.workers):  # warm every worker before measuring
                     client.request("GET", scenario.path, headers=scenario.headers)
             print(f"... {scenario.name}", file=sys.stderr, flush=True)
-            results.append(run_wrk(server.base_url, scenario, cookie, args, tmp))
+            result = run_wrk(server.base_url, scenario, cookie, args, tmp)
+            if scenario.method == "GET":
+                result.note_single = single_ms
+            results.append(result)
     finally:
         server.stop()
     report(results, args, database.url)
@@ -254,8 +261,8 @@ def report(results: list[Result], args, url: str) -> None:
           f"wrk {args.connections} connections, {args.duration}s each")
     print(f"machine: {machine()}")
     print()
-    head = (f"{'scenario':<32} {'req/s':>8} {'ratio':>6} {'target':>6} {'p50 ms':>7} "
-            f"{'p99 ms':>7} {'errors':>6}  verdict")
+    head = (f"{'scenario':<32} {'alone ms':>8} {'req/s':>8} {'ratio':>6} {'target':>6} "
+            f"{'p50 ms':>7} {'p99 ms':>7} {'errors':>6}  verdict")
     print(head)
     print("-" * len(head))
     for r in results:
@@ -264,8 +271,9 @@ def report(results: list[Result], args, url: str) -> None:
             continue
         ratio = f"{r.rps / ref.rps:.0%}" if ref and ref.rps else "-"
         target = f"{r.scenario.target:.0%}" if r.scenario.target else "-"
-        print(f"{r.scenario.name:<32} {r.rps:>8.1f} {ratio:>6} {target:>6} {r.p50_ms:>7.1f} "
-              f"{r.p99_ms:>7.1f} {r.errors:>6}  {_verdict(r, results)}")
+        print(f"{r.scenario.name:<32} {r.note_single:>8.0f} {r.rps:>8.1f} {ratio:>6} "
+              f"{target:>6} {r.p50_ms:>7.1f} {r.p99_ms:>7.1f} {r.errors:>6}  "
+              f"{_verdict(r, results)}")
 
 
 if __name__ == "__main__":
