@@ -246,3 +246,28 @@ def test_state_changing_urls_refuse_get(app, auth, client, people):
             assert "POST" in response.headers.get("Allow", "")
         checked += 1
     assert checked >= 10
+
+
+def test_markup_and_urls_in_text_stay_literal_in_pdfs_and_are_never_fetched(
+        auth, client, people, caplog):
+    """What a person types reaches the PDF as text: no markup, no template, no fetch."""
+    import io
+
+    from pypdf import PdfReader
+
+    from govflow.workflow import engine
+
+    item = _bronze_blocker()
+    hostile = ('{{7*7}} <img src="file:///etc/passwd"> <link rel=stylesheet '
+               'href="http://169.254.169.254/x.css"> <p style="background:url(file:///etc/shadow)">')
+    engine.fire(item, "unblock", people["facilitator"], fields={"resolution": hostile})
+    auth.login(people["executive"].email)
+    with caplog.at_level("WARNING", logger="govflow.pdf"):
+        response = client.get("/forums/decision-log.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    # Lines wrap inside long URLs: compare without the spaces the wrapping adds.
+    squashed = "".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data))
+                               .pages).split())
+    assert "".join(hostile.split()) in squashed
+    assert not [r for r in caplog.records if "refused" in r.getMessage()], \
+        "the text was never treated as something to fetch"
