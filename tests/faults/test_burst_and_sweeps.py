@@ -1,0 +1,85 @@
+"""Two sweeps and a burst of 50 concurrent transitions on the same overdue blockers
+(PostgreSQL): every item is escalated by the sweep exactly once, nobody gets a server error,
+and the history has exactly one event per transition that succeeded."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.faults.conftest import ROOT
+from tests.support.http import Client
+
+pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
+BURST = 50
+
+
+def test_two_sweeps_and_fifty_transitions_at_once(serve):
+    import os
+
+    from govflow.seeding import demo_sign_ins
+
+    database, server = serve(workers=3, threads=4)
+    engine = create_engine(database.url)
+    with engine.begin() as conn:
+        items = conn.execute(text(
+            "SELECT id FROM items WHERE kind = 'blocker' AND state = 'bronze' ORDER BY id LIMIT 4"
+        )).scalars().all()
+        # Setup: their Bronze deadline passed yesterday.
+        conn.execute(text("UPDATE items SET due_at = now() - interval '1 day' "
+                          "WHERE id = ANY(:ids)"), {"ids": list(items)})
+        events_before = conn.execute(text("SELECT max(id) FROM events")).scalar()
+    admin = next(e for r, e, _ in demo_sign_ins() if r == "admin")
+    clients = [Client(server.base_url, timeout=60).sign_in(admin) for _ in range(5)]
+    forms = []
+    for n in range(BURST):  # each person has the form open, as they saw it
+        item_id = items[n % len(items)]
+        _, hidden = clients[n % 5].form(f"/items/{item_id}/actions/take")
+        forms.append((clients[n % 5], item_id, hidden))
+    statuses: list[int] = []
+    lock = threading.Lock()
+    go = threading.Barrier(BURST + 1)
+
+    def send(client, item_id, hidden):
+        go.wait()
+        reply = client.post(f"/items/{item_id}/actions/take", hidden)
+        with lock:
+            statuses.append(reply.status)
+
+    threads = [threading.Thread(target=send, args=f) for f in forms]
+    for t in threads:
+        t.start()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GOVFLOW_")}
+    env.update({"DATABASE_URL": database.url, "GOVFLOW_ENV": "development",
+                "PYTHONPATH": str(ROOT), "MAIL_SERVER": ""})
+    sweeps = [subprocess.Popen([sys.executable, "-c", "from govflow.cli import main; main()",
+                                "sweep", "--no-send"], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+              for _ in range(2)]
+    go.wait()
+    for t in threads:
+        t.join(timeout=120)
+    outputs = [s.communicate(timeout=300)[0] for s in sweeps]
+    assert all(s.returncode == 0 for s in sweeps), outputs
+
+    assert len(statuses) == BURST
+    assert all(s < 500 for s in statuses), sorted(statuses)
+    took = statuses.count(302)
+    assert took >= 1 and set(statuses) <= {302, 409}, sorted(statuses)
+    with engine.connect() as conn:
+        new = conn.execute(text(
+            "SELECT item_id, trigger, actor_id FROM events WHERE id > :before "
+            "AND item_id = ANY(:ids)"), {"before": events_before, "ids": list(items)}).all()
+        states = conn.execute(text("SELECT state FROM items WHERE id = ANY(:ids)"),
+                              {"ids": list(items)}).scalars().all()
+    engine.dispose()
+    escalations = [e for e in new if e.trigger == "escalate" and e.actor_id is None]
+    assert sorted(e.item_id for e in escalations) == sorted(items), "each escalated exactly once"
+    assert set(states) == {"silver"}
+    takes = [e for e in new if e.trigger == "take"]
+    assert len(takes) == took, "one event per successful transition, no more"
+    assert len(new) == took + len(items)
