@@ -17,9 +17,17 @@ DEMO_PASSWORD = os.environ.get("GOVFLOW_DEMO_PASSWORD", "demo-password-2026")
 
 def pytest_collection_modifyitems(config, items):
     here = os.path.dirname(__file__)
+    # The journeys test pages, not the database: CI runs them once, in the SQLite pass, to
+    # stay within its time budget. GOVFLOW_E2E_POSTGRES=1 runs them on PostgreSQL too.
+    on_postgres = (os.environ.get("GOVFLOW_TEST_DATABASE_URL", "").startswith("postgres")
+                   and os.environ.get("GOVFLOW_E2E_POSTGRES") != "1")
+    skip = pytest.mark.skip(reason="browser journeys run in the SQLite pass "
+                                   "(GOVFLOW_E2E_POSTGRES=1 runs them here too)")
     for item in items:
         if str(item.fspath).startswith(here):
             item.add_marker(pytest.mark.e2e)
+            if on_postgres:
+                item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
