@@ -271,3 +271,24 @@ def test_markup_and_urls_in_text_stay_literal_in_pdfs_and_are_never_fetched(
     assert "".join(hostile.split()) in squashed
     assert not [r for r in caplog.records if "refused" in r.getMessage()], \
         "the text was never treated as something to fetch"
+
+
+def test_extra_fields_in_api_json_are_refused_and_nothing_changes(api):
+    before = _count(Item)
+    response = api("POST", "/api/v1/items", json={
+        "kind": "blocker", "title": "Rooms", "description": "Rooms cannot be booked.",
+        "area": "denaby", "state": "gold", "owner_id": 1, "version": 7})
+    assert response.status_code == 400 and response.is_json
+    assert _count(Item) == before
+
+    item = _bronze_blocker()
+    snapshot = _snapshot(item)
+    for body in ({"trigger": "escalate", "version": item.version, "reason": "Needs Silver.",
+                  "state": "closed", "owner_id": 1},
+                 {"trigger": "refer_to_bronze", "version": item.version,
+                  "support_given": "Skip Silver."},
+                 {"trigger": "escalate", "version": "1; DROP TABLE items", "reason": "x"}):
+        response = api("POST", f"/api/v1/items/{item.id}/transitions", json=body)
+        assert response.status_code in (400, 403, 409), (body, response.status_code)
+        assert response.is_json and response.get_json().get("message")
+        assert _snapshot(item) == snapshot, body
