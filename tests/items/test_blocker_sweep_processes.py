@@ -19,33 +19,6 @@ ROOT = Path(__file__).resolve().parents[2]
 N = 2000
 
 
-def _insert_overdue_blockers(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        ids = conn.execute(text(
-            "SELECT u.id AS raiser, a.id AS area, o.id AS org FROM users u, local_areas a, "
-            "organisations o WHERE u.email = 'priya.shah@dcst.example' AND a.slug = 'denaby' "
-            "AND o.slug = 'dcst'")).one()
-        conn.execute(text("""
-            INSERT INTO items (kind, title, description, area_id, organisation_id, raised_by_id,
-                               state, tier, due_at, created_at, updated_at, last_event_at, version)
-            SELECT 'blocker', 'Load blocker ' || g, 'Bulk-made for the two-sweeps test.',
-                   :area, :org, :raiser, 'bronze', 'bronze',
-                   now() AT TIME ZONE 'UTC' - interval '1 day',
-                   now() AT TIME ZONE 'UTC' - interval '4 days',
-                   now() AT TIME ZONE 'UTC' - interval '4 days',
-                   now() AT TIME ZONE 'UTC' - interval '4 days', 1
-            FROM generate_series(1, :n) AS g"""),
-            {"area": ids.area, "org": ids.org, "raiser": ids.raiser, "n": N})
-        conn.execute(text("""
-            INSERT INTO events (item_id, trigger, from_state, to_state, from_tier, to_tier,
-                                actor_id, reason, details, at)
-            SELECT id, 'raise', NULL, 'bronze', NULL, 'bronze', raised_by_id, '',
-                   '{"version_before": 0}', created_at
-            FROM items WHERE title LIKE 'Load blocker %'"""))
-    engine.dispose()
-
-
 def _sweep_process(url: str, tmp: Path) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GOVFLOW_")}
     env.update({"GOVFLOW_ENV": "test", "DATABASE_URL": url, "MAIL_SERVER": "",
@@ -59,12 +32,14 @@ def _sweep_process(url: str, tmp: Path) -> subprocess.Popen:
 @pytest.mark.postgres_only
 @pytest.mark.slow
 def test_two_sweep_processes_escalate_each_of_2000_overdue_blockers_exactly_once(tmp_path):
+    from govflow.clock import utcnow
+    from tests.support.bulk import insert_overdue_blockers
     from tests.support.served import ScratchDatabase
 
     scratch = ScratchDatabase(os.environ["GOVFLOW_TEST_DATABASE_URL"])
     try:
         scratch.migrate_and_seed()
-        _insert_overdue_blockers(scratch.url)
+        insert_overdue_blockers(scratch.url, N, utcnow())
 
         started = time.monotonic()
         processes = [_sweep_process(scratch.url, tmp_path) for _ in range(2)]
