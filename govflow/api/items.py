@@ -283,7 +283,7 @@ def items_create():
     user = _user()
     data = json_body()
     kind = data.get("kind")
-    if kind not in CREATORS:
+    if not isinstance(kind, str) or kind not in CREATORS:  # {} or [] is not hashable
         message = f"kind must be one of {', '.join(CREATORS)}"
         raise ApiError(400, message, "invalid", fields={"kind": message})
     creator = CREATORS[kind]

@@ -292,3 +292,11 @@ def test_extra_fields_in_api_json_are_refused_and_nothing_changes(api):
         assert response.status_code in (400, 403, 409), (body, response.status_code)
         assert response.is_json and response.get_json().get("message")
         assert _snapshot(item) == snapshot, body
+
+
+@pytest.mark.parametrize("kind", [{}, [], None, 7, "spaceship"])
+def test_an_item_of_no_known_kind_is_a_clear_400(api, kind):
+    """Found by schemathesis: {"kind": {}} was a 500."""
+    response = api("POST", "/api/v1/items", json={"kind": kind, "title": "Rooms"})
+    assert response.status_code == 400
+    assert "kind must be one of" in response.get_json()["message"]
