@@ -132,7 +132,8 @@ def change_sentences(spec: WorkflowDefinition, changes: list[dict]) -> list[str]
         when = ""
         if c.get("at"):
             try:
-                when = f" on {workdays.format_datetime(datetime.fromisoformat(c['at']))}"
+                at = datetime.fromisoformat(c["at"].removesuffix("Z"))  # naive UTC
+                when = f" on {workdays.format_datetime(at)}"
             except ValueError:
                 when = f" at {c['at']}"
         sentence = f"{what}{moved} by {c.get('actor') or 'someone'}{when}."

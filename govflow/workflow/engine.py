@@ -158,7 +158,7 @@ def _stale(item, seen: int) -> StaleVersion:
             "from_state": e.from_state,
             "to_state": e.to_state,
             "actor": e.actor.display_name if e.actor else "govflow (automatic)",
-            "at": e.at.isoformat(timespec="seconds"),
+            "at": e.at.isoformat(timespec="seconds") + "Z",  # naive UTC, said so (RFC 3339)
             "reason": e.reason,
         }
         for e in changes_since(item, seen)

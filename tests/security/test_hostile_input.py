@@ -300,3 +300,22 @@ def test_an_item_of_no_known_kind_is_a_clear_400(api, kind):
     response = api("POST", "/api/v1/items", json={"kind": kind, "title": "Rooms"})
     assert response.status_code == 400
     assert "kind must be one of" in response.get_json()["message"]
+
+
+def test_a_stale_version_over_the_api_says_what_changed_in_rfc3339(api, people):
+    """Found by schemathesis: the changes' times had no zone, so broke the OpenAPI schema."""
+    from datetime import datetime
+
+    from govflow.workflow import engine
+
+    item = _bronze_blocker()
+    seen = item.version
+    engine.fire(item, "take", people["facilitator"])
+    response = api("POST", f"/api/v1/items/{item.id}/transitions",
+                   json={"trigger": "escalate", "version": seen, "reason": "Needs Silver."})
+    assert response.status_code == 409
+    body = response.get_json()
+    assert body["error"] == "stale_version" and body["changes"]
+    for change in body["changes"]:
+        assert change["at"].endswith("Z")
+        datetime.fromisoformat(change["at"])
