@@ -6,7 +6,6 @@ import math
 
 from flask import jsonify, request
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from govflow.api import ApiError, bp, page_args
 from govflow.decisions import queries
@@ -66,7 +65,7 @@ def list_decisions():
         if not item.isdigit():
             raise ApiError(400, "item must be an item number.", "invalid")
         query = query.where(Decision.item_id == int(item))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    total = queries.count_of(query)
     rows = db.session.scalars(
         queries.with_details(queries.newest_first(query)).limit(size).offset((page - 1) * size)
     ).unique()

@@ -19,8 +19,8 @@ from datetime import datetime
 
 from flask import jsonify, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from govflow.accounts.models import TIERS, LocalArea
 from govflow.api import ApiError, bp, json_body, page_args
@@ -28,7 +28,7 @@ from govflow.clock import utcnow
 from govflow.extensions import db
 from govflow.items import presenters
 from govflow.items.models import BLOCKER_STATES, IDEA_STATES, KINDS, Event, Item
-from govflow.items.queries import ItemFilters, apply_filters, overdue_first, visible_items
+from govflow.items.queries import ItemFilters, apply_filters, count_of, page_of, visible_items
 from govflow.permissions import can_view_item
 from govflow.workflow import engine
 
@@ -168,12 +168,15 @@ def items_index():
     page, size = page_args()
     now = utcnow()
     query = apply_filters(visible_items(user), filters, now)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = db.session.scalars(
-        overdue_first(query, now)
-        .options(selectinload(Item.area), selectinload(Item.owner), selectinload(Item.raised_by))
-        .limit(size).offset((page - 1) * size)
-    ).all()
+    total = count_of(query)
+    # In overdue_first order, reading only this page's rows (and not their descriptions).
+    rows = page_of(
+        query, (page - 1) * size, size,
+        load_only(Item.id, Item.kind, Item.title, Item.state, Item.tier, Item.area_id,
+                  Item.version, Item.due_at, Item.pause_ends_at, Item.owner_id,
+                  Item.raised_by_id, Item.created_at),
+        joinedload(Item.area), selectinload(Item.owner), selectinload(Item.raised_by),
+    )
     return jsonify({
         "items": [item_summary(item, now) for item in rows],
         "page": page,

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govflow.accounts.models import TIERS, User, _in
@@ -50,6 +60,14 @@ class Decision(db.Model):
             name="decider",
         ),
         Index("ix_decisions_decided_at", "decided_at"),
+        # The decision log's "Decided by" filter and its list of people who have decided.
+        Index("ix_decisions_decided_by_id", "decided_by_id"),
+        # Which decisions on a page were corrected. The unique constraint's index would do,
+        # but once SQLite has statistics (ANALYZE) it counts that index's NULLs as one value
+        # 30,000 rows deep and scans the table instead; this one holds corrections only.
+        Index("ix_decisions_corrections", "supersedes_id",
+              sqlite_where=text("supersedes_id IS NOT NULL"),
+              postgresql_where=text("supersedes_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

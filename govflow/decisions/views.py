@@ -6,7 +6,7 @@ import math
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from govflow import workdays
@@ -80,7 +80,7 @@ def index():
         abort(403)
     filters = queries.DecisionFilters.from_args(request.args)
     query = _filtered(user, filters)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    total = queries.count_of(query)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     try:
         page = max(1, int(request.args.get("page", 1)))

@@ -92,7 +92,13 @@ class Item(db.Model):
         CheckConstraint("funding_pence IS NULL OR funding_pence >= 0", name="funding"),
         Index("ix_items_state_due", "state", "due_at"),
         Index("ix_items_area_state", "area_id", "state"),
-        Index("ix_items_tier_state", "tier", "state"),
+        # The lists (items/queries.py): a queue's tab counts are read from the first index
+        # alone, and a page in deadline order straight from the second, in order, without
+        # sorting every item at the tier. id is named so PostgreSQL keeps the tie-break in
+        # order too (in SQLite it is the rowid); the trailing columns answer the filters.
+        Index("ix_items_queue_counts", "tier", "state", "kind", "area_id", "organisation_id"),
+        Index("ix_items_queue_order", "tier", "due_at", "id", "state", "kind", "area_id"),
+        Index("ix_items_due", "due_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

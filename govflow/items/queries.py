@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, and_, false, or_, select, true
+from sqlalchemy import Select, and_, false, func, or_, select, true
 
 from govflow.accounts.models import RoleAssignment
+from govflow.extensions import db
 from govflow.items.models import Item, ItemArea, Tag, item_tags
 
 OPEN_STATES = ("bronze", "silver", "gold", "paused", "proposed", "challenged")
@@ -24,12 +25,18 @@ def _in_areas(area_ids):
     return or_(Item.area_id.in_(area_ids), Item.id.in_(extra))
 
 
+def sees_every_item(user) -> bool:
+    """Administrators, executives and forum secretaries may see every item."""
+    return bool(user is not None and user.is_authenticated
+                and user.roles & {"admin", "executive", "secretary"})
+
+
 def visibility_clause(user):
     """SQL twin of permissions.can_view_item: keep them in step (a test compares them)."""
     if user is None or not user.is_authenticated:
         return false()
     roles = user.roles
-    if roles & {"admin", "executive", "secretary"}:
+    if sees_every_item(user):
         return true()
     area_ids = list(user.area_ids)
     clauses = [Item.raised_by_id == user.id, Item.owner_id == user.id]
@@ -116,12 +123,49 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def overdue_first(query: Select, now) -> Select:
-    """Overdue open items first (earliest deadline first), then the rest by deadline."""
-    from sqlalchemy import case
+def overdue_first(query: Select, now=None) -> Select:
+    """Overdue open items first (earliest deadline first), then the rest by deadline, then
+    those without a deadline (paused ones), each by number.
 
-    overdue = case((and_(Item.due_at.is_not(None), Item.due_at < now), 0), else_=1)
-    return query.order_by(overdue, Item.due_at.is_(None), Item.due_at, Item.id)
+    Overdue means a deadline before now, so deadline order already puts them first: the
+    order needs no CASE on the time, which let no index serve it. `now` is kept for callers.
+    """
+    return query.order_by(Item.due_at.is_(None), Item.due_at, Item.id)
+
+
+def count_of(query: Select) -> int:
+    """How many items `query` selects, counting ids only (so an index can answer)."""
+    ids = query.order_by(None).with_only_columns(Item.id, maintain_column_froms=True)
+    return db.session.scalar(select(func.count()).select_from(ids.subquery())) or 0
+
+
+def page_of(query: Select, offset: int, limit: int, *options) -> list[Item]:
+    """One page of `query`'s items in overdue_first order, loading only that page.
+
+    Sorting "deadline, then no deadline" as one key makes the database sort every matching
+    item (30,000 at Gold) to return 25. Read as two runs instead — items with a deadline by
+    (due_at, id), then those without by id — each run comes straight from an index in
+    order (ix_items_queue_order, ix_items_due) and stops after the page; the second run is only
+    read for the page where the first one ends, or after it.
+    """
+    ids = query.order_by(None).with_only_columns(Item.id, maintain_column_froms=True)
+    dated = ids.where(Item.due_at.is_not(None))
+    page = list(db.session.scalars(
+        dated.order_by(Item.due_at, Item.id).offset(offset).limit(limit)))
+    if len(page) < limit:
+        if page or offset == 0:
+            dated_count = offset + len(page)
+        else:  # the page is past the last item with a deadline: how far past?
+            dated_count = db.session.scalar(
+                select(func.count()).select_from(dated.subquery())) or 0
+        page += db.session.scalars(
+            ids.where(Item.due_at.is_(None)).order_by(Item.id)
+            .offset(max(0, offset - dated_count)).limit(limit - len(page)))
+    if not page:
+        return []
+    items = {i.id: i for i in db.session.scalars(
+        select(Item).where(Item.id.in_(page)).options(*options))}
+    return [items[i] for i in page if i in items]
 
 
 def queues_for(user) -> list[tuple[str, str, object]]:

@@ -153,6 +153,39 @@ def test_list_filters_by_kind_state_tier_and_area(app, client, people, token_for
     assert all(i["tier"] == "gold" for i in other["items"])
 
 
+def test_list_pages_read_as_one_list_overdue_first_then_undated(app, client, people,
+                                                                 token_for):
+    from datetime import timedelta
+
+    from govflow.clock import utcnow
+    from govflow.workflow import engine
+
+    now = utcnow()
+    practitioner = people[PRACTITIONER]
+    dated = [services.raise_blocker(practitioner, title=f"Axolotl {n:02d}", now=now - timedelta(
+        days=n), description="A blocker for the list tests.", area="denaby") for n in range(13)]
+    paused = []
+    for n in range(4):
+        item = services.raise_blocker(practitioner, title=f"Axolotl paused {n}",
+                                      description="A blocker for the list tests.", area="denaby")
+        engine.fire(item, "pause", people[FACILITATOR], fields={"reason": "Waiting on legal."})
+        item.due_at = None  # no deadline, as the benchmark data's paused items
+        paused.append(item)
+    db.session.commit()
+    expected = ([i.id for i in sorted(dated, key=lambda i: (i.due_at, i.id))]
+                + sorted(p.id for p in paused))
+    seen = []
+    for page in (1, 2, 3, 4):
+        body = client.get(f"/api/v1/items?q=Axolotl&per_page=5&page={page}",
+                          headers=token_for(PRACTITIONER)).get_json()
+        assert body["total"] == 17 and body["pages"] == 4
+        seen += [i["id"] for i in body["items"]]
+    assert seen == expected
+    assert [i["overdue"] for i in client.get("/api/v1/items?q=Axolotl&per_page=1",
+                                             headers=token_for(PRACTITIONER)).get_json()["items"]
+            ] == [True]
+
+
 @pytest.mark.parametrize("query, field", [
     ("tier=platinum", "tier"),
     ("state=lost", "state"),

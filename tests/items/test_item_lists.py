@@ -107,6 +107,33 @@ def test_the_queue_puts_overdue_items_first(browser, people):
     assert page.index("Overdue by") < page.index("Due in 2 working days")
 
 
+def test_a_long_queue_pages_through_overdue_then_due_then_undated_items(browser, people):
+    """Page by page, the queue reads as one list: overdue first, then by deadline, then the
+    items with no deadline by number; a page can end among the deadlines or after them."""
+    now = utcnow()
+    dated = [_raise(people["practitioner"], f"Echidna {n:02d}", now=now - timedelta(days=n))
+             for n in range(23)]
+    paused = []
+    for n in range(4):  # no deadline: as the generated benchmark data has its paused items
+        item = _raise(people["practitioner"], f"Echidna undated {n}")
+        engine.fire(item, "pause", people["facilitator"], fields={"reason": "Waiting on legal."})
+        item.due_at = None
+        paused.append(item)
+    db.session.commit()
+    expected = ([i.title for i in sorted(dated, key=lambda i: (i.due_at, i.id))]
+                + [p.title for p in sorted(paused, key=lambda p: p.id)])
+    assert expected[0] == "Echidna 22"  # raised longest ago: the most overdue
+
+    browser.sign_in(people["facilitator"])
+    first, second = browser.get("/queue?q=Echidna"), browser.get("/queue?q=Echidna&page=2")
+    assert _titles(first) + _titles(second) == expected
+    assert "Showing 1 to 25 of 27 items" in text_of(first)
+    assert "Showing 26 to 27 of 27 items" in text_of(second)
+    assert "(27 open or finished items)" not in text_of(first)  # the tab counts the queue
+    tab = re.search(r"Bronze: your areas \((\d+)", text_of(first))
+    assert tab and int(tab.group(1)) >= 27
+
+
 def test_filters_narrow_the_list_and_clear_again(browser, people):
     priya = people["practitioner"]
     a = _raise(priya, "Bilby hall keys", tags=["rooted-in-place"])
