@@ -99,6 +99,7 @@ class Item(db.Model):
         Index("ix_items_queue_counts", "tier", "state", "kind", "area_id", "organisation_id"),
         Index("ix_items_queue_order", "tier", "due_at", "id", "state", "kind", "area_id"),
         Index("ix_items_due", "due_at", "id"),
+        Index("ix_items_systemic_state", "systemic", "state"),  # the dashboard's list
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -197,7 +198,12 @@ class Event(db.Model):
     """One entry in an item's history. Append-only: the ORM and the database refuse changes."""
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_item_id_id", "item_id", "id"),)
+    __table_args__ = (
+        Index("ix_events_item_id_id", "item_id", "id"),
+        # The dashboard's unblockings, reopenings and idea milestones (migration 0007).
+        Index("ix_events_to_state_item_id", "to_state", "item_id"),
+        Index("ix_events_trigger_item_id", "trigger", "item_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
