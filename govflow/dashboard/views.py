@@ -3,10 +3,12 @@ the one-page progress report PDF. Every output renders the one metrics.report.co
 
 from __future__ import annotations
 
+from datetime import datetime
 from math import ceil
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -17,8 +19,8 @@ from govflow.dashboard import charts
 from govflow.extensions import db
 from govflow.items.models import Item, ItemArea
 from govflow.items.queries import visibility_clause
+from govflow.metrics import cache, lists, report
 from govflow.metrics import filters as metric_filters
-from govflow.metrics import lists, report
 from govflow.permissions import can
 from govflow.sponsors.models import SponsorAction
 
@@ -56,12 +58,12 @@ def _signed_in():
         abort(403)
 
 
-def load_report(args):
-    """Parse the filters, check they name real things, compute the report.
+def read_filters(args, now):
+    """Parse the filters and check they name real things (no figures computed yet).
 
     A filter that names nothing is reported and left out, so the page still shows figures.
+    Returns (parsed, errors, filters, options).
     """
-    now = utcnow()
     parsed = metric_filters.parse(args, workdays.london_date(now))
     options = report.load_options()
     unknown = report.unknown_filters(parsed.filters, options)
@@ -74,7 +76,13 @@ def load_report(args):
             tag=None if "tag" in unknown else f.tag,
             date_from=f.date_from, date_to=f.date_to,
         )
-    errors = {**parsed.errors, **unknown}
+    return parsed, {**parsed.errors, **unknown}, f, options
+
+
+def load_report(args):
+    """Parse and check the filters, then compute the report."""
+    now = utcnow()
+    parsed, errors, f, options = read_filters(args, now)
     return parsed, errors, report.compute(f, now, options)
 
 
@@ -136,7 +144,7 @@ def build_charts(rep: report.Report, last_months: int | None = None) -> dict[str
     return out
 
 
-def systemic_blockers(user, rep: report.Report) -> list[Item]:
+def systemic_blockers(user, filters: metric_filters.MetricFilters) -> list[Item]:
     """Open systemic blockers this person may see, most areas first (two queries)."""
     from govflow.metrics.populations import item_clauses
 
@@ -146,7 +154,7 @@ def systemic_blockers(user, rep: report.Report) -> list[Item]:
     return db.session.scalars(
         select(Item)
         .where(Item.systemic, Item.state.in_(("bronze", "silver", "gold", "paused")),
-               visibility_clause(user), *item_clauses(rep.filters, "blocker"))
+               visibility_clause(user), *item_clauses(filters, "blocker"))
         .order_by(extra.desc(), Item.created_at, Item.id)
         .limit(SYSTEMIC_LIMIT)
         .options(selectinload(Item.area),
@@ -154,23 +162,51 @@ def systemic_blockers(user, rep: report.Report) -> list[Item]:
     ).all()
 
 
+def figures_html(f: metric_filters.MetricFilters, now, options) -> tuple[Markup, datetime]:
+    """The page's figures, tables and charts, rendered, and the moment they were worked out.
+
+    They are the same for everyone with these filters (partnership-wide counts; the lists
+    behind them apply each person's visibility), so they are kept for a short while
+    (govflow.metrics.cache) instead of being recomputed for every visitor.
+    """
+    key = None
+    if cache.seconds() > 0:
+        key = cache.key_for(f.query_args(), workdays.london_date(now), cache.data_version())
+        kept = cache.fetch(key)
+        if kept is not None:
+            # Our own autoescaped render, kept as text in our own store.
+            return Markup(kept["html"]), datetime.fromisoformat(kept["at"])  # noqa: S704
+    rep = report.compute(f, now, options)
+    html = render_template(
+        "dashboard/_figures.html",
+        rep=rep,
+        sections=SECTIONS,
+        charts=build_charts(rep),
+        figure_url=lambda params: figure_url(rep, params),
+        csv_url=lambda key: table_csv_url(rep, key),
+    )
+    if key is not None:
+        cache.keep(key, {"html": html, "at": now.isoformat()})
+    return Markup(html), now  # noqa: S704 - render_template's autoescaped output
+
+
 @bp.get("/dashboard")
 def index():
-    parsed, errors, rep = load_report(request.args)
+    now = utcnow()
+    parsed, errors, f, options = read_filters(request.args, now)
+    figures, figures_at = figures_html(f, now, options)
     return render_template(
         "dashboard/index.html",
         page_title="Dashboard",
         parsed=parsed,
         errors=errors,
-        rep=rep,
-        sections=SECTIONS,
-        charts=build_charts(rep),
-        systemic=systemic_blockers(current_user, rep),
+        filters=f,
+        options=options,
+        figures=figures,
+        figures_at_text=f"{workdays.format_time(figures_at)} on {workdays.format_date(figures_at)}",
+        systemic=systemic_blockers(current_user, f),
         item_url=item_url,
-        figure_url=lambda params: figure_url(rep, params),
-        csv_url=lambda key: table_csv_url(rep, key),
-        pdf_url=url_for("dashboard.report_pdf", **rep.filters.query_args()),
-        month_label=report.month_label,
+        pdf_url=url_for("dashboard.report_pdf", **f.query_args()),
     )
 
 
@@ -303,7 +339,7 @@ def report_pdf():
         period=period,
         charts=chart_set,
         detail=detail,
-        systemic=systemic_blockers(current_user, rep) if detail else [],
+        systemic=systemic_blockers(current_user, rep.filters) if detail else [],
         generated=workdays.format_datetime(rep.now),
         created=rep.now,
     )

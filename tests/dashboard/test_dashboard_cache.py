@@ -1,0 +1,143 @@
+"""The dashboard keeps its rendered figures for a short while, shared by everyone with the
+same filters, and never shows figures older than the last change to them."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+import pytest
+
+from govflow.clock import fixed_at
+from govflow.items import services as items
+from govflow.metrics import cache
+
+# A Thursday in term time, 9:41am in London (GMT).
+NINE_41 = datetime(2026, 11, 26, 9, 41, 5)
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def kept(app, monkeypatch):
+    """The app with figures kept for 60 seconds, in a store of its own for this test."""
+    monkeypatch.setitem(app.config, "DASHBOARD_CACHE_SECONDS", 60)
+    store = cache.MemoryStore()
+    monkeypatch.setitem(app.extensions, "govflow_figure_store", store)
+    return store
+
+
+def worked_out_at(html: str) -> str:
+    return re.search(r'id="figures-at">Figures worked out at ([^<]+)\.<', html).group(1)
+
+
+def open_blockers(html: str) -> int:
+    figure = re.search(r'id="figure-open">.*?gf-figure__value">([\d,]+)<', html, re.S)
+    return int(figure.group(1).replace(",", ""))
+
+
+def dashboard(client, moment: datetime) -> str:
+    with fixed_at(moment):
+        page = client.get("/dashboard")
+    assert page.status_code == 200
+    return page.get_data(as_text=True)
+
+
+def test_a_second_visit_shows_the_figures_already_worked_out(kept, auth, client, people):
+    auth.login(people["executive"].email)
+    first = dashboard(client, NINE_41)
+    again = dashboard(client, NINE_41 + timedelta(seconds=50))
+    assert worked_out_at(first) == worked_out_at(again) == "9:41am on 26 November 2026"
+    assert open_blockers(again) == open_blockers(first)
+
+
+def test_a_change_shows_at_once(kept, auth, client, people):
+    auth.login(people["executive"].email)
+    before = dashboard(client, NINE_41)
+    with fixed_at(NINE_41 + timedelta(seconds=20)):
+        items.raise_blocker(
+            people["admin"], title="Room bookings at the family hub need a corporate account",
+            description="Voluntary groups cannot book rooms.", area="hexthorpe",
+        )
+    after = dashboard(client, NINE_41 + timedelta(seconds=70))
+    assert open_blockers(after) == open_blockers(before) + 1
+    assert worked_out_at(after) == "9:42am on 26 November 2026"
+
+
+def test_someone_else_with_the_same_filters_gets_the_same_figures(kept, auth, client, people,
+                                                                   app):
+    auth.login(people["executive"].email)
+    first = dashboard(client, NINE_41)
+    other = app.test_client()
+    from conftest import Auth
+
+    Auth(other, app).login(people["practitioner"].email)
+    theirs = dashboard(other, NINE_41 + timedelta(seconds=45))
+    assert worked_out_at(theirs) == worked_out_at(first)
+    # Other filters are other figures, worked out for them.
+    with fixed_at(NINE_41 + timedelta(seconds=60)):
+        filtered = client.get("/dashboard?area=hexthorpe").get_data(as_text=True)
+    assert worked_out_at(filtered) == "9:42am on 26 November 2026"
+
+
+def test_kept_figures_expire():
+    now = [1000.0]
+    store = cache.MemoryStore(entries=2, clock=lambda: now[0])
+    store.set("a", "figures", 60)
+    now[0] += 59
+    assert store.get("a") == "figures"
+    now[0] += 1
+    assert store.get("a") is None
+
+
+def test_the_store_keeps_only_a_few_entries():
+    store = cache.MemoryStore(entries=2, clock=lambda: 0.0)
+    for key, ttl in (("a", 10), ("b", 20), ("c", 30)):
+        store.set(key, key, ttl)
+    assert (store.get("a"), store.get("b"), store.get("c")) == (None, "b", "c")
+
+
+def test_a_store_that_is_down_still_gives_the_figures(kept, app, auth, client, people,
+                                                      monkeypatch):
+    import redis
+
+    nobody_listening = redis.Redis.from_url("redis://127.0.0.1:9/0")
+    monkeypatch.setitem(app.extensions, "govflow_figure_store", cache.RedisStore(nobody_listening))
+    auth.login(people["executive"].email)
+    page = client.get("/dashboard")
+    assert page.status_code == 200
+    assert "Headline figures" in page.get_data(as_text=True)
+
+
+@pytest.fixture
+def redis_apps(make_app):
+    """Two app processes sharing one Redis store (skipped without Redis, except in CI)."""
+    import os
+
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not running at {REDIS_URL} (.ci/run starts it)")
+        pytest.skip(f"needs Redis at {REDIS_URL}")
+
+    def clear():
+        for key in client.scan_iter("govflow:dashboard:*"):
+            client.delete(key)
+
+    clear()
+    yield [make_app(REDIS_URL=REDIS_URL, DASHBOARD_CACHE_SECONDS=60) for _ in range(2)]
+    clear()
+
+
+def test_app_processes_share_the_figures_through_redis(redis_apps, people):
+    from conftest import Auth
+
+    pages = []
+    for n, app in enumerate(redis_apps):
+        client = app.test_client()
+        Auth(client, app).login(people["executive"].email)
+        pages.append(dashboard(client, NINE_41 + timedelta(seconds=40 * n)))
+    assert worked_out_at(pages[0]) == worked_out_at(pages[1]) == "9:41am on 26 November 2026"
