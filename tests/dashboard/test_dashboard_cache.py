@@ -11,6 +11,7 @@ import pytest
 from govflow.clock import fixed_at
 from govflow.items import services as items
 from govflow.metrics import cache
+from tests.conftest import Auth
 
 # A Thursday in term time, 9:41am in London (GMT).
 NINE_41 = datetime(2026, 11, 26, 9, 41, 5)
@@ -68,8 +69,6 @@ def test_someone_else_with_the_same_filters_gets_the_same_figures(kept, auth, cl
     auth.login(people["executive"].email)
     first = dashboard(client, NINE_41)
     other = app.test_client()
-    from conftest import Auth
-
     Auth(other, app).login(people["practitioner"].email)
     theirs = dashboard(other, NINE_41 + timedelta(seconds=45))
     assert worked_out_at(theirs) == worked_out_at(first)
@@ -133,8 +132,6 @@ def redis_apps(make_app):
 
 
 def test_app_processes_share_the_figures_through_redis(redis_apps, people):
-    from conftest import Auth
-
     pages = []
     for n, app in enumerate(redis_apps):
         client = app.test_client()
