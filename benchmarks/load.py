@@ -117,8 +117,9 @@ def run_wrk(base_url: str, scenario: Scenario, cookie: str, args, tmp: Path) -> 
                          check=False).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     requests = int(re.search(r"(\d+) requests in", out).group(1))
-    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))
-    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))
+    # Anchored: a stdev share such as "87.50%" must not be read as the 50th percentile.
+    p50 = _ms(re.search(r"^\s*50%\s+(\S+)", out, re.M).group(1))
+    p99 = _ms(re.search(r"^\s*99%\s+(\S+)", out, re.M).group(1))
     errors = int(re.search(r"Unexpected status: (\d+)", out).group(1))
     if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out):
         errors += sum(int(g) for g in m.groups())
