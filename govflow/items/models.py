@@ -91,7 +91,8 @@ class Item(db.Model):
         ),
         CheckConstraint("funding_pence IS NULL OR funding_pence >= 0", name="funding"),
         Index("ix_items_state_due", "state", "due_at"),
-        Index("ix_items_area_state", "area_id", "state"),
+        # tier too: a Bronze queue's "your areas" part is then counted from the index alone.
+        Index("ix_items_area_state_tier", "area_id", "state", "tier"),
         # The lists (items/queries.py): a queue's tab counts are read from the first index
         # alone, and a page in deadline order straight from the second, in order, without
         # sorting every item at the tier. id is named so PostgreSQL keeps the tie-break in
