@@ -2,8 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from flask import Flask
 from sqlalchemy import event
+
+_writing: ContextVar[bool] = ContextVar("govflow_writing", default=False)
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Transactions begun in this block are going to write (a sweep's batch): on SQLite they
+    take the write lock up front, like a POST request, rather than fail half-way through."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
 
 
 def init_sqlite(app: Flask) -> None:
@@ -30,7 +47,7 @@ def init_sqlite(app: Flask) -> None:
         # transaction that upgrade fails at once with "database is locked" when another
         # process wrote in between (busy_timeout does not apply), so such requests take the
         # write lock up front and wait their turn instead.
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if _changing_request() else "BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _writing.get() or _changing_request() else "BEGIN")
 
 
 def _changing_request() -> bool:

@@ -1,20 +1,33 @@
 """`govflow sweep`: the daily (or more often) pass that escalates overdue blockers, applies
 deemed approvals, sends warnings and reminders. Each domain contributes steps; every step
-claims its rows (FOR UPDATE SKIP LOCKED on PostgreSQL), re-checks them, and handles each in
-its own short transaction, so the sweep is idempotent and safe to run twice at once."""
+claims its rows (FOR UPDATE SKIP LOCKED on PostgreSQL), re-checks them, and handles them in
+short transactions (a batch of items, or one row), so the sweep is idempotent and safe to run
+twice at once. What a run tells people about items is grouped: one notification per person
+per run (govflow.notifications.outbox.RunNotices)."""
 
 from __future__ import annotations
 
 import importlib
+import logging
 from collections import Counter
+from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import click
 from flask import Flask
 from flask.cli import with_appcontext
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 
 from govflow.clock import utcnow
+from govflow.db import writing
+from govflow.domain_errors import DomainError
+from govflow.extensions import db
+from govflow.notifications import outbox
+
+log = logging.getLogger("govflow.sweep")
 
 # Modules that expose `sweep_steps() -> list[callable(SweepContext)]`, run in this order.
 STEP_MODULES = (
@@ -33,6 +46,18 @@ class SweepContext:
     batch_size: int = 200
     counts: Counter = field(default_factory=Counter)
     lines: list[str] = field(default_factory=list)
+    notices: outbox.RunNotices = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.notices = outbox.RunNotices(self.now)
+
+    def finish(self) -> None:
+        """The run is over (or stopped by an error): what it committed may be emailed."""
+        db.session.rollback()  # nothing half-done is left open (an error mid-batch)
+        self.notices.discard()
+        if self.notices.people:
+            self.notices.release()
+            self.did("people notified", n=self.notices.people)
 
     def did(self, what: str, line: str | None = None, n: int = 1) -> None:
         self.counts[what] += n
@@ -60,9 +85,60 @@ def steps():
 
 def run(now: datetime | None = None, dry_run: bool = False, batch_size: int = 200) -> SweepContext:
     ctx = SweepContext(now=now or utcnow(), dry_run=dry_run, batch_size=batch_size)
-    for step in steps():
-        step(ctx)
+    try:
+        for step in steps():
+            step(ctx)
+    finally:
+        ctx.finish()
     return ctx
+
+
+def in_batches(ctx: SweepContext, batches: Iterable[list[int]],
+               claim: Callable[[list[int]], Iterable], handle: Callable, *,
+               skipped: str, noun: str) -> None:
+    """Handle items a batch at a time, each batch in one transaction.
+
+    `claim(ids)` returns the items of the batch that still need the step, locked for the
+    transaction (FOR UPDATE SKIP LOCKED on PostgreSQL, so another sweep's items are skipped;
+    on SQLite the transaction takes the write lock up front). `handle(ctx, item)` does the work
+    without committing and returns (what, line) for the summary, or None. The batch commits
+    together with what it tells people (one notification per person per run). An item the
+    workflow refuses is skipped alone; a batch the database refuses (someone changed an item
+    under us, or SQLite stayed locked) is left whole for the next run rather than guessed at.
+    """
+    for ids in batches:
+        done, refused = [], []
+        try:
+            with nullcontext() if ctx.dry_run else writing(), \
+                    outbox.grouping(None if ctx.dry_run else ctx.notices):
+                for item in claim(ids):
+                    try:
+                        result = handle(ctx, item)
+                    except DomainError as err:
+                        refused.append((item.id, err.message))
+                        continue
+                    if result:
+                        done.append(result)
+                if ctx.dry_run:
+                    db.session.rollback()
+                else:
+                    ctx.notices.flush()
+                    db.session.commit()
+                    ctx.notices.committed()
+        except (StaleDataError, OperationalError) as err:
+            db.session.rollback()
+            ctx.notices.discard()
+            message = str(err).splitlines()[0]
+            log.warning("Sweep left %s %ss (%s–%s) for the next run: %s",
+                        len(ids), noun, ids[0], ids[-1], message)
+            ctx.did(skipped, f"Skipped {len(ids)} {noun}s ({ids[0]}–{ids[-1]}): {message}",
+                    n=len(ids))
+            continue
+        for item_id, message in refused:
+            log.warning("Sweep skipped %s %s: %s", noun, item_id, message)
+            ctx.did(skipped, f"Skipped {noun} {item_id}: {message}")
+        for what, line in done:
+            ctx.did(what, line)
 
 
 def register_cli(app: Flask) -> None:

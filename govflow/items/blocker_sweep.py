@@ -1,33 +1,30 @@
 """Sweep steps for blockers: resume paused ones at the pause cap, escalate overdue ones a tier,
 flag overdue Gold ones for the central forum, close quiet unblocked ones, warn before deadlines.
 
-Every step lists candidate ids in batches (never every item at once), then claims each item
-on its own — FOR UPDATE SKIP LOCKED on PostgreSQL, so an item another sweep holds is skipped —
-re-checks it under the lock and handles it in its own short transaction. A second sweep, or
-one running at the same time, finds nothing left to do: state changes go through the engine
-(which moves the deadline on), and warnings and forum flags are marked on the item.
+Every step lists candidate ids in batches (never every item at once), then claims the batch
+— FOR UPDATE SKIP LOCKED on PostgreSQL, so an item another sweep holds is skipped — re-checks
+it under the lock and handles it in one short transaction (govflow.sweep.in_batches), which
+also writes what the run tells each person (one notification per person per run). A second
+sweep, or one running at the same time, finds nothing left to do: state changes go through the
+engine (which moves the deadline on), and warnings and forum flags are marked on the item.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm import selectinload
 
 from govflow import workdays
 from govflow.db import for_update_skip_locked
-from govflow.domain_errors import DomainError
 from govflow.extensions import db
 from govflow.items.models import Item
 from govflow.notifications.outbox import notify, tier_people
+from govflow.sweep import in_batches
 from govflow.workflow import engine
 from govflow.workflow.definition import TIER_ORDER
-
-log = logging.getLogger("govflow.sweep")
 
 TIER_STATES = ("bronze", "silver", "gold")
 
@@ -53,7 +50,7 @@ def _days(n: int) -> str:
 # --- claiming -------------------------------------------------------------------------
 
 
-def _candidate_ids(ctx, conditions):
+def _candidate_batches(ctx, conditions):
     """Ids of blockers matching `conditions`, in batches of ctx.batch_size, lowest id first."""
     after = 0
     while True:
@@ -63,53 +60,44 @@ def _candidate_ids(ctx, conditions):
             .order_by(Item.id)
             .limit(ctx.batch_size)
         ))
-        db.session.rollback()  # hold nothing while the items are handled one by one
+        db.session.rollback()  # hold nothing between listing a batch and claiming it
         if not ids:
             return
-        yield from ids
+        yield ids
         after = ids[-1]
 
 
-def _claim(ctx, item_id: int, conditions) -> Item | None:
-    """The item, locked for this transaction, if it still matches; None if another sweep
-    holds it or it no longer needs this step (the WHERE is re-checked under the lock)."""
+def _claim(ctx, ids: list[int], conditions) -> list[Item]:
+    """Those of the items that still match, locked for this transaction; an item another sweep
+    holds is skipped (the WHERE is re-checked under the lock). What the steps read of each
+    item comes in a few queries for the whole batch."""
     query = (
         select(Item)
-        .where(Item.id == item_id, Item.kind == "blocker", *conditions)
+        .where(Item.id.in_(ids), Item.kind == "blocker", *conditions)
+        .order_by(Item.id)
         .execution_options(populate_existing=True)
     )
     if not ctx.dry_run:
         query = for_update_skip_locked(query, db.session)
-    return db.session.scalars(query).first()
+    items = db.session.scalars(query).all()
+    if items:  # loaded after the lock, not joined to the locking query
+        db.session.scalars(
+            select(Item).where(Item.id.in_([i.id for i in items])).options(
+                selectinload(Item.extra_areas), selectinload(Item.area),
+                selectinload(Item.raised_by), selectinload(Item.owner))
+        ).all()
+    return items
 
 
 def _each(ctx, conditions, handle: Callable[[object, Item], tuple[str, str] | None]) -> None:
-    """Claim, re-check and handle each matching blocker in its own transaction.
+    """Claim, re-check and handle the matching blockers, a batch per transaction.
 
     `handle(ctx, item)` does the work without committing and returns (what, line) for the
     summary, or None if there was nothing to do after all.
     """
-    for item_id in _candidate_ids(ctx, conditions):
-        try:
-            item = _claim(ctx, item_id, conditions)
-            if item is None:
-                db.session.rollback()
-                continue
-            done = handle(ctx, item)
-            if ctx.dry_run:
-                db.session.rollback()
-            else:
-                db.session.commit()
-        except (DomainError, StaleDataError, OperationalError) as err:
-            # Someone changed it under us (a person acting, or SQLite's lock): leave it for
-            # the next run rather than guess.
-            db.session.rollback()
-            message = getattr(err, "message", None) or str(err).splitlines()[0]
-            log.warning("Sweep skipped blocker %s: %s", item_id, message)
-            ctx.did("blockers skipped", f"Skipped blocker {item_id}: {message}")
-            continue
-        if done:
-            ctx.did(*done)
+    in_batches(ctx, _candidate_batches(ctx, conditions),
+               lambda ids: _claim(ctx, ids, conditions), handle,
+               skipped="blockers skipped", noun="blocker")
 
 
 def _verb(ctx, done: str, would: str) -> str:

@@ -1,13 +1,15 @@
 """Sweep steps for ideas: silence is consent (deemed approval), and trial review reminders.
 
-Each idea is claimed (FOR UPDATE SKIP LOCKED on PostgreSQL), re-checked and handled in its
-own short transaction, so two sweeps running at once handle every idea exactly once and a
-second run finds nothing left to do.
+Each idea is claimed (FOR UPDATE SKIP LOCKED on PostgreSQL) and re-checked, and handled in a
+short transaction (deemed approvals a batch at a time, with what the run tells each person:
+govflow.sweep.in_batches; reminders one idea at a time), so two sweeps running at once handle
+every idea exactly once and a second run finds nothing left to do.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from govflow import workdays
 from govflow.db import for_update_skip_locked
@@ -19,6 +21,7 @@ from govflow.items import ideas
 from govflow.items.models import Item
 from govflow.notifications.models import Notification
 from govflow.notifications.outbox import notify
+from govflow.sweep import in_batches
 from govflow.workflow import engine
 
 AWAITING_DECISION = ("proposed", "challenged")
@@ -46,33 +49,36 @@ def _batches(ctx, query, key):
         after = ids[-1]
 
 
+def _awaiting(ctx):
+    return (Item.kind == "idea", Item.state.in_(AWAITING_DECISION), Item.due_at.is_not(None),
+            Item.due_at < ctx.now)
+
+
 def approve_by_default(ctx) -> None:
     """An idea nobody decided by its tier's deadline is approved, and the log says so."""
-    due = select(Item.id).where(
-        Item.kind == "idea", Item.state.in_(AWAITING_DECISION), Item.due_at < ctx.now
-    )
-    for ids in _batches(ctx, due, Item.id):
-        for item_id in ids:
-            _approve_one(ctx, item_id)
+    due = select(Item.id).where(*_awaiting(ctx))
+    in_batches(ctx, _batches(ctx, due, Item.id), lambda ids: _claim_due(ctx, ids),
+               _approve_one, skipped="ideas skipped", noun="idea")
 
 
-def _approve_one(ctx, item_id: int) -> None:
-    item = _claim(item_id)
-    # Re-check under the lock: another sweep or a person may have decided it meanwhile.
-    if (
-        item is None
-        or item.state not in AWAITING_DECISION
-        or item.due_at is None
-        or item.due_at >= ctx.now
-    ):
-        db.session.rollback()
-        return
+def _claim_due(ctx, ids: list[int]) -> list[Item]:
+    # Re-checked under the lock: another sweep or a person may have decided one meanwhile.
+    query = (select(Item).where(Item.id.in_(ids), *_awaiting(ctx)).order_by(Item.id)
+             .execution_options(populate_existing=True))
+    if not ctx.dry_run:
+        query = for_update_skip_locked(query, db.session)
+    items = db.session.scalars(query).all()
+    if items:  # what the approval reads, in a few queries for the batch (not locked)
+        db.session.scalars(select(Item).where(Item.id.in_([i.id for i in items])).options(
+            selectinload(Item.area), selectinload(Item.raised_by))).all()
+    return items
+
+
+def _approve_one(ctx, item: Item):
     summary = ideas.by_default_summary(item)
     line = f"Idea {item.id} '{item.title}': {summary}"
     if ctx.dry_run:
-        db.session.rollback()
-        ctx.did("ideas approved by default", line)
-        return
+        return "ideas approved by default", line
     fields = {
         "summary": summary,
         "rationale": "The default answer is yes: nobody declined the idea before the deadline.",
@@ -86,12 +92,9 @@ def _approve_one(ctx, item_id: int) -> None:
         )
     try:
         engine.fire(item, "approve_by_default", None, fields=fields, now=ctx.now, commit=False)
-        db.session.commit()
     except DomainError as err:
-        db.session.rollback()
-        ctx.did("ideas skipped", f"Idea {item_id}: not approved by default ({err.message})")
-        return
-    ctx.did("ideas approved by default", line)
+        return "ideas skipped", f"Idea {item.id}: not approved by default ({err.message})"
+    return "ideas approved by default", line
 
 
 def remind_reviews(ctx) -> None:

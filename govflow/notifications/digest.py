@@ -13,7 +13,6 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from werkzeug.routing import BuildError
 
 from govflow import workdays
 from govflow.accounts.models import User
@@ -24,7 +23,7 @@ from govflow.items.models import Item
 from govflow.items.presenters import OPEN_CLOCK_STATES
 from govflow.items.queries import overdue_first, queues_for, visible_items
 from govflow.notifications.models import Notification
-from govflow.notifications.outbox import notify
+from govflow.notifications.outbox import notify, path_for
 
 LISTED = 20  # items named in one digest; the rest are counted
 
@@ -35,13 +34,6 @@ def sweep_steps():
 
 def digest_key(user_id: int, day: date) -> str:
     return f"digest:{user_id}:{day.isoformat()}"
-
-
-def _path(endpoint: str, fallback: str) -> str:
-    try:
-        return current_app.url_map.bind("localhost").build(endpoint)
-    except BuildError:
-        return fallback
 
 
 def send_digests(ctx) -> None:
@@ -117,7 +109,7 @@ def _digest_one(ctx, user_id: int, today: date, horizon) -> None:
         lines.append(f"  {base}/items/{item.id}")
     if total > len(items):
         lines += ["", f"…and {total - len(items)} more in your queue."]
-    link = _path("items.queue", "/") if queues_for(user) else _path("items.mine", "/")
+    link = path_for("items.queue") if queues_for(user) else path_for("items.mine")
     try:
         notify(user, "digest", f"Your govflow digest: {counts}", "\n".join(lines),
                link=link, dedupe_key=key, now=ctx.now)

@@ -3,7 +3,8 @@
 Each is sent exactly once per due date, even with two sweeps running at once: rows are
 claimed FOR UPDATE SKIP LOCKED (PostgreSQL; SQLite serialises writers on the file), and the
 marker column (reminder_sent_for / overdue_flagged_for) is set by a conditional UPDATE that
-only one sweep can win. The notifications carry a dedupe key as a last line of defence.
+only one sweep can win. What a run tells people goes into their one notification for the run
+(govflow.notifications.outbox.RunNotices), written with each batch; a dry run tells nobody.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from govflow import workdays
 from govflow.accounts.models import RoleAssignment, User
 from govflow.db import for_update_skip_locked
 from govflow.extensions import db
+from govflow.notifications import outbox
 from govflow.notifications.outbox import notify
 from govflow.sponsors.models import SponsorAction
 
@@ -62,32 +64,44 @@ def remind_owners(ctx) -> None:
                          not_yet)
         if not actions:
             break
-        for action in actions:
-            due = workdays.format_date(action.due_on)
-            line = f"Remind {action.owner.email}: sponsor action {action.id} due {due}"
-            if ctx.dry_run:
-                ctx.did("action reminders", line)
-                continue
-            if not _mark(action, "reminder_sent_for", not_yet):
-                continue
-            when = ("today" if action.due_on == today
-                    else f"in {workdays.working_days_between(today, action.due_on)} working "
-                         f"day{'s' if workdays.working_days_between(today, action.due_on) != 1 else ''}")
-            notify(
-                action.owner,
-                "action_reminder",
-                f"Sponsor action due {when} ({due}): {action.what[:120]}",
-                f"Your sponsor action in {action.area.name} is due on {due}.\n\n{action.what}\n\n"
-                "Mark it as done with what was done, or drop it with the reason.",
-                link=f"/actions/{action.id}",
-                dedupe_key=f"action-reminder:{action.id}:{action.due_on.isoformat()}",
-                now=ctx.now,
-            )
-            ctx.did("action reminders", line)
+        with outbox.grouping(None if ctx.dry_run else ctx.notices):
+            _remind(ctx, actions, today, not_yet)
         if ctx.dry_run:
             db.session.rollback()
             break
-        db.session.commit()
+        _commit(ctx)
+
+
+def _commit(ctx) -> None:
+    """Commit the batch with what it tells people."""
+    ctx.notices.flush()
+    db.session.commit()
+    ctx.notices.committed()
+
+
+def _remind(ctx, actions, today, not_yet) -> None:
+    for action in actions:
+        due = workdays.format_date(action.due_on)
+        line = f"Remind {action.owner.email}: sponsor action {action.id} due {due}"
+        if ctx.dry_run:
+            ctx.did("action reminders", line)
+            continue
+        if not _mark(action, "reminder_sent_for", not_yet):
+            continue
+        when = ("today" if action.due_on == today
+                else f"in {workdays.working_days_between(today, action.due_on)} working "
+                     f"day{'s' if workdays.working_days_between(today, action.due_on) != 1 else ''}")
+        notify(
+            action.owner,
+            "action_reminder",
+            f"Sponsor action due {when} ({due}): {action.what[:120]}",
+            f"Your sponsor action in {action.area.name} is due on {due}.\n\n{action.what}\n\n"
+            "Mark it as done with what was done, or drop it with the reason.",
+            link=f"/actions/{action.id}",
+            dedupe_key=f"action-reminder:{action.id}:{action.due_on.isoformat()}",
+            now=ctx.now,
+        )
+        ctx.did("action reminders", line)
 
 
 def flag_overdue(ctx) -> None:
@@ -99,36 +113,41 @@ def flag_overdue(ctx) -> None:
         actions = _claim(ctx, SponsorAction.due_on < today, not_yet)
         if not actions:
             break
-        facilitators = _facilitators({a.area_id for a in actions})
-        for action in actions:
-            due = workdays.format_date(action.due_on)
-            people = facilitators.get(action.area_id, [])
-            line = (f"Flag overdue sponsor action {action.id} ({action.area.name}, due {due}) "
-                    f"to {len(people)} facilitator{'s' if len(people) != 1 else ''}")
-            if ctx.dry_run:
-                ctx.did("overdue actions flagged", line)
-                continue
-            if not _mark(action, "overdue_flagged_for", not_yet):
-                continue
-            late = workdays.working_days_between(action.due_on, today)
-            for person in people:
-                notify(
-                    person,
-                    "action_overdue",
-                    f"Overdue sponsor action in {action.area.name}: {action.what[:120]}",
-                    f"{action.owner.display_name}'s sponsor action (sponsor "
-                    f"{action.sponsor.display_name}) was due on {due} and is still open"
-                    f"{f', {late} working days late' if late > 1 else ''}.\n\n{action.what}",
-                    link=f"/actions/{action.id}",
-                    dedupe_key=(f"action-overdue:{action.id}:{action.due_on.isoformat()}"
-                                f":{person.id}"),
-                    now=ctx.now,
-                )
-            ctx.did("overdue actions flagged", line)
+        with outbox.grouping(None if ctx.dry_run else ctx.notices):
+            _flag(ctx, actions, today, not_yet)
         if ctx.dry_run:
             db.session.rollback()
             break
-        db.session.commit()
+        _commit(ctx)
+
+
+def _flag(ctx, actions, today, not_yet) -> None:
+    facilitators = _facilitators({a.area_id for a in actions})
+    for action in actions:
+        due = workdays.format_date(action.due_on)
+        people = facilitators.get(action.area_id, [])
+        line = (f"Flag overdue sponsor action {action.id} ({action.area.name}, due {due}) "
+                f"to {len(people)} facilitator{'s' if len(people) != 1 else ''}")
+        if ctx.dry_run:
+            ctx.did("overdue actions flagged", line)
+            continue
+        if not _mark(action, "overdue_flagged_for", not_yet):
+            continue
+        late = workdays.working_days_between(action.due_on, today)
+        for person in people:
+            notify(
+                person,
+                "action_overdue",
+                f"Overdue sponsor action in {action.area.name}: {action.what[:120]}",
+                f"{action.owner.display_name}'s sponsor action (sponsor "
+                f"{action.sponsor.display_name}) was due on {due} and is still open"
+                f"{f', {late} working days late' if late > 1 else ''}.\n\n{action.what}",
+                link=f"/actions/{action.id}",
+                dedupe_key=(f"action-overdue:{action.id}:{action.due_on.isoformat()}"
+                            f":{person.id}"),
+                now=ctx.now,
+            )
+        ctx.did("overdue actions flagged", line)
 
 
 def _facilitators(area_ids) -> dict[int, list[User]]:

@@ -1,7 +1,7 @@
 """The blocker sweep: overdue blockers escalate one tier (through the engine, as the system),
 Gold is flagged for the central forum once, paused ones resume at the cap, quiet unblocked
 ones close, warnings go a working day ahead; a second run changes nothing; --dry-run and
---as-of; the daily digest once per person per day."""
+--as-of; the daily digest once per person per day; one notification per person per run."""
 
 from __future__ import annotations
 
@@ -33,7 +33,28 @@ def sweep_blockers(now, dry_run=False):
     ctx = SweepContext(now=now, dry_run=dry_run, batch_size=7)
     for step in blocker_sweep.sweep_steps():
         step(ctx)
+    ctx.finish()
     return ctx
+
+
+def received(person, at) -> list[Notification]:
+    """The notifications the sweep run at `at` left in this person's inbox."""
+    db.session.expire_all()
+    return db.session.scalars(select(Notification).where(
+        Notification.user_id == person.id, Notification.created_at == at)
+        .order_by(Notification.id)).all()
+
+
+def tells(note: Notification, item, subject: str) -> bool:
+    """Does the notification tell of this item (`subject` being in what the item's own
+    notification would say), with a way to it? Alone, it is the item's own notification;
+    among others, it lists the item with its link."""
+    if note.item_id == item.id:
+        return subject in note.subject and note.link == f"/items/{item.id}"
+    lines = note.body.splitlines()
+    return note.kind == "sweep" and any(
+        line.startswith("- ") and subject in line and following.endswith(f"/items/{item.id}")
+        for line, following in zip(lines, lines[1:], strict=False))
 
 
 def events(item):
@@ -59,7 +80,8 @@ def test_an_overdue_bronze_blocker_is_escalated_once_by_the_system(app, people):
     item = _raise(raiser)
     assert item.due_at == BRONZE_DUE
 
-    ctx = sweep_blockers(BRONZE_DUE + timedelta(hours=1))
+    at = BRONZE_DUE + timedelta(hours=1)
+    ctx = sweep_blockers(at)
     item = fresh(item)
     assert (item.state, item.tier) == ("silver", "silver")
     last = events(item)[-1]
@@ -69,9 +91,12 @@ def test_an_overdue_bronze_blocker_is_escalated_once_by_the_system(app, people):
     # Silver's three working days: Thu 24, then Christmas and Boxing Day, Tue 29, Wed 30.
     assert item.due_at == datetime(2026, 12, 30, 17, 0)
     assert any(f"blocker {item.id} " in line and "Bronze → Silver" in line for line in ctx.lines)
-    # The raiser hears of it; the Head of Service for the trust hears it reached Silver.
-    assert [n.subject for n in notes(item, "item_changed", raiser)][-1].startswith("Escalated")
-    assert notes(item, "reached_tier", people["head_of_service"])
+    # The raiser hears of it; the Head of Service for the trust hears it reached Silver: each
+    # in the one notification the run leaves them.
+    [note] = received(raiser, at)
+    assert tells(note, item, f"Escalated: {item.title}")
+    [note] = received(people["head_of_service"], at)
+    assert tells(note, item, f"New at Silver: {item.title}")
 
     version, count = item.version, len(events(item))
     sweep_blockers(BRONZE_DUE + timedelta(hours=2))
@@ -104,12 +129,15 @@ def test_one_tier_per_run_then_gold_is_flagged_for_the_central_forum_once(app, p
     # The flag is bookkeeping: no state change, no event, and open pages are not made stale.
     assert (item.version, len(events(item))) == (version, count)
     assert ctx.counts["blockers flagged for the central forum"] >= 1
-    told = {n.user_id for n in notes(item, "forum_flag")}
-    assert people["executive"].id in told and raiser.id in told
+    subject = f"Overdue at Gold, so on the next central forum's agenda: {item.title}"
+    for person in (people["executive"], raiser):
+        [note] = received(person, at)
+        assert tells(note, item, subject)
 
-    sweep_blockers(at + timedelta(days=1))
+    later = at + timedelta(days=1)
+    sweep_blockers(later)
     assert fresh(item).flagged_for_forum_at == at
-    assert len(notes(item, "forum_flag")) == len(told)
+    assert not any(tells(n, item, subject) for n in received(people["executive"], later))
 
 
 def test_a_pause_resumes_itself_at_the_cap(app, people):
@@ -151,25 +179,33 @@ def test_a_warning_goes_one_working_day_before_the_deadline_once(app, people):
     tuesday = datetime(2026, 12, 22, 9, 0)
     version = fresh(item).version
     sweep_blockers(tuesday)
-    warned = notes(item, "deadline_warning")
-    assert warned and {n.user_id for n in warned} >= {people["facilitator"].id}
-    assert warned[0].subject.startswith("Due in 1 working day")
-    assert "escalated to Silver automatically" in warned[0].body
+    subject = f"Due in 1 working day: {item.title}"
+    [warned] = received(people["facilitator"], tuesday)
+    assert tells(warned, item, subject)
+    if warned.item_id == item.id:  # alone, the warning says what happens next
+        assert "escalated to Silver automatically" in warned.body
+    else:
+        assert "each moves on automatically" in warned.body
     item = fresh(item)
     assert item.warning_sent_for == BRONZE_DUE
     assert item.version == version  # bookkeeping does not make open pages stale
 
-    sweep_blockers(tuesday + timedelta(hours=3))
-    sweep_blockers(datetime(2026, 12, 23, 9, 0))
-    assert len(notes(item, "deadline_warning")) == len(warned)
+    for later in (tuesday + timedelta(hours=3), datetime(2026, 12, 23, 9, 0)):
+        sweep_blockers(later)
+        assert not any(tells(n, item, subject) for n in received(people["facilitator"], later))
 
 
 def test_an_owner_is_warned_instead_of_the_whole_tier(app, people):
     item = _raise(people["practitioner"])
     engine.fire(item, "take", people["facilitator"], now=datetime(2026, 12, 21, 11, 0))
     due = fresh(item).due_at
-    sweep_blockers(due - timedelta(hours=8))
-    assert {n.user_id for n in notes(item, "deadline_warning")} == {people["facilitator"].id}
+    at = due - timedelta(hours=8)
+    sweep_blockers(at)
+    subject = f": {item.title}"
+    assert tells(received(people["facilitator"], at)[0], item, subject)
+    # Denaby's other facilitator is not: the owner is the one who must act.
+    assert not any(tells(n, item, subject)
+                   for n in received(people["lorraine.hebden@denaby-cafe.example"], at))
 
 
 def test_dry_run_lists_what_it_would_do_and_changes_nothing(app, people):
@@ -249,3 +285,47 @@ def test_people_with_nothing_due_get_no_digest(app, people):
         step(ctx)
     practitioner = people["practitioner"].email  # raises blockers; works no queue
     assert not any(practitioner in line for line in ctx.lines)
+
+
+def test_one_notification_per_person_per_run_listing_each_item(app, people):
+    """Three blockers escalate in one run: each has its own escalation in its history, but the
+    Head of Service gets one notification listing all three (each with its link), and so does
+    the raiser; it is not emailed until the run is over."""
+    from govflow.notifications import sender
+
+    raiser, helen = people["practitioner"], people["head_of_service"]
+    items = [_raise(raiser, title=f"Room {n} at the hub cannot be booked after 4pm")
+             for n in (1, 2, 3)]
+    at = BRONZE_DUE + timedelta(hours=1)
+    ctx = SweepContext(now=at, batch_size=2)  # the three in different batches
+    for step in blocker_sweep.sweep_steps():
+        step(ctx)
+
+    for item in items:
+        assert [e.trigger for e in events(item)][-1] == "escalate"
+        assert fresh(item).state == "silver"
+    [to_helen] = received(helen, at)
+    assert to_helen.kind == "sweep" and to_helen.item_id is None
+    assert to_helen.subject.startswith("From govflow's sweep: ")
+    assert "new at your tier" in to_helen.subject
+    assert "Now at a tier you work (" in to_helen.body
+    assert all(tells(to_helen, item, f"New at Silver: {item.title}") for item in items)
+    assert to_helen.link == "/queue"
+    [to_raiser] = received(raiser, at)
+    assert all(tells(to_raiser, item, f"Escalated: {item.title}") for item in items)
+    assert "Changes to items you raised (" in to_raiser.body
+    assert to_raiser.link == "/items/mine"
+
+    # Held back from email while the run is still going, so nobody gets half a list...
+    sender.send_pending(now=at + timedelta(minutes=5))
+    assert {n.email_status for n in received(helen, at) + received(raiser, at)} == {"pending"}
+    # ...and sent once it is over.
+    ctx.finish()
+    assert ctx.counts["people notified"] >= 2
+    sender.send_pending(now=at + timedelta(minutes=5))
+    assert {n.email_status for n in received(helen, at) + received(raiser, at)} == {"not_sent"}
+
+    # A second run has nothing more to tell them.
+    again = at + timedelta(hours=1)
+    sweep_blockers(again)
+    assert not any(tells(n, item, item.title) for item in items for n in received(helen, again))
