@@ -119,6 +119,11 @@ def apply_filters(query: Select, f: ItemFilters, now=None) -> Select:
     return query
 
 
+def filter_condition(f: ItemFilters, now=None):
+    """apply_filters' conditions as one SQL condition, or None when no filter is set."""
+    return apply_filters(select(Item.id), f, now=now).whereclause
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -133,10 +138,18 @@ def overdue_first(query: Select, now=None) -> Select:
     return query.order_by(Item.due_at.is_(None), Item.due_at, Item.id)
 
 
-def count_of(query: Select) -> int:
-    """How many items `query` selects, counting ids only (so an index can answer)."""
+def count_of(query: Select, *, also=None):
+    """How many items `query` selects, counting ids only (so an index can answer).
+
+    With `also` (a condition, e.g. filter_condition's), two counts from one pass over the
+    query's items: (all of them, those that also meet the condition)."""
     ids = query.order_by(None).with_only_columns(Item.id, maintain_column_froms=True)
-    return db.session.scalar(select(func.count()).select_from(ids.subquery())) or 0
+    if also is None:
+        return db.session.scalar(select(func.count()).select_from(ids.subquery())) or 0
+    both = ids.with_only_columns(func.count(), func.count().filter(also),
+                                 maintain_column_froms=True)
+    every, narrowed = db.session.execute(both).one()
+    return every or 0, narrowed or 0
 
 
 def page_of(query: Select, offset: int, limit: int, *options) -> list[Item]:

@@ -42,6 +42,7 @@ from govflow.items.queries import (
     ItemFilters,
     apply_filters,
     count_of,
+    filter_condition,
     overdue_first,
     page_of,
     queues_for,
@@ -397,6 +398,7 @@ def _list_page(*, endpoint: str, tabs: list[dict], current: dict | None, query, 
     filters = ItemFilters.from_args(request.args)
     page_args = {k: v for k, v in request.args.to_dict(flat=False).items()
                  if k not in ("page", "format")}
+    tab_query = query
     if query is not None:
         query = overdue_first(apply_filters(query, filters, now=now), now)
     if request.args.get("format") == "csv":
@@ -406,7 +408,12 @@ def _list_page(*, endpoint: str, tabs: list[dict], current: dict | None, query, 
         return _csv(f"{name}.csv", query, now)
     total, rows, page, pages = 0, [], _page_number(), 1
     if query is not None:
-        total = count_of(query)
+        # The current tab's count and the filtered total come from one pass over the tab.
+        narrower = filter_condition(filters, now=now)
+        if narrower is None:
+            total = current["count"] = count_of(tab_query)
+        else:
+            current["count"], total = count_of(tab_query, also=narrower)
         pages = max(1, math.ceil(total / PER_PAGE))
         page = min(page, pages)
         items = page_of(query, (page - 1) * PER_PAGE, PER_PAGE, *_card_loads())
@@ -450,8 +457,8 @@ def mine():
     if show not in lists:
         show = "raised"
     base = visible_items(user)
-    counts = _counts(user, {k: c for k, (_, c) in lists.items()})
-    tabs = [{"key": k, "label": label, "count": counts[k], "current": k == show}
+    counts = _counts(user, {k: c for k, (_, c) in lists.items() if k != show})
+    tabs = [{"key": k, "label": label, "count": counts.get(k), "current": k == show}
             for k, (label, _) in lists.items()]
     current = next(t for t in tabs if t["current"])
     return _list_page(
@@ -463,8 +470,9 @@ def mine():
 
 
 def _counts(user, clauses: dict) -> dict:
-    """Each tab's count, one query per tab (two or three): each is answered from an index
-    on its own, where one query with a FILTER per tab had to read every item."""
+    """The other tabs' counts (_list_page counts the current one), one query per tab: each
+    is answered from an index on its own, where one query with a FILTER per tab had to
+    read every item."""
     visible = visible_items(user)
     return {key: count_of(visible.where(clause)) for key, clause in clauses.items()}
 
@@ -481,11 +489,11 @@ def queue():
             empty="You have no queue. Queues are for facilitators and local area sponsors "
                   "(Bronze), Heads of Service (Silver) and executives (Gold).",
         )
-    counts = _counts(user, {k: c for k, _, c in queues})
     show = request.args.get("show") or queues[0][0]
     if show not in {k for k, _, _ in queues}:
         show = queues[0][0]
-    tabs = [{"key": k, "label": label, "count": counts[k], "current": k == show}
+    counts = _counts(user, {k: c for k, _, c in queues if k != show})
+    tabs = [{"key": k, "label": label, "count": counts.get(k), "current": k == show}
             for k, label, _ in queues]
     current = next(t for t in tabs if t["current"])
     clause = next(c for k, _, c in queues if k == show)

@@ -132,6 +132,10 @@ def test_a_long_queue_pages_through_overdue_then_due_then_undated_items(browser,
     assert "(27 open or finished items)" not in text_of(first)  # the tab counts the queue
     tab = re.search(r"Bronze: your areas \((\d+)", text_of(first))
     assert tab and int(tab.group(1)) >= 27
+    # The tab counts the whole queue, whatever the filters; unfiltered, the list shows it all.
+    unfiltered = text_of(browser.get("/queue"))
+    assert re.search(r"Bronze: your areas \((\d+)", unfiltered).group(1) == tab.group(1)
+    assert f"of {tab.group(1)} items" in unfiltered
 
 
 def test_filters_narrow_the_list_and_clear_again(browser, people):
