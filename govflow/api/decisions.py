@@ -66,9 +66,7 @@ def list_decisions():
             raise ApiError(400, "item must be an item number.", "invalid")
         query = query.where(Decision.item_id == int(item))
     total = queries.count_of(query)
-    rows = db.session.scalars(
-        queries.with_details(queries.newest_first(query)).limit(size).offset((page - 1) * size)
-    ).unique()
+    rows = queries.page_of(query, (page - 1) * size, size)
     return jsonify({
         "decisions": [decision_json(d) for d in rows],
         "page": page,

@@ -88,10 +88,7 @@ def index():
     except ValueError:
         page = 1
     page = min(page, pages)
-    decisions = db.session.scalars(
-        queries.with_details(queries.newest_first(query))
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).unique().all()
+    decisions = queries.page_of(query, (page - 1) * PAGE_SIZE, PAGE_SIZE)
     args = filters.as_args()
     if request.args.get("item", "").isdigit():
         args["item"] = request.args["item"]
