@@ -160,8 +160,13 @@ class Loader:
                     f"(SELECT coalesce(max(id), 1) FROM {table}))"  # noqa: S608 - our names
                 )
             self.commit()
-            self.raw.autocommit = True
-            self.cur.execute("ANALYZE")
+            # On the driver's connection: set on SQLAlchemy's pool proxy, autocommit was only
+            # an attribute of the proxy, ANALYZE ran in a transaction that close() rolled
+            # back, and PostgreSQL planned every query with no statistics at all. VACUUM too,
+            # as autovacuum would soon after a bulk load, so index-only scans are possible.
+            self.raw.driver_connection.autocommit = True
+            self.cur = self.raw.driver_connection.cursor()
+            self.cur.execute("VACUUM ANALYZE")
         else:
             self.cur.execute("COMMIT")
             self.cur.execute("ANALYZE")
