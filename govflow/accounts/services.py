@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from govflow.accounts.models import (
     AREA_ROLES,
@@ -53,8 +53,17 @@ def change_password(user: User, current: str, new: str) -> None:
 
 
 def deactivate(user: User) -> None:
+    """Stop a person signing in: their sessions end and their API tokens are revoked, so
+    reactivating them later does not bring old tokens back to life."""
+    from govflow.accounts.models import ApiToken
+
     user.active = False
     end_all_sessions(user)
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
     db.session.commit()
 
 

@@ -203,6 +203,24 @@ def test_deactivate_asks_first_then_ends_every_session(app, admin, auth, client,
     assert type(auth)(app.test_client(), app).login(person.email).status_code == 302
 
 
+def test_deactivating_revokes_api_tokens_for_good(app, admin, auth, client, people):
+    from govflow.accounts.views import issue_token
+
+    person = people["facilitator"]
+    bearer = {"Authorization": f"Bearer {issue_token(person, 'reporting script')}"}
+    api = app.test_client()
+    assert api.get("/api/v1/areas", headers=bearer).status_code == 200
+
+    auth.post(f"/admin/people/{person.id}/deactivate",
+              form_page=f"/admin/people/{person.id}/deactivate")
+    assert api.get("/api/v1/areas", headers=bearer).status_code == 401
+    auth.post(f"/admin/people/{person.id}/reactivate", form_page=f"/admin/people/{person.id}")
+    db.session.expire_all()
+    assert _user(person.email).active
+    # Back in through the pages, but the old token stays revoked: they make a new one.
+    assert api.get("/api/v1/areas", headers=bearer).status_code == 401
+
+
 def test_admin_cannot_deactivate_themselves(client, admin, auth):
     response = auth.post(f"/admin/people/{admin.id}/deactivate",
                          form_page=f"/admin/people/{admin.id}")
