@@ -17,7 +17,7 @@ log = logging.getLogger("govflow.errors")
 TITLES = {
     400: "The form could not be sent",
     401: "Sign in to continue",
-    403: "You do not have permission to see this page",
+    403: "You do not have access to this page",
     404: "Page not found",
     405: "This page cannot be used that way",
     409: "This item changed since you opened it",
@@ -28,6 +28,12 @@ TITLES = {
     503: "Sorry, the service is unavailable",
 }
 TEMPLATES = {400, 403, 404, 405, 409, 413, 429, 500, 503}
+# The API's `error` code when a handler gives none (stable: clients branch on these).
+CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid",
+    429: "too_many_requests", 500: "server_error", 503: "unavailable",
+}
 
 
 def wants_json() -> bool:
@@ -36,7 +42,7 @@ def wants_json() -> bool:
 
 def error_response(status: int, message: str = "", *, code: str | None = None, extra=None):
     if wants_json():
-        body = {"error": code or TITLES.get(status, "error").lower().replace(" ", "_"),
+        body = {"error": code or CODES.get(status, "error"),
                 "message": message or TITLES.get(status, "Error")}
         body.update(extra or {})
         return jsonify(body), status

@@ -91,3 +91,17 @@ def test_admins_reach_every_admin_page(auth, client, people):
     auth.login(people["admin"].email)
     for path in ADMIN_PAGES:
         assert client.get(path).status_code == 200, path
+
+
+def test_the_forbidden_page_is_titled_as_it_reads(auth, client, people):
+    auth.login(people["practitioner"].email)
+    html = client.get("/admin/people").get_data(as_text=True)
+    assert "<title>You do not have access to this page" in html
+
+
+def test_api_errors_without_their_own_code_get_a_stable_one(app, client):
+    missing = client.get("/api/v1/no-such-thing")
+    assert (missing.status_code, missing.get_json()["error"]) == (404, "not_found")
+    wrong_method = client.delete("/api/v1/openapi.json")
+    assert (wrong_method.status_code, wrong_method.get_json()["error"]) == (405,
+                                                                            "method_not_allowed")
