@@ -73,6 +73,9 @@ def load_config(instance_path: str, environ: dict | None = None) -> dict:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS")),
         "MAIL_FROM": env.get("MAIL_FROM", "govflow <govflow@localhost>"),
+        # Deliveries tried before a message is marked failed; seconds to wait for the server.
+        "MAIL_MAX_ATTEMPTS": int(env.get("MAIL_MAX_ATTEMPTS", "5")),
+        "MAIL_TIMEOUT": float(env.get("MAIL_TIMEOUT", "30")),
         # Owners of sponsor actions are reminded this many working days before the due date.
         "ACTION_REMINDER_WORKING_DAYS": int(env.get("GOVFLOW_ACTION_REMINDER_WORKING_DAYS", "2")),
         # How long the dashboard's rendered figures are kept (0: never; tests default to 0).

@@ -129,3 +129,10 @@ def test_remember_me_can_be_turned_off(make_app, people):
 def test_remember_me_is_offered_by_default(client):
     page = client.get("/sign-in").get_data(as_text=True)
     assert 'name="remember"' in page and "Keep me signed in on this device" in page
+
+
+def test_mail_retries_and_timeout_come_from_the_environment(tmp_path):
+    config = load_config(str(tmp_path), {"MAIL_MAX_ATTEMPTS": "8", "MAIL_TIMEOUT": "12.5"})
+    assert (config["MAIL_MAX_ATTEMPTS"], config["MAIL_TIMEOUT"]) == (8, 12.5)
+    defaults = load_config(str(tmp_path), {})
+    assert (defaults["MAIL_MAX_ATTEMPTS"], defaults["MAIL_TIMEOUT"]) == (5, 30.0)
