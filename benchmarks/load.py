@@ -35,7 +35,10 @@ from tests.support.served import ExistingDatabase, ServedGovflow  # noqa: E402
 USER_AGENT = "govflow-load-benchmark"
 STATUS_LUA = """
 local threads = {}
-function setup(thread) table.insert(threads, thread) end
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("tid", #threads - 1)  -- which share of a scenario's list this thread takes
+end
 function init(args) unexpected = 0 end
 function response(status, headers, body)
   if status ~= EXPECTED then unexpected = unexpected + 1 end
@@ -136,22 +139,43 @@ def _ids(database_url: str, sql: str) -> list[int]:
     return list(ids)
 
 
-def scenarios(database_url: str, client: Client, token: str) -> list[Scenario]:
+def _rows(database_url: str, sql: str, **params) -> list[tuple]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        rows = [tuple(r) for r in conn.execute(text(sql), params)]
+    engine.dispose()
+    return rows
+
+
+def scenarios(database_url: str, client: Client, token: str, email: str,
+              threads: int) -> list[Scenario]:
     long_item = _ids(database_url, "SELECT item_id FROM events GROUP BY item_id "
                                    "HAVING count(*) >= 50 ORDER BY item_id LIMIT 1")
-    gold = _ids(database_url, "SELECT id FROM items WHERE state = 'gold' ORDER BY id LIMIT 2000")
-    item_id = long_item[0] if long_item else gold[0]
-    _, hidden = client.form(f"/items/{gold[0]}/actions/take")
+    # Each transition is one a real executive would make: take ownership of a Gold blocker
+    # they do not own yet, sending the version the item page showed them (as its form
+    # does). Every request takes a different item, so none is refused as already changed;
+    # a run uses up the items it took, and the next run takes others.
+    gold = _rows(database_url, "SELECT items.id, items.version FROM items "
+                               "WHERE items.state = 'gold' AND (items.owner_id IS NULL OR "
+                               "items.owner_id <> (SELECT id FROM users WHERE email = :email)) "
+                               "ORDER BY items.id LIMIT 20000", email=email)
+    item_id = long_item[0] if long_item else gold[0][0]
+    _, hidden = client.form(f"/items/{gold[0][0]}")
     csrf = hidden.get("csrf_token", "")
-    ids = ",".join(str(i) for i in gold)
+    pairs = ",".join(f"{{{i},{v}}}" for i, v in gold)
     take = f"""
-local ids = {{{ids}}}
+local items = {{{pairs}}}
 local n = 0
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 request = function()
+  -- thread t of {threads} takes items t+1, t+1+{threads}, ...: no item is taken twice
+  local k = (n * {threads} + tid) % #items + 1
   n = n + 1
-  local id = ids[(n * 7 + math.random(0, 6)) % #ids + 1]
-  return wrk.format("POST", "/items/" .. id .. "/actions/take", nil, "csrf_token={csrf}")
+  local item = items[k]
+  return wrk.format("POST", "/items/" .. item[1] .. "/actions/take", nil,
+                    "csrf_token={csrf}&version=" .. item[2])
 end
 """
     api = {"Authorization": f"Bearer {token}"}
@@ -196,12 +220,13 @@ def main(argv=None) -> int:
         client = Client(server.base_url, timeout=120, user_agent=USER_AGENT).sign_in(executive)
         cookie = "; ".join(f"{c.name}={c.value}" for c in client.jar)
         token = _token(database.url, executive)
-        chosen = scenarios(database.url, client, token)
+        chosen = scenarios(database.url, client, token, executive, args.threads)
         if args.only:
             words = [w.strip().lower() for w in args.only.split(",")]
             chosen = [s for s in chosen if s.target is None and "reference" in s.name
                       or any(w in s.name.lower() for w in words)]
         for scenario in chosen:
+            _settle(server.base_url, args.workers)
             if scenario.method == "GET":
                 started = time.perf_counter()
                 probe = client.request("GET", scenario.path, headers=scenario.headers)
@@ -221,6 +246,19 @@ def main(argv=None) -> int:
     report(results, args, database.url)
     failed = [r for r in results if _verdict(r, results) == "MISS"]
     return 1 if failed else 0
+
+
+def _settle(base_url: str, workers: int) -> None:
+    """Wait until every worker is free. wrk stops at its deadline, but requests it already
+    sent (a slow page's backlog) go on being served; without this the next scenario's
+    "alone" request would wait behind them and be charged for their time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def ask(_):
+        return Client(base_url, timeout=300, user_agent=USER_AGENT).get("/healthz").status
+
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(ask, range(workers)))
 
 
 def _token(database_url: str, email: str) -> str:
