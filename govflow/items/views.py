@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
@@ -171,18 +172,20 @@ def _deadline_sentence(item) -> str:
 # --- one item -----------------------------------------------------------------------------
 
 
-def load_visible(item_id: int) -> Item:
-    """The item with what its page shows, or 404 — also when the person may not see it."""
-    item = db.session.scalar(
-        select(Item)
-        .where(Item.id == item_id)
-        .options(
-            joinedload(Item.area), joinedload(Item.raised_by), joinedload(Item.owner),
-            joinedload(Item.organisation), selectinload(Item.tags),
-            selectinload(Item.extra_areas).joinedload(ItemArea.area),
-            selectinload(Item.events).joinedload(Event.actor),
-        )
-    )
+def load_visible(item_id: int, *, history: bool = True) -> Item:
+    """The item with what its page shows, or 404 — also when the person may not see it.
+
+    history=False leaves out the events (with their actors), which only the item page
+    shows: an action or a comment does not read them, and a write request holds the
+    database's write lock (SQLite) while it loads."""
+    options = [
+        joinedload(Item.area), joinedload(Item.raised_by), joinedload(Item.owner),
+        joinedload(Item.organisation), selectinload(Item.tags),
+        selectinload(Item.extra_areas).joinedload(ItemArea.area),
+    ]
+    if history:
+        options.append(selectinload(Item.events).joinedload(Event.actor))
+    item = db.session.scalar(select(Item).where(Item.id == item_id).options(*options))
     user = _user()
     if item is None:
         abort(404)
@@ -203,6 +206,13 @@ def _render_show(item: Item, *, comment_form=None, refused: str | None = None, s
     ).all()
     actions = engine.available(item, user)
     forms = {a.trigger.name: bool(spec.form_fields(a.trigger.name)) for a in actions}
+    if "events" not in sa_inspect(item).dict:  # loaded without its history (an action)
+        events = db.session.scalars(
+            select(Event).where(Event.item_id == item.id)
+            .options(joinedload(Event.actor)).order_by(Event.id)
+        ).all()
+    else:
+        events = item.events
     return render_template(
         "items/show.html",
         item=item,
@@ -212,7 +222,7 @@ def _render_show(item: Item, *, comment_form=None, refused: str | None = None, s
         overdue=presenters.is_overdue(item, now),
         actions=actions,
         action_has_form=forms,
-        entries=presenters.timeline(spec, item.events, comments),
+        entries=presenters.timeline(spec, events, comments),
         comment_form=comment_form or (CommentForm() if can(user, "item.comment", item) else None),
         refused=refused,
         page_title=item.title,
@@ -228,7 +238,7 @@ def show(item_id: int):
 @bp.post("/items/<int:item_id>/comments")
 @login_required
 def comment(item_id: int):
-    item = load_visible(item_id)
+    item = load_visible(item_id, history=False)
     user = _user()
     if not can(user, "item.comment", item):
         abort(403)
@@ -242,13 +252,13 @@ def comment(item_id: int):
         put_errors(form, err)
         return _render_show(load_visible(item_id), comment_form=form, status=err.status)
     flash("Your comment has been added.", "success")
-    return redirect(url_for("items.show", item_id=item.id, _anchor="history"))
+    return redirect(url_for("items.show", item_id=item_id, _anchor="history"))
 
 
 @bp.route("/items/<int:item_id>/actions/<trigger>", methods=["GET", "POST"])
 @login_required
 def action(item_id: int, trigger: str):
-    item = load_visible(item_id)
+    item = load_visible(item_id, history=False)
     user = _user()
     spec = engine.definition(item.kind)
     if trigger not in spec.triggers:
@@ -265,11 +275,16 @@ def action(item_id: int, trigger: str):
     if not form.validate_on_submit():
         return _render_action(item, spec, trigger, form, available.get(trigger), status=400)
     try:
+        # Committed here, after reading what the message needs: after a commit every
+        # loaded object is expired, and reading one again would start a second
+        # transaction (on SQLite, another wait for the write lock) just to say "done".
         engine.fire(item, trigger, user, fields=form.workflow_values(),
-                    version=form.version.data or None)
+                    version=form.version.data or None, commit=False)
+        state = item.state
+        db.session.commit()
     except StaleVersion as err:
         db.session.rollback()
-        item = load_visible(item_id)
+        item = load_visible(item_id, history=False)
         available = {a.trigger.name: a for a in engine.available(item, user)}
         form.version.data = str(item.version)
         changes = presenters.change_sentences(spec, err.extra.get("changes") or [])
@@ -285,10 +300,10 @@ def action(item_id: int, trigger: str):
                               status=err.status)
     done = spec.triggers[trigger]
     message = f"{presenters.event_label(spec, trigger)}."
-    if item.state in spec.states and done.transitions and any(t.dest for t in done.transitions):
-        message += f" It is now {spec.state_label(item.state)}."
+    if state in spec.states and done.transitions and any(t.dest for t in done.transitions):
+        message += f" It is now {spec.state_label(state)}."
     flash(message, "success")
-    return redirect(url_for("items.show", item_id=item.id))
+    return redirect(url_for("items.show", item_id=item_id))
 
 
 def _not_available(item, spec, trigger):
