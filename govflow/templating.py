@@ -9,6 +9,7 @@ from werkzeug.routing import BuildError
 
 from govflow import workdays
 from govflow.security import csp_nonce
+from govflow.timeline import TimelineRenderer
 
 
 def init_templates(app: Flask) -> None:
@@ -30,6 +31,8 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.filters["local_datetime"] = lambda dt: workdays.to_london(dt) if dt else dt
     app.jinja_env.filters["date"] = lambda d: workdays.format_date(d) if d else ""
     app.jinja_env.filters["pounds"] = format_pounds
+    # The item page's history: the timeline macro's markup, built in Python (it is long).
+    app.jinja_env.globals["timeline_html"] = TimelineRenderer(app.jinja_env)
     app.context_processor(_context)
 
 
@@ -107,9 +110,20 @@ def nav_items_for(user) -> list[dict]:
     return items
 
 
+def _nav_items() -> list[dict]:
+    """The navigation, worked out once per request: a page renders several templates (each
+    GOV.UK form widget is one), and each would otherwise count the unread notifications
+    again. Kept per person and page, so signing in or out within a request starts afresh."""
+    key = (current_user.get_id(), request.endpoint)
+    cached = g.get("_nav_items")
+    if cached is None or cached[0] != key:
+        cached = g._nav_items = (key, nav_items_for(current_user))
+    return cached[1]
+
+
 def _context() -> dict:
     # While the database is down (503 page) the navigation must not touch it.
     return {
-        "nav_items": [] if g.get("database_down") else nav_items_for(current_user),
+        "nav_items": [] if g.get("database_down") else _nav_items(),
         "csp_nonce": csp_nonce,
     }

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from flask import Flask, request
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm import joinedload
 
 from govflow.clock import utcnow
 from govflow.extensions import db, login_manager
@@ -33,7 +34,8 @@ def load_user(session_id: str):
         user_id, epoch = (int(part) for part in session_id.split(":", 1))
     except (ValueError, AttributeError):
         return None
-    user = db.session.get(User, user_id)
+    # With the roles in the same statement: every signed-in page's navigation asks for them.
+    user = db.session.get(User, user_id, options=[joinedload(User.role_assignments)])
     if user is None or not user.active or user.session_epoch != epoch:
         return None
     return user
@@ -58,25 +60,39 @@ def load_user_from_token(req):
     from govflow.accounts.models import ApiToken
 
     hashed = hash_token(token.strip())
-    now = utcnow()
-    # Note the use first, as the request's first statement and at most once a minute: a
-    # write after a read in the same SQLite transaction fails under concurrent requests,
-    # and a write on every API read would serialise them for nothing.
-    db.session.execute(
-        update(ApiToken)
-        .where(ApiToken.token_hash == hashed, ApiToken.revoked_at.is_(None),
-               or_(ApiToken.last_used_at.is_(None),
-                   ApiToken.last_used_at < now - timedelta(minutes=1)))
-        .values(last_used_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    row = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == hashed, ApiToken.revoked_at.is_(None))
-    )
+    row = _live_token(hashed)
     if row is None or not row.user.active:
         return None
+    now = utcnow()
+    if row.last_used_at is None or row.last_used_at < now - timedelta(minutes=1):
+        # Note the use at most once a minute, in a transaction of its own: a write after a
+        # read in the same SQLite transaction fails under concurrent requests, and a write
+        # on every API read would serialise them for nothing.
+        db.session.commit()
+        db.session.execute(
+            update(ApiToken)
+            .where(ApiToken.token_hash == hashed, ApiToken.revoked_at.is_(None),
+                   or_(ApiToken.last_used_at.is_(None),
+                       ApiToken.last_used_at < now - timedelta(minutes=1)))
+            .values(last_used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+        row = _live_token(hashed)
+        if row is None or not row.user.active:
+            return None
     return row.user
+
+
+def _live_token(hashed: str):
+    """The unrevoked token with this hash, its person and their roles in one statement."""
+    from govflow.accounts.models import ApiToken, User
+
+    return db.session.execute(
+        select(ApiToken)
+        .where(ApiToken.token_hash == hashed, ApiToken.revoked_at.is_(None))
+        .options(joinedload(ApiToken.user).joinedload(User.role_assignments))
+    ).unique().scalar_one_or_none()
 
 
 def is_safe_next(target: str | None) -> bool:
