@@ -331,15 +331,9 @@ def sponsor_actions_for(item) -> list:
 
 @bp.app_template_global()
 def can_record_sponsor_action(item) -> bool:
-    from govflow.permissions import item_area_ids
-
     user = current_user
     if not user.is_authenticated:
         return False
-    return any(can(user, "action.record", area) for area in _areas_by_id(item_area_ids(item)))
-
-
-def _areas_by_id(ids) -> list:
-    from govflow.accounts.models import LocalArea
-
-    return list(db.session.scalars(select(LocalArea).where(LocalArea.id.in_(list(ids)))))
+    # The item's own areas, which its page has already loaded (no query for them again).
+    areas = [item.area, *(extra.area for extra in item.extra_areas)]
+    return any(can(user, "action.record", area) for area in areas)

@@ -1,0 +1,126 @@
+"""An item's history as HTML for the item page: exactly the markup of the `timeline` macro
+in templates/macros/timeline.html, built in Python.
+
+The item page shows every event and comment (often dozens); as nested Jinja macros (one
+per entry, date, person and change) its history took 1.5 ms of the page's 8. The macro
+stays the reference: tests/test_timeline_html.py renders both over every kind of entry
+and requires the same text.
+"""
+
+from __future__ import annotations
+
+from jinja2 import Undefined
+from markupsafe import Markup
+
+from govflow import workdays
+
+
+def _attr(env, obj, name: str):
+    """`obj.name` as a template sees it: None when it is not defined."""
+    value = env.getattr(obj, name)
+    return None if isinstance(value, Undefined) else value
+
+
+def datetime_text(at) -> str:
+    """"2 March 2025 at 2:05pm", "at 9am", "at midday", "at midnight", in London time."""
+    at = workdays.to_london(at)
+    if at.minute == 0 and at.hour in (0, 12):
+        clock = "midnight" if at.hour == 0 else "midday"
+    else:
+        clock = str(at.hour % 12 or 12)
+        if at.minute:
+            clock += f":{at.minute:02d}"
+        clock += "am" if at.hour < 12 else "pm"
+    return f"{at.day} {at.strftime('%B %Y')} at {clock}"
+
+
+def iso_datetime(at) -> str:
+    """For <time datetime>: naive datetimes are UTC in govflow."""
+    if hasattr(at, "tzinfo"):
+        if at.tzinfo is None:
+            return at.replace(microsecond=0).isoformat() + "Z"
+        return at.replace(microsecond=0).isoformat()
+    return at.isoformat()
+
+
+class TimelineRenderer:
+    """Renders the timeline with the app's own state and tier labels (macros/status.html)."""
+
+    def __init__(self, env):
+        self.env = env
+        self._labels: dict = {}
+
+    def _label(self, macro: str, value) -> Markup:
+        """state_label or tier_label from macros/status.html, once per process and value."""
+        key = (macro, value)
+        if key not in self._labels:
+            module = self.env.get_template("macros/status.html").module
+            self._labels[key] = Markup(getattr(module, macro)(value))  # noqa: S704 - the macro's own escaped output
+        return self._labels[key]
+
+    def _what_happened(self, event):
+        label = _attr(self.env, event, "trigger_label")
+        if label:
+            return label
+        trigger = _attr(self.env, event, "trigger")
+        if trigger:
+            return str(trigger).replace("_", " ").capitalize()
+        return "Updated"
+
+    def _who(self, actor):
+        if not actor:
+            return "govflow (automatic)"
+        name = self.env.getattr(actor, "display_name")
+        return actor if isinstance(name, Undefined) else name
+
+    def _changes(self, event) -> Markup:
+        from_state = _attr(self.env, event, "from_state")
+        to_state = _attr(self.env, event, "to_state")
+        from_tier = _attr(self.env, event, "from_tier")
+        to_tier = _attr(self.env, event, "to_tier")
+        state_moved = from_state and to_state and from_state != to_state
+        tier_moved = from_tier and to_tier and from_tier != to_tier
+        out = Markup()
+        if state_moved:
+            out += STATE_MOVED.format(self._label("state_label", from_state),
+                                      self._label("state_label", to_state))
+        elif not from_state and to_state:
+            out += STATE_IS.format(self._label("state_label", to_state))
+        if tier_moved and not (state_moved and from_state == from_tier and to_state == to_tier):
+            out += TIER_MOVED.format(self._label("tier_label", from_tier),
+                                     self._label("tier_label", to_tier))
+        return out
+
+    def __call__(self, events, heading_level=3, empty_text="Nothing has happened yet.") -> Markup:
+        events = events or []
+        if not len(events):
+            return EMPTY.format(empty_text)
+        entries = []
+        for event in events:
+            at = _attr(self.env, event, "at")
+            reason = _attr(self.env, event, "reason")
+            entries.append(ENTRY.format(
+                level=heading_level,
+                what=self._what_happened(event),
+                when=WHEN.format(iso_datetime(at), datetime_text(at)) if at else "",
+                who=self._who(_attr(self.env, event, "actor")),
+                changes=self._changes(event),
+                reason=REASON.format(reason) if reason else "",
+            ))
+        return Markup('<ol class="gf-timeline">') + Markup().join(entries) + Markup("  </ol>")
+
+
+# The macro's markup, whitespace and all. Markup.format escapes every value that is not
+# itself Markup, as {{ }} does in the macro.
+EMPTY = Markup('<p class="govuk-body">{}</p>')
+WHEN = Markup('<time datetime="{}">{}</time>')
+ENTRY = Markup(
+    '    <li class="gf-timeline__event">\n'
+    '      <h{level} class="gf-timeline__title">{what}</h{level}>\n'
+    '      <p class="gf-timeline__meta">{when}        by {who}</p>{changes}{reason}    </li>'
+)
+REASON = Markup('      <p class="gf-timeline__reason"><span class="govuk-visually-hidden">'
+                "Reason: </span>{}</p>")
+STATE_MOVED = Markup('    <p class="gf-timeline__change">Status changed from {} to {}.</p>')
+STATE_IS = Markup('    <p class="gf-timeline__change">Status: {}.</p>')
+TIER_MOVED = Markup('    <p class="gf-timeline__change">Moved from {} to {}.</p>')
