@@ -29,8 +29,9 @@ def reference():
 
 def create_app():
     from govflow import create_app as create_govflow
+    from govflow import ready_to_serve
 
     app = create_govflow()
     if os.environ.get("GOVFLOW_BENCH_REFERENCE") == "1":
         app.add_url_rule("/_bench/reference", "bench_reference", reference)
-    return app
+    return ready_to_serve(app)  # as wsgi.py serves it

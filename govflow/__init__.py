@@ -30,6 +30,24 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+def ready_to_serve(app: Flask) -> Flask:
+    """Call once in a serving process (wsgi.py), after the app is built.
+
+    Everything made at start-up (modules, the app, the ORM's configured mappers) lives as
+    long as the process, yet each full garbage collection walks all of it again: on the
+    item page that was a pause of about 0.1 s every few dozen requests. gc.freeze() moves
+    it out of the collector's view, so collections walk only what requests leave behind.
+    Not for tests, which build many apps: frozen objects are never collected."""
+    import gc
+
+    from sqlalchemy.orm import configure_mappers
+
+    configure_mappers()
+    gc.collect()
+    gc.freeze()
+    return app
+
+
 def configure_settings(app: Flask, test_config: dict | None) -> None:
     from govflow.config import load_config
 
