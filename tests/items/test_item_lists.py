@@ -313,3 +313,35 @@ def test_an_item_card_is_exactly_the_govuk_summary_card(app, fields):
             SUMMARY_LIST_CARD + "{{ govuk_card(item, 3) }}", item=item)
     assert "Keys &amp; &#34;rooms&#34; &lt;b&gt;at&lt;/b&gt; the hub" in ours
     assert ours == govuk
+
+
+# macros/status.html writes govukTag's markup out by hand (dozens of tags to a list page).
+GOVUK_TAG = """\
+{% from "govuk_frontend_jinja/components/tag/macro.html" import govukTag %}
+{{- govukTag({"text": text, "classes": classes}) -}}
+"""
+TAG_CLASSES = {"gold": "gf-tag--gold", "paused": "govuk-tag--purple", "proposed": "",
+               "challenged": "govuk-tag--magenta", "minutes_approved": "govuk-tag--green",
+               "someday_state": ""}
+
+
+@pytest.mark.parametrize("state", sorted(TAG_CLASSES))
+def test_status_and_tier_tags_are_exactly_govuk_tags(app, state):
+    from flask import render_template_string
+
+    ours = ('{% from "macros/status.html" import status_tag, tier_tag, state_label %}'
+            "{{ status_tag(state) }}|{{ status_tag(state, label=label, classes=extra) }}|"
+            "{{ tier_tag(state) }}|{{ state_label(state) }}")
+    with app.test_request_context():
+        rendered = render_template_string(ours, state=state, label="Ready & <done>",
+                                          extra="gf-extra").split("|")
+        label = rendered[3]
+
+        def govuk(text, classes):
+            return render_template_string(GOVUK_TAG, text=text, classes=classes)
+
+        assert rendered[0] == govuk(label, TAG_CLASSES[state])
+        assert rendered[1] == govuk("Ready & <done>", f"{TAG_CLASSES[state]} gf-extra".strip())
+        # Only bronze, silver and gold are tiers; anything else is shown in words, uncoloured.
+        assert rendered[2] == (govuk("Gold", "gf-tag--gold") if state == "gold"
+                               else govuk(state.replace("_", " ").capitalize(), ""))
