@@ -249,9 +249,9 @@ def generate(url: str, *, fresh: bool = True, seed: int = 1, quiet: bool = False
         counts = _items(loader, sizes, areas, people, rng, now, say)
         counts["sponsor_actions"] = _actions(loader, sizes["actions"], areas, people, rng, now)
         counts["meetings"] = _meetings(loader, sizes["meetings"], forums, people, rng, now, pdf)
-        loader.finish(["local_areas", "forums", "users", "role_assignments", "items", "events",
-                       "decisions", "sponsor_actions", "sponsor_action_events", "meetings",
-                       "meeting_attendance"])
+        loader.finish(["local_areas", "forums", "users", "role_assignments", "items",
+                       "item_areas", "events", "decisions", "sponsor_actions",
+                       "sponsor_action_events", "meetings", "meeting_attendance"])
         db.session.remove()
         engine.dispose()
 
@@ -409,6 +409,8 @@ ITEM_COLS = ["id", "kind", "title", "description", "effect", "why", "funding_pen
              "organisation_id", "raised_by_id", "owner_id", "state", "tier", "due_at",
              "paused_at", "pause_ends_at", "systemic", "created_at", "updated_at",
              "last_event_at", "unblocked_at", "closed_at", "version"]
+ITEM_AREA_COLS = ["id", "item_id", "area_id", "added_by_id", "effect", "created_at"]
+SHARED_SHARE = 0.04  # blockers that other areas say they have too
 EVENT_COLS = ["id", "item_id", "trigger", "from_state", "to_state", "from_tier", "to_tier",
               "actor_id", "reason", "details", "at"]
 DECISION_COLS = ["id", "item_id", "event_id", "tier", "outcome", "summary", "rationale",
@@ -522,6 +524,7 @@ def _items(loader, sizes, areas, people, rng, now, say) -> dict:
     item_id = loader.max_id("items") + 1
     event_id = loader.max_id("events") + 1
     decision_id = loader.max_id("decisions") + 1
+    item_area_id = loader.max_id("item_areas") + 1
     overdue_left = max(0, sizes["overdue"] - loader.count(
         "SELECT count(*) FROM items WHERE due_at < ? AND state IN "
         "('bronze','silver','gold','proposed','challenged')", (now,)))
@@ -529,7 +532,7 @@ def _items(loader, sizes, areas, people, rng, now, say) -> dict:
     # Which open items are overdue is decided as we go: spread evenly over the items.
     overdue_every = max(1.0, (n * 0.55) / max(1, overdue_left)) if overdue_left else None
     open_seen = 0
-    items, events, decisions, item_tags = [], [], [], []
+    items, events, decisions, item_tags, item_areas = [], [], [], [], []
     t0 = time.perf_counter()
 
     def flush():
@@ -537,11 +540,13 @@ def _items(loader, sizes, areas, people, rng, now, say) -> dict:
         loader.insert("events", EVENT_COLS, events)
         loader.insert("decisions", DECISION_COLS, decisions)
         loader.insert("item_tags", ["item_id", "tag_id"], item_tags)
+        loader.insert("item_areas", ITEM_AREA_COLS, item_areas)
         loader.commit()
         items.clear()
         events.clear()
         decisions.clear()
         item_tags.clear()
+        item_areas.clear()
 
     for i, kind in enumerate(kinds):
         area_id = rng.choice(areas)
@@ -617,12 +622,22 @@ def _items(loader, sizes, areas, people, rng, now, say) -> dict:
             pause_ends = now + timedelta(days=rng.randint(1, 14))
         elif state == "unblocked":
             due_at = now + timedelta(days=rng.randint(1, 7))
+        # Some blockers affect other areas too ("we have this too"); with three areas in all
+        # a blocker is systemic, which the engine moves past Bronze, so only those above it.
+        extra_areas = []
+        if kind == "blocker" and rng.random() < SHARED_SHARE:
+            wanted = 2 if tier in ("silver", "gold") and rng.random() < 0.5 else 1
+            extra_areas = rng.sample([a for a in areas if a != area_id], k=wanted)
+        for other in extra_areas:
+            item_areas.append((item_area_id, item_id, other, rng.choice(people.by_area[other]),
+                               "Families here wait for the same thing.", created + gap))
+            item_area_id += 1
         items.append((
             item_id, kind, title, f"{title}. It affects families across {place}.",
             "Families wait longer for help." if kind == "blocker" else "",
             "More families supported early." if kind == "idea" else "",
             funding, area_id, people.org_of.get(raiser), raiser, owner, state, tier, due_at,
-            paused_at, pause_ends, False, created, at, at, unblocked_at, closed_at,
+            paused_at, pause_ends, len(extra_areas) >= 2, created, at, at, unblocked_at, closed_at,
             len(steps) + 1,
         ))
         for tag in rng.sample(tags, k=min(len(tags), rng.choice([1, 1, 2]))) if tags else []:

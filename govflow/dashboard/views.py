@@ -3,6 +3,7 @@ the one-page progress report PDF. Every output renders the one metrics.report.co
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from math import ceil
 
@@ -13,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from govflow import workdays
+from govflow.accounts.models import LocalArea
 from govflow.clock import utcnow
 from govflow.csvexport import csv_response
 from govflow.dashboard import charts
@@ -144,22 +146,44 @@ def build_charts(rep: report.Report, last_months: int | None = None) -> dict[str
     return out
 
 
-def systemic_blockers(user, filters: metric_filters.MetricFilters) -> list[Item]:
-    """Open systemic blockers this person may see, most areas first (two queries)."""
+@dataclass(frozen=True)
+class SystemicBlocker:
+    id: int
+    title: str
+    tier: str
+    state: str
+    areas: list[str]  # its own area first, then those added, in the order they were added
+
+
+def systemic_blockers(user, filters: metric_filters.MetricFilters) -> list[SystemicBlocker]:
+    """Open systemic blockers this person may see, most areas first.
+
+    Always two statements (the blockers with their own area; the areas added to them), so
+    the page costs the same whether or not there are any.
+    """
     from govflow.metrics.populations import item_clauses
 
     extra = (
         select(func.count(ItemArea.id)).where(ItemArea.item_id == Item.id).scalar_subquery()
     )
-    return db.session.scalars(
-        select(Item)
+    rows = db.session.execute(
+        select(Item.id, Item.title, Item.tier, Item.state, LocalArea.name.label("area"))
+        .join(LocalArea, LocalArea.id == Item.area_id)
         .where(Item.systemic, Item.state.in_(("bronze", "silver", "gold", "paused")),
                visibility_clause(user), *item_clauses(filters, "blocker"))
         .order_by(extra.desc(), Item.created_at, Item.id)
         .limit(SYSTEMIC_LIMIT)
-        .options(selectinload(Item.area),
-                 selectinload(Item.extra_areas).selectinload(ItemArea.area))
     ).all()
+    added: dict[int, list[str]] = {}
+    for item_id, name in db.session.execute(
+        select(ItemArea.item_id, LocalArea.name)
+        .join(LocalArea, LocalArea.id == ItemArea.area_id)
+        .where(ItemArea.item_id.in_([r.id for r in rows]))
+        .order_by(ItemArea.id)
+    ):
+        added.setdefault(item_id, []).append(name)
+    return [SystemicBlocker(r.id, r.title, r.tier, r.state, [r.area, *added.get(r.id, [])])
+            for r in rows]
 
 
 def figures_html(f: metric_filters.MetricFilters, now, options) -> tuple[Markup, datetime]:
