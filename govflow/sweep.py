@@ -46,6 +46,7 @@ class SweepContext:
     batch_size: int = 200
     counts: Counter = field(default_factory=Counter)
     lines: list[str] = field(default_factory=list)
+    keep_lines: bool = True  # a line per thing done (-v, --dry-run); off, memory stays flat
     notices: outbox.RunNotices = field(init=False)
 
     def __post_init__(self) -> None:
@@ -61,7 +62,7 @@ class SweepContext:
 
     def did(self, what: str, line: str | None = None, n: int = 1) -> None:
         self.counts[what] += n
-        if line:
+        if line and self.keep_lines:
             self.lines.append(line)
 
     def summary(self) -> str:
@@ -83,8 +84,10 @@ def steps():
         yield from module.sweep_steps()
 
 
-def run(now: datetime | None = None, dry_run: bool = False, batch_size: int = 200) -> SweepContext:
-    ctx = SweepContext(now=now or utcnow(), dry_run=dry_run, batch_size=batch_size)
+def run(now: datetime | None = None, dry_run: bool = False, batch_size: int = 200,
+        keep_lines: bool = True) -> SweepContext:
+    ctx = SweepContext(now=now or utcnow(), dry_run=dry_run, batch_size=batch_size,
+                       keep_lines=keep_lines)
     try:
         for step in steps():
             step(ctx)
@@ -164,7 +167,7 @@ def sweep_command(dry_run, as_of, verbose, no_send):
             from datetime import UTC
 
             now = now.astimezone(UTC).replace(tzinfo=None)
-    ctx = run(now=now, dry_run=dry_run)
+    ctx = run(now=now, dry_run=dry_run, keep_lines=verbose or dry_run)
     if verbose or dry_run:
         for line in ctx.lines:
             click.echo(line)
