@@ -23,7 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from govflow.clock import utcnow
 from govflow.db import writing
-from govflow.domain_errors import DomainError
+from govflow.domain_errors import DomainError, StaleVersion
 from govflow.extensions import db
 from govflow.notifications import outbox
 
@@ -117,6 +117,8 @@ def in_batches(ctx: SweepContext, batches: Iterable[list[int]],
                 for item in claim(ids):
                     try:
                         result = handle(ctx, item)
+                    except StaleVersion:
+                        raise  # the engine rolled the whole transaction back: the batch is lost
                     except DomainError as err:
                         refused.append((item.id, err.message))
                         continue
@@ -128,10 +130,10 @@ def in_batches(ctx: SweepContext, batches: Iterable[list[int]],
                     ctx.notices.flush()
                     db.session.commit()
                     ctx.notices.committed()
-        except (StaleDataError, OperationalError) as err:
+        except (StaleDataError, StaleVersion, OperationalError) as err:
             db.session.rollback()
             ctx.notices.discard()
-            message = str(err).splitlines()[0]
+            message = (getattr(err, "message", None) or str(err)).splitlines()[0]
             log.warning("Sweep left %s %ss (%s–%s) for the next run: %s",
                         len(ids), noun, ids[0], ids[-1], message)
             ctx.did(skipped, f"Skipped {len(ids)} {noun}s ({ids[0]}–{ids[-1]}): {message}",

@@ -15,7 +15,7 @@ from govflow import workdays
 from govflow.db import for_update_skip_locked
 from govflow.decisions.models import Decision
 from govflow.decisions.services import RECORDING_GRACE_WORKING_DAYS, recording_delay
-from govflow.domain_errors import DomainError
+from govflow.domain_errors import DomainError, StaleVersion
 from govflow.extensions import db
 from govflow.items import ideas
 from govflow.items.models import Item
@@ -92,6 +92,8 @@ def _approve_one(ctx, item: Item):
         )
     try:
         engine.fire(item, "approve_by_default", None, fields=fields, now=ctx.now, commit=False)
+    except StaleVersion:
+        raise  # the batch's transaction is gone: in_batches leaves it for the next run
     except DomainError as err:
         return "ideas skipped", f"Idea {item.id}: not approved by default ({err.message})"
     return "ideas approved by default", line
