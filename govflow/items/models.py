@@ -115,7 +115,9 @@ class Item(db.Model):
     funding_pence: Mapped[int | None] = mapped_column(Integer)
 
     area_id: Mapped[int] = mapped_column(ForeignKey("local_areas.id"))
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    # Indexed: a Head of Service sees their organisation's items (queries.visibility_clause).
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"),
+                                                        index=True)
     raised_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
