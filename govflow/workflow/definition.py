@@ -94,6 +94,8 @@ class WorkflowDefinition:
     settings: dict
     fields: dict
     extra: dict
+    # form_fields() per trigger, worked out once: the item page asks for every event.
+    _form_fields: dict = field(default_factory=dict, compare=False, repr=False)
 
     def state_label(self, state: str | None) -> str:
         if state is None:
@@ -126,10 +128,14 @@ class WorkflowDefinition:
 
     def form_fields(self, trigger: str) -> list[FieldSpec]:
         """The fields a trigger's form asks for: required ones first, in file order."""
-        spec = self.triggers[trigger]
-        return [self.field_spec(trigger, n, required=True) for n in spec.required] + [
-            self.field_spec(trigger, n) for n in spec.optional if n not in spec.required
-        ]
+        fields = self._form_fields.get(trigger)
+        if fields is None:
+            spec = self.triggers[trigger]
+            fields = self._form_fields[trigger] = tuple(
+                [self.field_spec(trigger, n, required=True) for n in spec.required]
+                + [self.field_spec(trigger, n) for n in spec.optional if n not in spec.required]
+            )
+        return list(fields)
 
 
 def _choices(raw) -> tuple[tuple[str, str], ...]:
