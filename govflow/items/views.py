@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+from types import SimpleNamespace
 
 from flask import (
     Blueprint,
@@ -16,12 +17,11 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from govflow import csvexport, workdays
-from govflow.accounts.models import LocalArea, Organisation
+from govflow.accounts.models import LocalArea, Organisation, User
 from govflow.clock import utcnow
 from govflow.domain_errors import (
     DomainError,
@@ -172,20 +172,18 @@ def _deadline_sentence(item) -> str:
 # --- one item -----------------------------------------------------------------------------
 
 
-def load_visible(item_id: int, *, history: bool = True) -> Item:
-    """The item with what its page shows, or 404 — also when the person may not see it.
-
-    history=False leaves out the events (with their actors), which only the item page
-    shows: an action or a comment does not read them, and a write request holds the
-    database's write lock (SQLite) while it loads."""
-    options = [
-        joinedload(Item.area), joinedload(Item.raised_by), joinedload(Item.owner),
-        joinedload(Item.organisation), selectinload(Item.tags),
-        selectinload(Item.extra_areas).joinedload(ItemArea.area),
-    ]
-    if history:
-        options.append(selectinload(Item.events).joinedload(Event.actor))
-    item = db.session.scalar(select(Item).where(Item.id == item_id).options(*options))
+def load_visible(item_id: int) -> Item:
+    """The item with what its page shows (its history apart: see _history), or 404 — also
+    when the person may not see it."""
+    item = db.session.scalar(
+        select(Item)
+        .where(Item.id == item_id)
+        .options(
+            joinedload(Item.area), joinedload(Item.raised_by), joinedload(Item.owner),
+            joinedload(Item.organisation), selectinload(Item.tags),
+            selectinload(Item.extra_areas).joinedload(ItemArea.area),
+        )
+    )
     user = _user()
     if item is None:
         abort(404)
@@ -206,13 +204,7 @@ def _render_show(item: Item, *, comment_form=None, refused: str | None = None, s
     ).all()
     actions = engine.available(item, user)
     forms = {a.trigger.name: bool(spec.form_fields(a.trigger.name)) for a in actions}
-    if "events" not in sa_inspect(item).dict:  # loaded without its history (an action)
-        events = db.session.scalars(
-            select(Event).where(Event.item_id == item.id)
-            .options(joinedload(Event.actor)).order_by(Event.id)
-        ).all()
-    else:
-        events = item.events
+    events = _history(item.id)
     return render_template(
         "items/show.html",
         item=item,
@@ -229,6 +221,31 @@ def _render_show(item: Item, *, comment_form=None, refused: str | None = None, s
     ), status
 
 
+def _history(item_id: int) -> list[SimpleNamespace]:
+    """The item's events, oldest first, each with who did it (.actor.display_name, or None
+    for govflow itself): what the timeline reads, as plain rows. Only the item page shows
+    them, often dozens, and as ORM objects (each with its person) they cost the page as
+    much as everything else it loads."""
+    rows = db.session.execute(
+        select(Event.id, Event.trigger, Event.from_state, Event.to_state, Event.from_tier,
+               Event.to_tier, Event.reason, Event.details, Event.at, Event.actor_id,
+               User.display_name)
+        .outerjoin(User, User.id == Event.actor_id)
+        .where(Event.item_id == item_id)
+        .order_by(Event.id)
+    ).all()
+    return [
+        SimpleNamespace(
+            id=r.id, trigger=r.trigger, from_state=r.from_state, to_state=r.to_state,
+            from_tier=r.from_tier, to_tier=r.to_tier, reason=r.reason, details=r.details,
+            at=r.at,
+            actor=SimpleNamespace(display_name=r.display_name) if r.actor_id is not None
+            else None,
+        )
+        for r in rows
+    ]
+
+
 @bp.get("/items/<int:item_id>")
 @login_required
 def show(item_id: int):
@@ -238,7 +255,7 @@ def show(item_id: int):
 @bp.post("/items/<int:item_id>/comments")
 @login_required
 def comment(item_id: int):
-    item = load_visible(item_id, history=False)
+    item = load_visible(item_id)
     user = _user()
     if not can(user, "item.comment", item):
         abort(403)
@@ -258,7 +275,7 @@ def comment(item_id: int):
 @bp.route("/items/<int:item_id>/actions/<trigger>", methods=["GET", "POST"])
 @login_required
 def action(item_id: int, trigger: str):
-    item = load_visible(item_id, history=False)
+    item = load_visible(item_id)
     user = _user()
     spec = engine.definition(item.kind)
     if trigger not in spec.triggers:
@@ -284,7 +301,7 @@ def action(item_id: int, trigger: str):
         db.session.commit()
     except StaleVersion as err:
         db.session.rollback()
-        item = load_visible(item_id, history=False)
+        item = load_visible(item_id)
         available = {a.trigger.name: a for a in engine.available(item, user)}
         form.version.data = str(item.version)
         changes = presenters.change_sentences(spec, err.extra.get("changes") or [])
