@@ -126,7 +126,8 @@ def _escalate_one(ctx, item: Item):
             f"{_tier_label(item.tier)} → {_tier_label(to_tier)} "
             f"(was due {workdays.format_datetime(item.due_at)})")
     if not ctx.dry_run:
-        engine.fire(item, "escalate", None, fields={"reason": reason}, now=ctx.now, commit=False)
+        engine.fire(item, "escalate", None, fields={"reason": reason}, now=ctx.now, commit=False,
+                    flush=False)  # written with the rest of the batch
     return "blockers escalated", line
 
 

@@ -181,8 +181,13 @@ def fire(
     now: datetime | None = None,
     meeting=None,
     commit: bool = True,
+    flush: bool = True,
 ):
-    """Fire a trigger on an item as `actor` (None for the sweep). Returns the new Event."""
+    """Fire a trigger on an item as `actor` (None for the sweep). Returns the new Event.
+
+    flush=False (with commit=False) leaves the item's UPDATE and the event's INSERT to the
+    caller's next flush, so a sweep's batch writes them together; only for an item fired
+    once before that flush (its version moves on at the flush)."""
     fields = {k: v for k, v in (fields or {}).items() if v is not None}
     now = now or utcnow()
     spec = definition(item.kind)
@@ -221,7 +226,8 @@ def fire(
 
     seen = int(version) if version is not None else item.version
     try:
-        event = _apply(item, spec, trigger, transition, actor, fields, now, meeting)
+        event = _apply(item, spec, trigger, transition, actor, fields, now, meeting,
+                       flush=flush or commit)
         if commit:
             db.session.commit()
     except StaleDataError:
@@ -277,7 +283,7 @@ def _check_choices(fields: dict, spec, trigger_name: str) -> None:
         raise Invalid("Some answers are not one of the choices.", field_errors=errors)
 
 
-def _apply(item, spec, trigger, transition, actor, fields, now, meeting):
+def _apply(item, spec, trigger, transition, actor, fields, now, meeting, flush=True):
     from govflow.items.models import Event
     from govflow.notifications import outbox
 
@@ -335,9 +341,10 @@ def _apply(item, spec, trigger, transition, actor, fields, now, meeting):
         at=now,
     )
     db.session.add(event)
-    db.session.flush()
-
     outcome = transition.decision or trigger.decision
+    if flush or outcome:  # the decision refers to the event by id
+        db.session.flush()
+
     if outcome:
         record_decision(item, event, outcome, from_tier, actor, fields, now, meeting)
     outbox.notify_transition(item, event, actor=actor, trigger=trigger, now=now)
