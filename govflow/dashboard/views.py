@@ -193,25 +193,32 @@ def figures_html(f: metric_filters.MetricFilters, now, options) -> tuple[Markup,
     behind them apply each person's visibility), so they are kept for a short while
     (govflow.metrics.cache) instead of being recomputed for every visitor.
     """
-    key = None
-    if cache.seconds() > 0:
-        key = cache.key_for(f.query_args(), workdays.london_date(now), cache.data_version())
-        kept = cache.fetch(key)
-        if kept is not None:
-            # Our own autoescaped render, kept as text in our own store.
-            return Markup(kept["html"]), datetime.fromisoformat(kept["at"])  # noqa: S704
+    if cache.seconds() <= 0:
+        return _render_figures(f, now, options), now
+    key = cache.key_for(f.query_args(), workdays.london_date(now), cache.data_version())
+    kept = cache.fetch(key)
+    if kept is None:
+        # One process works them out; others asking for the same figures meanwhile wait for
+        # it and then find them kept, rather than all computing them at once.
+        with cache.working_on(key):
+            kept = cache.fetch(key)
+            if kept is None:
+                kept = {"html": str(_render_figures(f, now, options)), "at": now.isoformat()}
+                cache.keep(key, kept)
+    # Our own autoescaped render, kept as text in our own store.
+    return Markup(kept["html"]), datetime.fromisoformat(kept["at"])  # noqa: S704
+
+
+def _render_figures(f: metric_filters.MetricFilters, now, options) -> Markup:
     rep = report.compute(f, now, options)
-    html = render_template(
+    return Markup(render_template(  # noqa: S704 - render_template's autoescaped output
         "dashboard/_figures.html",
         rep=rep,
         sections=SECTIONS,
         charts=build_charts(rep),
         figure_url=lambda params: figure_url(rep, params),
         csv_url=lambda key: table_csv_url(rep, key),
-    )
-    if key is not None:
-        cache.keep(key, {"html": html, "at": now.isoformat()})
-    return Markup(html), now  # noqa: S704 - render_template's autoescaped output
+    ))
 
 
 @bp.get("/dashboard")

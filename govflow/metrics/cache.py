@@ -14,18 +14,24 @@ and for at most GOVFLOW_DASHBOARD_CACHE_SECONDS (default 60): figures that chang
 clock alone (an item becoming overdue) are at most that old. The page says when its
 figures were worked out. 0 turns the cache off (the tests' default).
 
-With REDIS_URL set, every app process shares one store in Redis (only text is stored);
-otherwise each process keeps its own few entries. A store that fails is bypassed: the
-figures are computed as if nothing were kept.
+With REDIS_URL set, every app process (on every host) shares one store in Redis; otherwise
+the processes on this machine share files in the instance folder (`<instance>/figures/`).
+Only text is stored. While one process works figures out, the others asking for the same
+ones wait for it (up to LOCK_WAIT seconds) rather than all computing them at once. A store
+that fails is bypassed: the figures are computed as if nothing were kept.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
+import os
+import tempfile
 import threading
 import time
+from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -37,6 +43,9 @@ log = logging.getLogger(__name__)
 # Bump when the rendered figures change shape, so a deploy never serves the old ones.
 FORMAT = "figures-1"
 MEMORY_ENTRIES = 32
+FILE_ENTRIES = 64
+# How long a process waits for another that is working out the same figures.
+LOCK_WAIT = 30
 
 
 def data_version() -> str:
@@ -68,6 +77,7 @@ class MemoryStore:
         self.clock = clock
         self._data: dict[str, tuple[float, str]] = {}
         self._lock = threading.Lock()
+        self._key_locks: dict[str, threading.Lock] = {}
 
     def get(self, key: str) -> str | None:
         with self._lock:
@@ -89,6 +99,83 @@ class MemoryStore:
                 del self._data[oldest]
             self._data[key] = (now + seconds, value)
 
+    @contextlib.contextmanager
+    def working_on(self, key: str):
+        with self._lock_for(key):
+            yield
+
+    def _lock_for(self, key: str) -> threading.Lock:
+        with self._lock:
+            return self._key_locks.setdefault(key, threading.Lock())
+
+
+class FileStore:
+    """Files in one folder, shared by the processes on this machine: each entry is written
+    to a temporary file and renamed into place, so a reader sees all of it or none; its
+    expiry is the first line."""
+
+    def __init__(self, folder: str | Path, entries: int = FILE_ENTRIES, clock=time.time):
+        self.folder = Path(folder)
+        self.entries = entries
+        self.clock = clock
+
+    def _path(self, key: str) -> Path:
+        return self.folder / (hashlib.sha256(key.encode()).hexdigest() + ".figures")
+
+    def get(self, key: str) -> str | None:
+        try:
+            text = self._path(key).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        expires, _, value = text.partition("\n")
+        return value if float(expires) > self.clock() else None
+
+    def set(self, key: str, value: str, seconds: int) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._prune()
+        fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(f"{self.clock() + seconds}\n{value}")
+        os.replace(tmp, self._path(key))
+
+    def _prune(self) -> None:
+        """Remove expired entries, and the oldest beyond `entries`."""
+        now = self.clock()
+        kept = []
+        for path in self.folder.glob("*.figures"):
+            try:
+                with path.open(encoding="utf-8") as f:
+                    expires = float(f.readline())
+            except (OSError, ValueError):
+                continue
+            if expires <= now:
+                path.unlink(missing_ok=True)
+                path.with_suffix(".lock").unlink(missing_ok=True)
+            else:
+                kept.append((expires, path))
+        for _expires, path in sorted(kept)[: max(0, len(kept) - self.entries + 1)]:
+            path.unlink(missing_ok=True)
+
+    @contextlib.contextmanager
+    def working_on(self, key: str):
+        import fcntl
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self._path(key).with_suffix(".lock"), "w") as lock:
+            deadline = time.monotonic() + LOCK_WAIT
+            while True:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        break  # work them out anyway
+                    time.sleep(0.05)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
 
 class RedisStore:
     def __init__(self, client):
@@ -100,6 +187,18 @@ class RedisStore:
 
     def set(self, key: str, value: str, seconds: int) -> None:
         self.client.setex(key, seconds, value)
+
+    @contextlib.contextmanager
+    def working_on(self, key: str):
+        lock = self.client.lock(key + ":lock", timeout=LOCK_WAIT * 2,
+                                blocking_timeout=LOCK_WAIT)
+        held = lock.acquire()
+        try:
+            yield
+        finally:
+            if held:
+                with contextlib.suppress(Exception):
+                    lock.release()
 
 
 def _store():
@@ -115,7 +214,7 @@ def _store():
                 app.extensions["govflow_redis"] = client
             store = RedisStore(client)
         else:
-            store = MemoryStore()
+            store = FileStore(Path(app.instance_path) / "figures")
         app.extensions["govflow_figure_store"] = store
     return store
 
@@ -134,6 +233,24 @@ def fetch(key: str) -> dict | None:
         log.warning("dashboard figure store unavailable; computing the figures", exc_info=True)
         return None
     return json.loads(value) if value else None
+
+
+@contextlib.contextmanager
+def working_on(key: str):
+    """Hold this key while working its figures out: another process asking for them waits,
+    then finds them kept. A store that fails does not stop the work."""
+    try:
+        guard = _store().working_on(key)
+        guard.__enter__()
+    except Exception:
+        log.warning("dashboard figure store unavailable; not waiting for others", exc_info=True)
+        yield
+        return
+    try:
+        yield
+    finally:
+        with contextlib.suppress(Exception):
+            guard.__exit__(None, None, None)
 
 
 def keep(key: str, entry: dict) -> None:

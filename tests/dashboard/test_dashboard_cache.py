@@ -4,6 +4,7 @@ same filters, and never shows figures older than the last change to them."""
 from __future__ import annotations
 
 import re
+import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -138,3 +139,61 @@ def test_app_processes_share_the_figures_through_redis(redis_apps, people):
         Auth(client, app).login(people["executive"].email)
         pages.append(dashboard(client, NINE_41 + timedelta(seconds=40 * n)))
     assert worked_out_at(pages[0]) == worked_out_at(pages[1]) == "9:41am on 26 November 2026"
+
+
+def test_processes_on_one_machine_share_kept_figures_through_files(tmp_path):
+    now = [1000.0]
+    one = cache.FileStore(tmp_path, clock=lambda: now[0])
+    other = cache.FileStore(tmp_path, clock=lambda: now[0])
+    one.set("figures for everyone", "<p>42</p>", 60)
+    assert other.get("figures for everyone") == "<p>42</p>"
+    now[0] += 60
+    assert other.get("figures for everyone") is None
+
+
+def test_the_file_store_keeps_only_a_few_entries(tmp_path):
+    store = cache.FileStore(tmp_path, entries=2, clock=lambda: 0.0)
+    for key, ttl in (("a", 10), ("b", 20), ("c", 30)):
+        store.set(key, key, ttl)
+    assert (store.get("a"), store.get("b"), store.get("c")) == (None, "b", "c")
+    assert len(list(tmp_path.glob("*.figures"))) == 2
+
+
+def test_while_one_process_works_figures_out_another_waits_for_them(tmp_path):
+    """The second asker waits for the first and finds its figures, instead of computing."""
+    import threading
+
+    stores = [cache.FileStore(tmp_path), cache.FileStore(tmp_path)]
+    started, computed, seen = threading.Event(), [], []
+
+    def first():
+        with stores[0].working_on("k"):
+            started.set()
+            time.sleep(0.3)
+            computed.append("first")
+            stores[0].set("k", "figures", 60)
+
+    def second():
+        started.wait()
+        with stores[1].working_on("k"):
+            kept = stores[1].get("k")
+            if kept is None:
+                computed.append("second")
+            seen.append(kept)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert computed == ["first"] and seen == ["figures"]
+
+
+def test_without_redis_the_dashboard_keeps_figures_in_the_instance_folder(make_app, people,
+                                                                         tmp_path):
+    app = make_app(DASHBOARD_CACHE_SECONDS=60)
+    app.instance_path = str(tmp_path)
+    client = app.test_client()
+    Auth(client, app).login(people["executive"].email)
+    assert client.get("/dashboard").status_code == 200
+    assert len(list((tmp_path / "figures").glob("*.figures"))) == 1
