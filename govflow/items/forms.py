@@ -15,6 +15,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
+from markupsafe import Markup
 from wtforms import (
     DateField,
     Field,
@@ -89,15 +90,51 @@ class RaiseBlockerForm(FlaskForm):
     submit = SubmitField("Raise blocker", widget=GovSubmitInput())
 
 
+class _RenderedOnce:
+    """A GOV.UK widget that renders through Flask once per process for each set of params it
+    is given while it shows no error and no text of anyone's, then reuses the HTML. Its
+    markup depends on the params alone, and the item page shows the blank comment form
+    on every view (rendering it each time was a tenth of the page)."""
+
+    _KEEP = 16
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._rendered: dict[str, Markup] = {}
+
+    def render(self, params):
+        if params.get("errorMessage") or self._has_text(params):
+            return super().render(params)
+        key = repr(params)
+        html = self._rendered.get(key)
+        if html is None:
+            html = super().render(params)
+            if len(self._rendered) < self._KEEP:
+                self._rendered[key] = html
+        return html
+
+    def _has_text(self, params) -> bool:
+        return False
+
+
+class _BlankTextArea(_RenderedOnce, GovTextArea):
+    def _has_text(self, params) -> bool:
+        return bool(params.get("value"))
+
+
+class _Button(_RenderedOnce, GovSubmitInput):
+    pass
+
+
 class CommentForm(FlaskForm):
     body = TextAreaField(
         "Add a comment",
-        widget=GovTextArea(),
+        widget=_BlankTextArea(),
         description="Everyone who can see this item can read comments. No personal details "
         "about children or families.",
         validators=[InputRequired(message="Enter a comment")],
     )
-    submit = SubmitField("Add comment", widget=GovSubmitInput())
+    submit = SubmitField("Add comment", widget=_Button())
 
 
 # --- the action form, built from the workflow file ----------------------------------------

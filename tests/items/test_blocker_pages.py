@@ -302,6 +302,20 @@ def test_a_comment_appears_in_the_history_and_personal_data_keeps_the_text(brows
     assert good in history
 
 
+def test_an_empty_comment_is_an_error_and_the_next_view_shows_a_blank_form(browser, people):
+    item = _raise(people["practitioner"])
+    browser.sign_in(people["facilitator"])
+    form = browser.open_form(f"/items/{item.id}")
+    response = browser.client.post(f"/items/{item.id}/comments",
+                                   data={"csrf_token": form["csrf_token"], "body": ""})
+    assert response.status_code == 400
+    assert "Enter a comment" in text_of(response)
+    again = browser.get(f"/items/{item.id}")
+    assert "Enter a comment" not in text_of(again)
+    assert "govuk-form-group--error" not in again.get_data(as_text=True)
+    assert _field_value(again.get_data(as_text=True), "body") == ""
+
+
 def test_a_comment_does_not_make_an_open_action_form_stale(browser, people):
     item = _raise(people["practitioner"])
     version = item.version
