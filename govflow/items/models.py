@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -100,7 +101,9 @@ class Item(db.Model):
         Index("ix_items_queue_counts", "tier", "state", "kind", "area_id", "organisation_id"),
         Index("ix_items_queue_order", "tier", "due_at", "id", "state", "kind", "area_id"),
         Index("ix_items_due", "due_at", "id"),
-        Index("ix_items_systemic_state", "systemic", "state"),  # the dashboard's list
+        # The dashboard's systemic list: only the systemic items (migration 0011).
+        Index("ix_items_systemic", "state", sqlite_where=text("systemic = 1"),
+              postgresql_where=text("systemic")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
