@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from markupsafe import Markup
 from werkzeug.routing import BuildError
 
 from govflow import workdays
@@ -83,12 +84,25 @@ def nav_items_for(user) -> list[dict]:
     if not user.is_authenticated:
         return []
     roles = user.roles
-    checks = {
-        "admin": "admin" in roles,
-        "sponsor_or_secretary": bool(roles & {"sponsor", "secretary", "admin"}),
-    }
-    items = []
+    admin = "admin" in roles
+    sponsor_or_secretary = bool(roles & {"sponsor", "secretary", "admin"})
     current = request.endpoint or ""
+    # Which entries a person sees, where they link and which is marked depend only on these
+    # (and the app): worked out once per process, the counts beside them every time.
+    key = (request.script_root, current, admin, sponsor_or_secretary)
+    cache = current_app.extensions.setdefault("govflow_nav", {})
+    entries = cache.get(key)
+    if entries is None:
+        entries = _nav_entries(current, {"admin": admin,
+                                         "sponsor_or_secretary": sponsor_or_secretary})
+        if len(cache) < _KEEP:
+            cache[key] = entries
+    return [{"text": text + _nav_count(endpoint, user), "href": href, "active": active}
+            for text, endpoint, href, active in entries]
+
+
+def _nav_entries(current: str, checks: dict) -> tuple:
+    items = []
     for text, endpoint, check in NAV:
         if check and not checks[check]:
             continue
@@ -96,7 +110,7 @@ def nav_items_for(user) -> list[dict]:
             href = url_for(endpoint)
         except BuildError:  # a feature not registered in this app has no nav entry
             continue
-        items.append({"text": text + _nav_count(endpoint, user), "href": href,
+        items.append({"text": text, "endpoint": endpoint, "href": href,
                       "active": current == endpoint,
                       "_blueprint": endpoint.split(".")[0]})
     # A page with no menu entry of its own (an item page, an edit form) marks its feature's
@@ -108,9 +122,7 @@ def nav_items_for(user) -> list[dict]:
             if i["_blueprint"] == blueprint and blueprint != "main":
                 i["active"] = True
                 break
-    for i in items:
-        del i["_blueprint"]
-    return items
+    return tuple((i["text"], i["endpoint"], i["href"], i["active"]) for i in items)
 
 
 def _nav_items() -> list[dict]:
@@ -124,9 +136,30 @@ def _nav_items() -> list[dict]:
     return cached[1]
 
 
-def _context() -> dict:
+_KEEP = 512  # menus (and their HTML) kept per app; beyond that they are worked out each time
+_SERVICE_NAVIGATION = "govuk_frontend_jinja/components/service-navigation/macro.html"
+
+
+def service_navigation(signed_in: bool) -> Markup:
+    """The header's govukServiceNavigation, with the person's menu when signed in. Its HTML
+    depends on the menu entries alone, so each menu's is rendered once per process."""
     # While the database is down (503 page) the navigation must not touch it.
-    return {
-        "nav_items": [] if g.get("database_down") else _nav_items(),
-        "csp_nonce": csp_nonce,
-    }
+    items = _nav_items() if signed_in and not g.get("database_down") else []
+    key = tuple((i["text"], i["href"], i["active"]) for i in items)
+    cache = current_app.extensions.setdefault("govflow_nav_html", {})
+    html = cache.get(key)
+    if html is None:
+        macro = current_app.jinja_env.get_template(_SERVICE_NAVIGATION).module
+        html = macro.govukServiceNavigation({
+            "serviceName": "govflow",
+            "serviceUrl": "/",
+            "navigationLabel": "Menu",
+            "navigation": items,
+        })
+        if len(cache) < _KEEP:
+            cache[key] = html
+    return html
+
+
+def _context() -> dict:
+    return {"service_navigation": service_navigation, "csp_nonce": csp_nonce}
