@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from functools import cache
@@ -18,7 +19,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from govflow import csvexport, workdays
@@ -173,18 +174,32 @@ def _deadline_sentence(item) -> str:
 # --- one item -----------------------------------------------------------------------------
 
 
-def load_visible(item_id: int) -> Item:
-    """The item with what its page shows (its history apart: see _history), or 404 — also
-    when the person may not see it."""
-    item = db.session.scalar(
-        select(Item)
-        .where(Item.id == item_id)
-        .options(
+@functools.cache
+def _item_page_statements() -> dict:
+    """The item page's statements, built once per process with the item's id as a parameter:
+    building them (options, joins, clauses) on every view cost more than running them."""
+    item_id = bindparam("item_id")
+    return {
+        "item": select(Item).where(Item.id == item_id).options(
             joinedload(Item.area), joinedload(Item.raised_by), joinedload(Item.owner),
             joinedload(Item.organisation), selectinload(Item.tags),
             selectinload(Item.extra_areas).joinedload(ItemArea.area),
-        )
-    )
+        ),
+        "comments": select(Comment).where(Comment.item_id == item_id)
+        .options(joinedload(Comment.author)).order_by(Comment.id),
+        "history": select(Event.id, Event.trigger, Event.from_state, Event.to_state,
+                          Event.from_tier, Event.to_tier, Event.reason, Event.details,
+                          Event.at, Event.actor_id, User.display_name)
+        .outerjoin(User, User.id == Event.actor_id)
+        .where(Event.item_id == item_id)
+        .order_by(Event.id),
+    }
+
+
+def load_visible(item_id: int) -> Item:
+    """The item with what its page shows (its history apart: see _history), or 404 — also
+    when the person may not see it."""
+    item = db.session.scalar(_item_page_statements()["item"], {"item_id": item_id})
     user = _user()
     if item is None:
         abort(404)
@@ -199,10 +214,8 @@ def _render_show(item: Item, *, comment_form=None, refused: str | None = None, s
     user = _user()
     now = utcnow()
     spec = engine.definition(item.kind)
-    comments = db.session.scalars(
-        select(Comment).where(Comment.item_id == item.id)
-        .options(joinedload(Comment.author)).order_by(Comment.id)
-    ).all()
+    comments = db.session.scalars(_item_page_statements()["comments"],
+                                  {"item_id": item.id}).all()
     actions = engine.available(item, user)
     forms = {a.trigger.name: bool(spec.form_fields(a.trigger.name)) for a in actions}
     events = _history(item.id)
@@ -227,14 +240,7 @@ def _history(item_id: int) -> list[SimpleNamespace]:
     for govflow itself): what the timeline reads, as plain rows. Only the item page shows
     them, often dozens, and as ORM objects (each with its person) they cost the page as
     much as everything else it loads."""
-    rows = db.session.execute(
-        select(Event.id, Event.trigger, Event.from_state, Event.to_state, Event.from_tier,
-               Event.to_tier, Event.reason, Event.details, Event.at, Event.actor_id,
-               User.display_name)
-        .outerjoin(User, User.id == Event.actor_id)
-        .where(Event.item_id == item_id)
-        .order_by(Event.id)
-    ).all()
+    rows = db.session.execute(_item_page_statements()["history"], {"item_id": item_id}).all()
     return [
         SimpleNamespace(
             id=r.id, trigger=r.trigger, from_state=r.from_state, to_state=r.to_state,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+import functools
+
+from sqlalchemy import bindparam, func, select, update
 
 from govflow.clock import utcnow
 from govflow.domain_errors import NotFound
@@ -20,11 +22,15 @@ def inbox_query(user, *, unread_only: bool = False):
 
 
 def unread_count(user) -> int:
-    return db.session.scalar(
-        select(func.count(Notification.id)).where(
-            Notification.user_id == user.id, Notification.read_at.is_(None)
-        )
-    ) or 0
+    return db.session.scalar(_unread_count_statement(), {"user_id": user.id}) or 0
+
+
+@functools.cache
+def _unread_count_statement():
+    """Built once per process: every signed-in page's menu runs it."""
+    return select(func.count(Notification.id)).where(
+        Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None)
+    )
 
 
 def page_of(user, page: int, *, unread_only: bool = False, per_page: int = PER_PAGE):
