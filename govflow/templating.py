@@ -9,7 +9,7 @@ from markupsafe import Markup
 from werkzeug.routing import BuildError
 
 from govflow import workdays
-from govflow.items.cards import ItemCardRenderer
+from govflow.items.cards import ItemCardRenderer, pagination_html
 from govflow.security import csp_nonce
 from govflow.timeline import TimelineRenderer
 
@@ -35,8 +35,10 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.filters["pounds"] = format_pounds
     # The item page's history: the timeline macro's markup, built in Python (it is long).
     app.jinja_env.globals["timeline_html"] = TimelineRenderer(app.jinja_env)
-    # The list pages' item cards: the item_card macro's markup, built in Python (25 a page).
+    # The list pages' item cards and page links: the item_card and pagination macros' markup,
+    # built in Python (25 cards a page).
     app.jinja_env.globals["item_cards_html"] = ItemCardRenderer(app.jinja_env)
+    app.jinja_env.globals["pagination_html"] = pagination_html
     app.context_processor(_context)
 
 

@@ -131,3 +131,85 @@ ROW = (
 )
 OVERDUE = '<span class="gf-overdue">{}</span>'
 END = "    </dl>\n  </div>\n</div>\n"
+
+
+def pagination_html(page, pages, url_for_page, label="Pages") -> Markup:
+    """The `pagination` macro in templates/macros/items.html (govukPagination's markup with
+    numbered links and ellipses), built in Python: it cost 0.8 ms of a list page."""
+    page, pages = int(page), int(pages)
+    if pages <= 1:
+        return Markup("")
+    parts = [NAV_START.format(escape(label))]
+    if page > 1:
+        parts.append(PREV.format(escape(url_for_page(page - 1))))
+    parts.append(LIST_START)
+    last_shown = 0
+    for n in sorted({1, page - 1, page, page + 1, pages}):
+        if 1 <= n <= pages:
+            if n - last_shown > 1:
+                parts.append(ELLIPSIS)
+            parts.append((CURRENT if n == page else NUMBER).format(
+                href=escape(url_for_page(n)), n=n))
+            last_shown = n
+    parts.append(LIST_END)
+    if page < pages:
+        parts.append(NEXT.format(escape(url_for_page(page + 1))))
+    parts.append(NAV_END)
+    return Markup("".join(parts))  # noqa: S704 - every value escaped above
+
+
+# govukPagination's markup, whitespace and all.
+NAV_START = '<nav class="govuk-pagination" aria-label="{}">\n'
+PREV = (
+    '  <div class="govuk-pagination__prev">\n'
+    '    <a class="govuk-link govuk-pagination__link" href="{}" rel="prev">\n'
+    '    <svg class="govuk-pagination__icon govuk-pagination__icon--prev" '
+    'xmlns="http://www.w3.org/2000/svg" height="13" width="15" aria-hidden="true" '
+    'focusable="false" viewBox="0 0 15 13">\n'
+    '        <path d="m6.5938-0.0078125-6.7266 6.7266 6.7441 6.4062 1.377-1.449-4.1856-3.9768'
+    'h12.896v-2h-12.984l4.2931-4.293-1.414-1.414z"></path>\n'
+    "      </svg>\n"
+    '      <span class="govuk-pagination__link-title">\n'
+    '        Previous<span class="govuk-visually-hidden"> page</span>\n'
+    "      </span>\n"
+    "    </a>\n"
+    "  </div>\n"
+)
+LIST_START = '  <ul class="govuk-pagination__list">\n'
+ELLIPSIS = (
+    '      <li class="govuk-pagination__item govuk-pagination__item--ellipsis">\n'
+    "      &ctdot;\n"
+    "    </li>\n"
+)
+NUMBER = (
+    '      <li class="govuk-pagination__item">\n'
+    '      <a class="govuk-link govuk-pagination__link" href="{href}" aria-label="Page {n}">\n'
+    "        {n}\n"
+    "      </a>\n"
+    "    </li>\n"
+)
+CURRENT = (
+    '      <li class="govuk-pagination__item govuk-pagination__item--current">\n'
+    '      <a class="govuk-link govuk-pagination__link" href="{href}" aria-label="Page {n}" '
+    'aria-current="page">\n'
+    "        {n}\n"
+    "      </a>\n"
+    "    </li>\n"
+)
+LIST_END = "  </ul>\n"
+NEXT = (
+    '  <div class="govuk-pagination__next">\n'
+    '    <a class="govuk-link govuk-pagination__link" href="{}" rel="next">\n'
+    '      <span class="govuk-pagination__link-title">\n'
+    '        Next<span class="govuk-visually-hidden"> page</span>\n'
+    "      </span>\n"
+    '    <svg class="govuk-pagination__icon govuk-pagination__icon--next" '
+    'xmlns="http://www.w3.org/2000/svg" height="13" width="15" aria-hidden="true" '
+    'focusable="false" viewBox="0 0 15 13">\n'
+    '        <path d="m8.107-0.0078125-1.4136 1.414 4.2926 4.293h-12.986v2h12.896l-4.1855 '
+    '3.9766 1.377 1.4492 6.7441-6.4062-6.7246-6.7266z"></path>\n'
+    "      </svg>\n"
+    "    </a>\n"
+    "  </div>\n"
+)
+NAV_END = "</nav>\n"

@@ -80,3 +80,24 @@ def test_cards_for_the_demo_items_are_the_macros_markup(app):
         rows = presenters.rows_for(items, utcnow())
         macro = app.jinja_env.from_string(MACRO)
         assert str(ItemCardRenderer(app.jinja_env)(rows, 3)) == macro.render(items=rows, level=3)
+
+
+PAGINATION = ('{% from "macros/items.html" import pagination %}'
+              "{{ pagination(page, pages, url, label) }}")
+
+
+def test_python_pagination_is_the_macros_markup(app):
+    from govflow.items.cards import pagination_html
+
+    def url(n):
+        return f"/queue?show=gold&q=<a>&x=\"1\"&page={n}"
+
+    with app.test_request_context():
+        macro = app.jinja_env.from_string(PAGINATION)
+        for pages in [0, 1, 2, 3, 4, 5, 6, 7, 10, 1292]:
+            for page in sorted({1, 2, 3, 4, 5, pages // 2, pages - 2, pages - 1, pages}):
+                if page < 1:
+                    continue
+                for label in ["Pages", "Pages of <items> & more"]:
+                    assert str(pagination_html(page, pages, url, label)) == macro.render(
+                        page=page, pages=pages, url=url, label=label), (page, pages, label)
