@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -317,9 +319,7 @@ def sponsor_actions_for(item) -> list:
 
     # Most items have none: a bare look at the index answers for them, without the cost of
     # setting up the loading of actions with their people and histories (a tenth of the page).
-    if db.session.execute(
-        select(SponsorAction.id).where(SponsorAction.item_id == item.id).limit(1)
-    ).first() is None:
+    if db.session.execute(_any_action_statement(), {"item_id": item.id}).first() is None:
         return []
     rows = db.session.scalars(
         select(SponsorAction)
@@ -333,6 +333,16 @@ def sponsor_actions_for(item) -> list:
     for action in rows:
         action.is_overdue = services.is_overdue(action, today)
     return list(rows)
+
+
+@functools.cache
+def _any_action_statement():
+    """Built once per process (every item page runs it): one linked action's id, if any."""
+    from sqlalchemy import bindparam
+
+    from govflow.sponsors.models import SponsorAction
+
+    return select(SponsorAction.id).where(SponsorAction.item_id == bindparam("item_id")).limit(1)
 
 
 @bp.app_template_global()
