@@ -7,8 +7,9 @@ figures are kept and shared, keyed by:
 - the filters,
 - the London date (the default period and "overdue" move with it),
 - the data's version: the newest event, decision, sponsor-action change and added area.
-  Any transition, decision or sponsor action changes it, so figures never lag behind a
-  change to them;
+  Any transition, decision or sponsor action changes it, so figures do not lag behind a
+  change to them (on PostgreSQL ids are taken at insert, not commit: a change committed
+  just after a later-numbered one shows when the kept figures expire);
 
 and for at most GOVFLOW_DASHBOARD_CACHE_SECONDS (default 60): figures that change with the
 clock alone (an item becoming overdue) are at most that old. The page says when its
