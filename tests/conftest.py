@@ -220,6 +220,27 @@ def make_app():
         _dispose(built)
 
 
+REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def redis_client():
+    """A connection to the test Redis database (15): skipped without Redis, except in CI,
+    where .ci/run starts it and its absence is a failure."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_TEST_URL)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        client.close()
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not running at {REDIS_TEST_URL} (.ci/run starts it)")
+        pytest.skip(f"needs Redis at {REDIS_TEST_URL}")
+    yield client
+    client.close()
+
+
 @pytest.fixture
 def smtp_server():
     """A real SMTP server on 127.0.0.1 (tests/support/smtp.py) for the length of one test."""

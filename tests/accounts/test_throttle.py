@@ -3,7 +3,6 @@ per address, in a store every app process shares (the database, or Redis when se
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from datetime import timedelta
@@ -127,22 +126,11 @@ def test_only_failures_within_the_last_minute_count(app, people, seconds_ago, th
 
 
 @pytest.fixture
-def redis_app(make_app):
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError:
-        client.close()
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is not running at {REDIS_URL} (.ci/run starts it)")
-        pytest.skip(f"needs Redis at {REDIS_URL}")
+def redis_app(make_app, redis_client):
     app = make_app(REDIS_URL=REDIS_URL)
     yield app
-    for key in client.scan_iter("govflow:signin:*"):
-        client.delete(key)
-    client.close()
+    for key in redis_client.scan_iter("govflow:signin:*"):
+        redis_client.delete(key)
     cached = app.extensions.get("govflow_redis")
     if cached is not None:
         cached.close()

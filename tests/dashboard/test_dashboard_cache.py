@@ -109,23 +109,11 @@ def test_a_store_that_is_down_still_gives_the_figures(kept, app, auth, client, p
 
 
 @pytest.fixture
-def redis_apps(make_app):
-    """Two app processes sharing one Redis store (skipped without Redis, except in CI)."""
-    import os
-
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is not running at {REDIS_URL} (.ci/run starts it)")
-        pytest.skip(f"needs Redis at {REDIS_URL}")
-
+def redis_apps(make_app, redis_client):
+    """Two app processes sharing one Redis store."""
     def clear():
-        for key in client.scan_iter("govflow:dashboard:*"):
-            client.delete(key)
+        for key in redis_client.scan_iter("govflow:dashboard:*"):
+            redis_client.delete(key)
 
     clear()
     yield [make_app(REDIS_URL=REDIS_URL, DASHBOARD_CACHE_SECONDS=60) for _ in range(2)]
