@@ -30,7 +30,6 @@ import json
 import logging
 import os
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -43,7 +42,6 @@ log = logging.getLogger(__name__)
 
 # Bump when the rendered figures change shape, so a deploy never serves the old ones.
 FORMAT = "figures-1"
-MEMORY_ENTRIES = 32
 FILE_ENTRIES = 64
 # How long a process waits for another that is working out the same figures.
 LOCK_WAIT = 30
@@ -68,46 +66,6 @@ def data_version() -> str:
 def key_for(filters_args: dict, today, version: str) -> str:
     raw = json.dumps([FORMAT, filters_args, today.isoformat(), version], sort_keys=True)
     return "govflow:dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
-
-
-class MemoryStore:
-    """A few entries per process, each with its expiry time."""
-
-    def __init__(self, entries: int = MEMORY_ENTRIES, clock=time.monotonic):
-        self.entries = entries
-        self.clock = clock
-        self._data: dict[str, tuple[float, str]] = {}
-        self._lock = threading.Lock()
-        self._key_locks: dict[str, threading.Lock] = {}
-
-    def get(self, key: str) -> str | None:
-        with self._lock:
-            hit = self._data.get(key)
-            if hit is None:
-                return None
-            if hit[0] <= self.clock():
-                del self._data[key]
-                return None
-            return hit[1]
-
-    def set(self, key: str, value: str, seconds: int) -> None:
-        now = self.clock()
-        with self._lock:
-            for k in [k for k, (expires, _) in self._data.items() if expires <= now]:
-                del self._data[k]
-            while len(self._data) >= self.entries:
-                oldest = min(self._data, key=lambda k: self._data[k][0])
-                del self._data[oldest]
-            self._data[key] = (now + seconds, value)
-
-    @contextlib.contextmanager
-    def working_on(self, key: str):
-        with self._lock_for(key):
-            yield
-
-    def _lock_for(self, key: str) -> threading.Lock:
-        with self._lock:
-            return self._key_locks.setdefault(key, threading.Lock())
 
 
 class FileStore:
