@@ -149,7 +149,20 @@ class Loader:
         else:
             self.raw.commit()
 
+    def fold_tallies(self) -> None:
+        """The items' triggers appended a tally row for each item: fold them into one row
+        per combination, as the sweep does (govflow/items/tallies.py)."""
+        from govflow.items.tallies import FOLD_POSTGRESQL, FOLD_SQLITE
+
+        if self.sqlite:
+            last = self.cur.execute("SELECT coalesce(max(id), 0) FROM item_tallies").fetchone()[0]
+            self.cur.execute(FOLD_SQLITE.text, {"last": last})
+            self.cur.execute("DELETE FROM item_tallies WHERE id <= ?", (last,))
+        else:
+            self.cur.execute(FOLD_POSTGRESQL.text)
+
     def finish(self, tables: list[str]) -> None:
+        self.fold_tallies()
         if not self.sqlite:
             self.commit()
             # Ids were given explicitly: move each sequence past them, or the app's next

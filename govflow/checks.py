@@ -19,6 +19,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import text
 
 from govflow.extensions import db
+from govflow.items.tallies import CHECK_SQL
 
 EXAMPLES = 10
 
@@ -108,6 +109,7 @@ SQL_CHECKS = [
            WHERE h.id IS NULL OR h.to_status <> a.status
            ORDER BY a.id""",
     ),
+    CHECK_SQL,  # the queue counts' tallies (govflow/items/tallies.py)
 ]
 
 

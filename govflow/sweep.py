@@ -36,6 +36,7 @@ STEP_MODULES = (
     "govflow.sponsors.sweep",
     "govflow.notifications.digest",
     "govflow.metrics.sweep",
+    "govflow.items.tallies",  # last: folds the tallies the steps above added to
 )
 
 

@@ -181,27 +181,52 @@ def page_of(query: Select, offset: int, limit: int, *options) -> list[Item]:
     return [items[i] for i in page if i in items]
 
 
-def queues_for(user) -> list[tuple[str, str, object]]:
-    """(key, heading, SQL clause) for each queue this person works: the Queue page and the
+@dataclass(frozen=True)
+class QueueScope:
+    """What one queue holds: open items at `tier` and, when `area_ids` or `organisation_id`
+    is set, in one of those areas (its own area or one added to it) or of that organisation.
+
+    A queue is always within what its person may see (visibility_clause): Bronze areas are
+    areas they work in, a Head of Service sees their organisation, executives see every
+    item. So a queue's count needs no visibility clause, and the tallies can answer it
+    (govflow/items/tallies.py)."""
+
+    tier: str
+    area_ids: tuple[int, ...] = ()
+    organisation_id: int | None = None
+    states: tuple[str, ...] = OPEN_STATES
+
+    def clause(self):
+        reach = []
+        if self.area_ids:
+            reach.append(_in_areas(list(self.area_ids)))
+        if self.organisation_id is not None:
+            reach.append(Item.organisation_id == self.organisation_id)
+        parts = [Item.tier == self.tier]
+        if reach:
+            parts.append(or_(*reach))
+        return and_(*parts, Item.state.in_(self.states))
+
+
+def queue_scopes(user) -> list[tuple[str, str, QueueScope]]:
+    """(key, heading, scope) for each queue this person works: the Queue page and the
     daily digest both read it.
 
     Bronze: open items at Bronze in the areas they facilitate or sponsor; Silver (Heads of
     Service): at Silver in their organisation or areas; Gold (executives): all at Gold."""
     queues = []
     roles = user.roles
-    bronze_areas = sorted(user.facilitated_area_ids | user.sponsored_area_ids)
+    bronze_areas = tuple(sorted(user.facilitated_area_ids | user.sponsored_area_ids))
     if bronze_areas:
-        queues.append(("bronze", "Bronze: your areas",
-                       and_(Item.tier == "bronze", _in_areas(bronze_areas))))
-    if "head_of_service" in roles:
-        scope = []
-        if user.area_ids:
-            scope.append(_in_areas(sorted(user.area_ids)))
-        if user.organisation_id is not None:
-            scope.append(Item.organisation_id == user.organisation_id)
-        if scope:
-            queues.append(("silver", "Silver: your service and areas",
-                           and_(Item.tier == "silver", or_(*scope))))
+        queues.append(("bronze", "Bronze: your areas", QueueScope("bronze", bronze_areas)))
+    if "head_of_service" in roles and (user.area_ids or user.organisation_id is not None):
+        queues.append(("silver", "Silver: your service and areas",
+                       QueueScope("silver", tuple(sorted(user.area_ids)), user.organisation_id)))
     if "executive" in roles:
-        queues.append(("gold", "Gold: everything at Gold", Item.tier == "gold"))
-    return [(k, h, and_(c, Item.state.in_(OPEN_STATES))) for k, h, c in queues]
+        queues.append(("gold", "Gold: everything at Gold", QueueScope("gold")))
+    return queues
+
+
+def queues_for(user) -> list[tuple[str, str, object]]:
+    """(key, heading, SQL clause) for each queue this person works (see queue_scopes)."""
+    return [(key, heading, scope.clause()) for key, heading, scope in queue_scopes(user)]

@@ -33,7 +33,7 @@ from govflow.domain_errors import (
     Unprocessable,
 )
 from govflow.extensions import db
-from govflow.items import presenters, services
+from govflow.items import presenters, services, tallies
 from govflow.items.forms import (
     CommentForm,
     RaiseBlockerForm,
@@ -48,7 +48,7 @@ from govflow.items.queries import (
     filter_condition,
     overdue_first,
     page_of,
-    queues_for,
+    queue_scopes,
     visible_items,
 )
 from govflow.permissions import can, can_view_item
@@ -361,11 +361,6 @@ def _render_action(item, spec, trigger, form, available, *, status=200, stale=No
 # --- lists --------------------------------------------------------------------------------
 
 
-def _queues(user) -> list[tuple[str, str, object]]:
-    """(key, heading, SQL clause) for each queue this person works (the digest uses it too)."""
-    return queues_for(user)
-
-
 @cache
 def _workflow_options() -> dict:
     """The filter choices that come from the workflow files, which (like load()) are read
@@ -442,8 +437,11 @@ def _page_number() -> int:
 
 
 def _list_page(*, endpoint: str, tabs: list[dict], current: dict | None, query, heading: str,
-               empty: str, intro: str = ""):
-    """A filtered, paginated list (or its CSV) of the query's items, overdue first."""
+               empty: str, intro: str = "", counted: int | None = None):
+    """A filtered, paginated list (or its CSV) of the query's items, overdue first.
+
+    `counted` is the filtered total when the caller has it (with the current tab's count
+    already in `current`); otherwise both are counted here, in one pass."""
     now = utcnow()
     filters = ItemFilters.from_args(request.args)
     page_args = {k: v for k, v in request.args.to_dict(flat=False).items()
@@ -460,8 +458,14 @@ def _list_page(*, endpoint: str, tabs: list[dict], current: dict | None, query, 
     if query is not None:
         # The current tab's count and the filtered total come from one pass over the tab.
         narrower = filter_condition(filters, now=now)
-        if narrower is None:
+        if counted is not None:
+            total = counted
+        elif narrower is None and current.get("count") is not None:
+            total = current["count"]
+        elif narrower is None:
             total = current["count"] = count_of(tab_query)
+        elif current.get("count") is not None:
+            total = count_of(query)
         else:
             current["count"], total = count_of(tab_query, also=narrower)
         pages = max(1, math.ceil(total / PER_PAGE))
@@ -531,8 +535,7 @@ def _counts(user, clauses: dict) -> dict:
 @login_required
 def queue():
     user = _user()
-    queues = _queues(user)
-    base = visible_items(user)
+    queues = queue_scopes(user)
     if not queues:
         return _list_page(
             endpoint="items.queue", tabs=[], current=None, query=None, heading="Queue",
@@ -542,15 +545,23 @@ def queue():
     show = request.args.get("show") or queues[0][0]
     if show not in {k for k, _, _ in queues}:
         show = queues[0][0]
-    counts = _counts(user, {k: c for k, _, c in queues if k != show})
-    tabs = [{"key": k, "label": label, "count": counts.get(k), "current": k == show}
+    # Every tab's count, and the filtered total when the filters are on kind, state or tier
+    # only, from the tallies in one statement (govflow/items/tallies.py). A queue is within
+    # what its person may see, so it needs no visibility clause (queries.QueueScope).
+    filters = ItemFilters.from_args(request.args)
+    narrow = tallies.narrowing(filters)
+    counts, total = tallies.queue_counts({k: s for k, _, s in queues}, current=show,
+                                         narrow=narrow)
+    tabs = [{"key": k, "label": label, "count": counts[k], "current": k == show}
             for k, label, _ in queues]
     current = next(t for t in tabs if t["current"])
-    clause = next(c for k, _, c in queues if k == show)
+    scope = next(s for k, _, s in queues if k == show)
     return _list_page(
-        endpoint="items.queue", tabs=tabs, current=current, query=base.where(clause),
+        endpoint="items.queue", tabs=tabs, current=current, query=select(Item).where(
+            scope.clause()),
         heading="Queue", empty="Nothing is waiting in this queue.",
         intro="Open items waiting at each tier you work at, overdue first.",
+        counted=total,
     )
 
 

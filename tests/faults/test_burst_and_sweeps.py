@@ -11,6 +11,7 @@ import threading
 import pytest
 from sqlalchemy import create_engine, text
 
+from govflow.items.tallies import CHECK_SQL
 from tests.faults.conftest import ROOT
 from tests.support.http import Client
 
@@ -76,6 +77,9 @@ def test_two_sweeps_and_fifty_transitions_at_once(serve):
             "AND item_id = ANY(:ids)"), {"before": events_before, "ids": list(items)}).all()
         states = conn.execute(text("SELECT state FROM items WHERE id = ANY(:ids)"),
                               {"ids": list(items)}).scalars().all()
+        # The queue counts' tallies kept up with every transition, and both sweeps folded
+        # them at once without losing or doubling a row.
+        tally_problems = conn.execute(text(CHECK_SQL[3])).scalars().all()
     engine.dispose()
     escalations = [e for e in new if e.trigger == "escalate" and e.actor_id is None]
     assert sorted(e.item_id for e in escalations) == sorted(items), "each escalated exactly once"
@@ -83,3 +87,4 @@ def test_two_sweeps_and_fifty_transitions_at_once(serve):
     takes = [e for e in new if e.trigger == "take"]
     assert len(takes) == took, "one event per successful transition, no more"
     assert len(new) == took + len(items)
+    assert tally_problems == []
