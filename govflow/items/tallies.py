@@ -16,10 +16,11 @@ items, as before. Counts are exact: the tallies change in the same transaction a
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Callable
+from dataclasses import dataclass
 
-from sqlalchemy import and_, false, func, literal, or_, select, text, union_all
+from sqlalchemy import and_, bindparam, false, func, literal, or_, select, text, union_all
 
 from govflow.db import writing
 from govflow.extensions import db
@@ -28,93 +29,130 @@ from govflow.items.queries import OPEN_STATES, ItemFilters, QueueScope
 
 log = logging.getLogger(__name__)
 
-# Columns narrowing a count: a filter on these alone can be answered from the tallies.
-Narrowing = Callable[[object], object]  # (ItemTally or Item) -> SQL condition
+@dataclass(frozen=True)
+class Narrowing:
+    """Filters on kind, state and tier only: the tallies can answer them."""
+
+    kind: str | None = None
+    states: tuple[str, ...] = ()
+    tiers: tuple[str, ...] = ()
+    open_only: bool = False
+
+    @property
+    def shape(self) -> tuple:
+        return (self.kind is not None, bool(self.states), bool(self.tiers), self.open_only)
+
+    def params(self) -> dict:
+        return {"n_kind": self.kind, "n_states": list(self.states), "n_tiers": list(self.tiers)}
 
 
 def narrowing(filters: ItemFilters) -> Narrowing | None:
-    """The filters as a condition on tier, state and kind (for tallies or items alike),
-    or None when they filter on anything else, which only the items can answer."""
+    """The filters as a Narrowing, or None when they filter on anything else (areas, tags,
+    words, overdue), which only the items can answer."""
     if filters.areas or filters.tags or filters.q or filters.overdue_only:
         return None
-
-    def condition(cols):
-        parts = []
-        if filters.kind:
-            parts.append(cols.kind == filters.kind)
-        if filters.states:
-            parts.append(cols.state.in_(filters.states))
-        if filters.tiers:
-            parts.append(cols.tier.in_(filters.tiers))
-        if filters.open_only:
-            parts.append(cols.state.in_(OPEN_STATES))
-        return and_(*parts) if parts else None
-
-    return condition
+    return Narrowing(filters.kind or None, tuple(filters.states), tuple(filters.tiers),
+                     filters.open_only)
 
 
-def _tallied(scope: QueueScope, cols=ItemTally):
-    """The scope on the tallies: each item under its own area and organisation."""
+def _narrowed(shape: tuple, cols):
+    has_kind, has_states, has_tiers, open_only = shape
+    parts = []
+    if has_kind:
+        parts.append(cols.kind == bindparam("n_kind"))
+    if has_states:
+        parts.append(cols.state.in_(bindparam("n_states", expanding=True)))
+    if has_tiers:
+        parts.append(cols.tier.in_(bindparam("n_tiers", expanding=True)))
+    if open_only:
+        parts.append(cols.state.in_(OPEN_STATES))
+    return parts
+
+
+# A queue's shape: (tier, states, has areas, has an organisation). Its areas and
+# organisation are parameters (areas_<n>, org_<n>), so each shape's statement is built and
+# compiled once per process, not on every visit (building it cost more than running it).
+
+
+def _tallied(n: int, shape: tuple):
+    """Queue n on the tallies: each item under its own area and organisation."""
+    tier, states, has_areas, has_org = shape
     reach = []
-    if scope.area_ids:
-        reach.append(cols.area_id.in_(scope.area_ids))
-    if scope.organisation_id is not None:
-        reach.append(cols.organisation_id == scope.organisation_id)
-    parts = [cols.tier == scope.tier, cols.state.in_(scope.states)]
+    if has_areas:
+        reach.append(ItemTally.area_id.in_(bindparam(f"areas_{n}", expanding=True)))
+    if has_org:
+        reach.append(ItemTally.organisation_id == bindparam(f"org_{n}"))
+    parts = [ItemTally.tier == tier, ItemTally.state.in_(states)]
     if reach:
         parts.append(or_(*reach))
-    return and_(*parts)
+    return parts
 
 
-def _added_only(scope: QueueScope):
-    """Items in the scope only through an added area: not already tallied under their own
-    area or organisation. None when the scope has no areas."""
-    if not scope.area_ids:
+def _added_only(n: int, shape: tuple):
+    """Items in queue n only through an added area: not already tallied under their own
+    area or organisation. None when the queue has no areas."""
+    tier, states, has_areas, has_org = shape
+    if not has_areas:
         return None
-    added = select(ItemArea.item_id).where(ItemArea.area_id.in_(scope.area_ids))
-    parts = [Item.tier == scope.tier, Item.state.in_(scope.states),
-             Item.area_id.not_in(scope.area_ids), Item.id.in_(added)]
-    if scope.organisation_id is not None:
+    areas = bindparam(f"areas_{n}", expanding=True)
+    added = select(ItemArea.item_id).where(ItemArea.area_id.in_(areas))
+    parts = [Item.tier == tier, Item.state.in_(states), Item.area_id.not_in(areas),
+             Item.id.in_(added)]
+    if has_org:
         parts.append(or_(Item.organisation_id.is_(None),
-                         Item.organisation_id != scope.organisation_id))
-    return and_(*parts)
+                         Item.organisation_id != bindparam(f"org_{n}")))
+    return parts
+
+
+@functools.lru_cache(maxsize=256)
+def _statement(shapes: tuple, current: int | None, narrow: tuple | None):
+    def cells(condition_of, cols):
+        out = [condition_of(n, shape) for n, shape in enumerate(shapes)]
+        if current is not None:
+            base = out[current]
+            out.append(None if base is None else [*base, *_narrowed(narrow, cols)])
+        return out
+
+    tally_cells = cells(_tallied, ItemTally)
+    added_cells = cells(_added_only, Item)
+    # Only the tiers and states asked about: the key index then skips the other rows.
+    tiers = sorted({shape[0] for shape in shapes})
+    states = sorted({state for shape in shapes for state in shape[1]})
+    parts = [select(literal(0).label("part"),
+                    *(func.coalesce(func.sum(ItemTally.n).filter(and_(*c)), 0)
+                      for c in tally_cells))
+             .where(ItemTally.tier.in_(tiers), ItemTally.state.in_(states))]
+    if any(c is not None for c in added_cells):
+        parts.append(
+            select(literal(1), *(func.count().filter(and_(*c) if c is not None else false())
+                                 for c in added_cells))
+            .where(Item.id.in_(select(ItemArea.item_id).where(
+                ItemArea.area_id.in_(bindparam("added_areas", expanding=True)))))
+        )
+    return union_all(*parts) if len(parts) > 1 else parts[0]
 
 
 def queue_counts(scopes: dict[str, QueueScope], *, current: str | None = None,
                  narrow: Narrowing | None = None) -> tuple[dict[str, int], int | None]:
     """Each queue's count, and (with `current` and `narrow`) how many of the current queue's
     items the filters leave: one statement. The second value is None without `narrow`."""
-    def cells(cols, condition_of):
-        out = []
-        for scope in scopes.values():
-            out.append(condition_of(scope, cols))
-        if current is not None and narrow is not None:
-            extra = narrow(cols)
-            base = condition_of(scopes[current], cols)
-            out.append(base if extra is None or base is None else and_(base, extra))
-        return out
-
-    tally_cells = cells(ItemTally, lambda s, cols: _tallied(s, cols))
-    added_cells = cells(Item, lambda s, cols: _added_only(s))
-    # Only the tiers and states asked about: the key index then skips the other rows.
-    tiers = sorted({s.tier for s in scopes.values()})
-    states = sorted({state for s in scopes.values() for state in s.states})
-    parts = [select(literal(0).label("part"),
-                    *(func.coalesce(func.sum(ItemTally.n).filter(c), 0) for c in tally_cells))
-             .where(ItemTally.tier.in_(tiers), ItemTally.state.in_(states))]
-    if any(c is not None for c in added_cells):
-        added_areas = sorted({a for s in scopes.values() for a in s.area_ids})
-        parts.append(
-            select(literal(1), *(func.count().filter(c if c is not None else false())
-                                 for c in added_cells))
-            .where(Item.id.in_(select(ItemArea.item_id)
-                               .where(ItemArea.area_id.in_(added_areas))))
-        )
-    rows = db.session.execute(union_all(*parts) if len(parts) > 1 else parts[0]).all()
-    totals = [sum(int(row[i + 1] or 0) for row in rows) for i in range(len(tally_cells))]
+    shapes = tuple((s.tier, tuple(s.states), bool(s.area_ids), s.organisation_id is not None)
+                   for s in scopes.values())
+    narrowed_at = list(scopes).index(current) if current in scopes and narrow else None
+    params = narrow.params() if narrowed_at is not None else {}
+    for n, scope in enumerate(scopes.values()):
+        if scope.area_ids:
+            params[f"areas_{n}"] = list(scope.area_ids)
+        if scope.organisation_id is not None:
+            params[f"org_{n}"] = scope.organisation_id
+    if any(s.area_ids for s in scopes.values()):
+        params["added_areas"] = sorted({a for s in scopes.values() for a in s.area_ids})
+    statement = _statement(shapes, narrowed_at,
+                           narrow.shape if narrowed_at is not None else None)
+    rows = db.session.execute(statement, params).all()
+    totals = [sum(int(row[i + 1] or 0) for row in rows) for i in range(len(rows[0]) - 1)]
     counts = dict(zip(scopes, totals, strict=False))
-    narrowed = totals[-1] if current is not None and narrow is not None else None
-    return counts, narrowed
+    return counts, (totals[-1] if narrowed_at is not None else None)
 
 
 # --- keeping the tallies small -------------------------------------------------------------
