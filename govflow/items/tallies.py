@@ -155,6 +155,24 @@ def queue_counts(scopes: dict[str, QueueScope], *, current: str | None = None,
     return counts, (totals[-1] if narrowed_at is not None else None)
 
 
+def open_items_by_area(area_ids) -> dict[tuple[int, str], int]:
+    """(area id, kind) -> open items, each counted in its own area (from the tallies) and in
+    every area added to it (from item_areas): the Areas page and API. One statement."""
+    area_ids = list(area_ids)
+    own = (select(ItemTally.area_id, ItemTally.kind, func.sum(ItemTally.n))
+           .where(ItemTally.state.in_(OPEN_STATES), ItemTally.area_id.in_(area_ids))
+           .group_by(ItemTally.area_id, ItemTally.kind))
+    added = (select(ItemArea.area_id, Item.kind, func.count())
+             .join(Item, Item.id == ItemArea.item_id)
+             .where(ItemArea.area_id.in_(area_ids), Item.state.in_(OPEN_STATES),
+                    Item.area_id != ItemArea.area_id)
+             .group_by(ItemArea.area_id, Item.kind))
+    counts: dict[tuple[int, str], int] = {}
+    for area_id, kind, n in db.session.execute(union_all(own, added)):
+        counts[(area_id, kind)] = counts.get((area_id, kind), 0) + int(n or 0)
+    return {key: n for key, n in counts.items() if n}
+
+
 # --- keeping the tallies small -------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from govflow.accounts.models import TIERS, LocalArea, RoleAssignment, User
 from govflow.clock import utcnow
 from govflow.decisions.models import Decision
 from govflow.extensions import db
+from govflow.items import tallies
 from govflow.items.models import Item
 from govflow.items.queries import OPEN_STATES, _in_areas, overdue_first, visibility_clause
 from govflow.sponsors.models import SponsorAction
@@ -114,7 +115,7 @@ def area_summaries(now: datetime | None = None, areas=None) -> list[AreaSummary]
         ).all()
     ids = [a.id for a in areas]
     people = people_by_area(ids)
-    item_counts = _open_item_counts_by_area(ids)
+    item_counts = tallies.open_items_by_area(ids)
     action_counts = dict(
         db.session.execute(
             select(SponsorAction.area_id, func.count())
@@ -142,26 +143,6 @@ def area_summaries(now: datetime | None = None, areas=None) -> list[AreaSummary]
         )
         for a in areas
     ]
-
-
-def _open_item_counts_by_area(area_ids) -> dict[tuple[int, str], int]:
-    """(area id, kind) → open items, counting an item in its own and its added areas."""
-    from govflow.items.models import ItemArea
-
-    own = select(Item.area_id.label("area_id"), Item.id.label("item_id"), Item.kind.label("kind"))
-    own = own.where(Item.state.in_(OPEN_STATES))
-    extra = (
-        select(ItemArea.area_id.label("area_id"), Item.id.label("item_id"), Item.kind.label("kind"))
-        .join(Item, Item.id == ItemArea.item_id)
-        .where(Item.state.in_(OPEN_STATES))
-    )
-    both = own.union(extra).subquery()
-    rows = db.session.execute(
-        select(both.c.area_id, both.c.kind, func.count(func.distinct(both.c.item_id)))
-        .where(both.c.area_id.in_(list(area_ids)))
-        .group_by(both.c.area_id, both.c.kind)
-    ).all()
-    return {(a, k): n for a, k, n in rows}
 
 
 @dataclass

@@ -176,3 +176,22 @@ def test_govflow_check_reports_a_tally_that_does_not_match(app, runner):
     assert "item_tallies_match_items" in result.output
     assert (f"tallies say {expected + 1} items at {item.tier}/{item.state}/{item.kind} "
             f"in area {item.area_id} but there are {expected}") in result.output
+
+
+def test_each_areas_open_items_count_its_own_and_those_added_to_it(app, people, area):
+    from govflow.accounts.models import LocalArea
+    from govflow.items.models import ItemArea
+    from govflow.items.queries import OPEN_STATES
+
+    _changes(people, area)
+    ids = db.session.scalars(select(LocalArea.id)).all()
+    own = select(Item.area_id.label("area_id"), Item.id.label("item_id"),
+                 Item.kind.label("kind")).where(Item.state.in_(OPEN_STATES))
+    extra = (select(ItemArea.area_id.label("area_id"), Item.id.label("item_id"),
+                    Item.kind.label("kind"))
+             .join(Item, Item.id == ItemArea.item_id).where(Item.state.in_(OPEN_STATES)))
+    both = own.union(extra).subquery()
+    expected = {(a, k): n for a, k, n in db.session.execute(
+        select(both.c.area_id, both.c.kind, func.count(func.distinct(both.c.item_id)))
+        .group_by(both.c.area_id, both.c.kind))}
+    assert tallies.open_items_by_area(ids) == expected
