@@ -13,6 +13,8 @@ from flask import url_for
 from jinja2 import Undefined
 from markupsafe import Markup, escape
 
+from govflow.items.presenters import CardRow
+
 KINDS = {"blocker": "Blocker", "idea": "Idea"}
 # A number no item has, to find where the id goes in items.show's URL (one url_for a page).
 _MARK = 918273645
@@ -56,31 +58,50 @@ class ItemCardRenderer:
         before, after = href.split(str(_MARK), 1)
         parts = []
         for item in items:
-            kind = str(_value(env, _attr(env, item, "kind")))
-            state = str(_value(env, _attr(env, item, "state")))
-            tier = _attr(env, item, "tier")
-            tier = None if isinstance(tier, Undefined) else _value(env, tier)
-            area = _attr(env, item, "area")
-            item_id = _attr(env, item, "id")
+            if type(item) is CardRow:
+                # A list page's own rows: plain strings (tier never empty), read directly.
+                kind, state, tier, area, item_id, title, due_text, overdue = (
+                    item.kind, item.state, item.tier, item.area, item.id, item.title,
+                    item.due_text, item.is_overdue)
+                area_name = area.name if area else "Not set"
+            else:
+                kind, state, tier, area_name, item_id, title, due_text, overdue = (
+                    _fields(env, item))
             parts.append(CARD.format(
                 level=level,
                 href=escape(before + str(int(item_id)) + after),
-                title=escape(_attr(env, item, "title")),
+                title=escape(title),
                 kind=escape(KINDS.get(kind, kind.capitalize())),
-                area=escape(env.getattr(area, "name") if area else "Not set"),
+                area=escape(area_name),
                 status=self._tag("status_tag", state),
             ))
             if tier and str(tier) != state:
                 parts.append(ROW.format(key="Tier", value=self._tag("tier_tag", tier)))
-            due_text = _attr(env, item, "due_text")
-            if not isinstance(due_text, Undefined) and due_text:
-                overdue = _attr(env, item, "is_overdue")
+            if due_text:
                 text = escape(due_text)
-                if not isinstance(overdue, Undefined) and overdue:
+                if overdue:
                     text = OVERDUE.format(text)
                 parts.append(ROW.format(key="Deadline", value=text))
             parts.append(END)
         return Markup("".join(parts))  # noqa: S704 - every value escaped above
+
+
+def _fields(env, item) -> tuple:
+    """What a card shows of any item a template could pass (an ORM item, a list row, a
+    dict), read as the macro reads it: (kind, state, tier, area name, id, title, deadline
+    wording or None, overdue)."""
+    kind = str(_value(env, _attr(env, item, "kind")))
+    state = str(_value(env, _attr(env, item, "state")))
+    tier = _attr(env, item, "tier")
+    tier = None if isinstance(tier, Undefined) else _value(env, tier)
+    area = _attr(env, item, "area")
+    due_text = _attr(env, item, "due_text")
+    if isinstance(due_text, Undefined):
+        due_text = None
+    overdue = _attr(env, item, "is_overdue")
+    return (kind, state, tier, env.getattr(area, "name") if area else "Not set",
+            _attr(env, item, "id"), _attr(env, item, "title"), due_text,
+            not isinstance(overdue, Undefined) and overdue)
 
 
 # The macro's markup, whitespace and all.

@@ -52,6 +52,52 @@ def rows_for(items, now: datetime) -> list[ItemRow]:
     return [ItemRow(i, deadline_text(i, now), is_overdue(i, now)) for i in items]
 
 
+class AreaName:
+    """An item's area as a card shows it."""
+
+    __slots__ = ("name", "slug")
+
+    def __init__(self, name: str, slug: str):
+        self.name = name
+        self.slug = slug
+
+
+class CardRow:
+    """An item as a list page's card shows it, from a row of queries.card_page: what
+    item_card reads (id, kind, title, state, tier, area.name) and its deadline wording.
+    Plain attributes, no ORM instance behind them."""
+
+    __slots__ = ("id", "kind", "title", "state", "tier", "due_at", "pause_ends_at", "area",
+                 "due_text", "is_overdue")
+
+    def __init__(self, row, area, now: datetime):
+        self.id = row.id
+        self.kind = row.kind
+        self.title = row.title
+        self.state = row.state
+        self.tier = row.tier
+        self.due_at = row.due_at
+        self.pause_ends_at = row.pause_ends_at
+        self.area = area
+        self.due_text = deadline_text(self, now)
+        self.is_overdue = is_overdue(self, now)
+
+
+def card_rows(rows, now: datetime) -> list[CardRow]:
+    """CardRows for queries.card_page's rows (an area read once however many rows share it)."""
+    areas: dict = {}
+    out = []
+    for r in rows:
+        area = None
+        if r.area_name is not None:
+            key = (r.area_name, r.area_slug)
+            area = areas.get(key)
+            if area is None:
+                area = areas[key] = AreaName(*key)
+        out.append(CardRow(r, area, now))
+    return out
+
+
 @dataclass
 class TimelineEntry:
     """One line of an item's history (an event or a comment) for macros/timeline.html."""

@@ -101,3 +101,38 @@ def test_python_pagination_is_the_macros_markup(app):
                 for label in ["Pages", "Pages of <items> & more"]:
                     assert str(pagination_html(page, pages, url, label)) == macro.render(
                         page=page, pages=pages, url=url, label=label), (page, pages, label)
+
+
+def test_list_rows_read_without_the_orm_make_the_items_cards_page_by_page(app):
+    """The list pages read each page's rows as plain columns (queries.card_page): page by
+    page, across the end of the items with a deadline, the cards are the macro's for the
+    same page of ORM items, in the same order."""
+    from sqlalchemy import func, select
+
+    from govflow.clock import utcnow
+    from govflow.extensions import db
+    from govflow.items import presenters, queries
+    from govflow.items.models import Item
+
+    with app.test_request_context():
+        undated = db.session.scalars(select(Item).order_by(Item.id.desc()).limit(3)).all()
+        for item in undated:  # as the generated benchmark data has its paused items
+            item.due_at = None
+        db.session.flush()
+        query = queries.overdue_first(select(Item))
+        total = db.session.scalar(select(func.count(Item.id)))
+        assert total > 10
+        macro = app.jinja_env.from_string(MACRO)
+        cards = ItemCardRenderer(app.jinja_env)
+        now = utcnow()
+        for size in (4, 5, 7):  # a page ending among the deadlines, or just after them
+            seen = []
+            for offset in range(0, total + size, size):
+                items = queries.page_of(query, offset, size)
+                rows = presenters.card_rows(queries.card_page(query, offset, size), now)
+                assert [r.id for r in rows] == [i.id for i in items]
+                assert str(cards(rows, 3)) == macro.render(
+                    items=presenters.rows_for(items, now), level=3)
+                seen += [r.id for r in rows]
+            assert seen[-3:] == sorted(i.id for i in undated)
+            assert len(seen) == len(set(seen)) == total
