@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from govflow.extensions import db
 from govflow.items import services
 from govflow.items.models import Comment, Event, Item
+from govflow.systemic import services as systemic
 from govflow.workflow import engine
 
 LORRAINE = "lorraine.hebden@denaby-cafe.example"
@@ -300,6 +301,30 @@ def test_a_comment_appears_in_the_history_and_personal_data_keeps_the_text(brows
     history = page[page.index("History"):]
     assert history.index("Comment") < history.index("Blocker raised")
     assert good in history
+
+
+def test_the_history_shows_comments_among_the_events_newest_first_with_who(browser, people):
+    item = _raise(people["practitioner"], tags=["vision-and-outcomes", "rooted-in-place"])
+    services.add_comment(item, people["head_of_service"], "The trust's <estates> team know.")
+    engine.fire(item, "take", people["facilitator"])
+    services.add_comment(item, people["executive"], "Raised at the forum & noted.")
+    systemic.add_area(item, people["admin"], area="balby", effect="Same in Balby.")
+    browser.sign_in(people["executive"])
+    page = text_of(browser.get(f"/items/{item.id}"))
+    # The tags in their framework order, the other area beside the first.
+    assert "Areas Denaby Balby" in page
+    assert "Framework tags Rooted in place Vision and outcomes" in page
+    history = page[page.index("Newest first"):]
+    order = [
+        f"Comment {{}} by {people['executive'].display_name} Reason: Raised at the forum & noted.",
+        f"Ownership taken {{}} by {people['facilitator'].display_name}",
+        f"Comment {{}} by {people['head_of_service'].display_name} "
+        "Reason: The trust's <estates> team know.",
+        f"Blocker raised {{}} by {people['practitioner'].display_name}",
+    ]
+    when = r"\d+ \w+ \d{4} at [\w:]+"
+    pattern = ".*".join(re.escape(line).replace(re.escape("{}"), when) for line in order)
+    assert re.search(pattern, history), history
 
 
 def test_an_empty_comment_is_an_error_and_the_next_view_shows_a_blank_form(browser, people):
