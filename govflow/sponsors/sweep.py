@@ -10,6 +10,7 @@ only one sweep can win. What a run tells people goes into their one notification
 from __future__ import annotations
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm import selectinload
 
 from govflow import workdays
 from govflow.accounts.models import RoleAssignment, User
@@ -31,6 +32,10 @@ def _claim(ctx, *conditions):
         .where(SponsorAction.status == "open", *conditions)
         .order_by(SponsorAction.due_on, SponsorAction.id)
         .limit(ctx.batch_size)
+        # What the reminders and flags name, for the whole batch in three statements rather
+        # than three per action (loaded after the claim, so they are not locked).
+        .options(selectinload(SponsorAction.owner), selectinload(SponsorAction.area),
+                 selectinload(SponsorAction.sponsor))
     )
     return db.session.scalars(for_update_skip_locked(q, db.session)).all()
 

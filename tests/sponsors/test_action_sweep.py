@@ -310,3 +310,37 @@ def test_two_people_closing_the_same_action_at_once_exactly_one_wins():
                 SponsorActionEvent.from_status.is_not(None))).all()
         engine.dispose()
         assert len(closes) == 5  # one status-change event per round, never two
+
+
+def test_the_sweep_looks_up_the_people_and_areas_of_a_batch_together(make_action, people):
+    """Flagging eight overdue actions asks for their owners, sponsors and areas no more
+    often than flagging two: each batch loads them together, not one action at a time."""
+    from sqlalchemy import event
+
+    from govflow.accounts.models import User
+
+    owner_ids = [p.id for key, p in people.items() if "@" in key][:8]
+    sponsor_id = people[SPONSOR].id
+
+    def lookups(n: int, day: int) -> int:
+        for k in range(n):
+            make_action(db.session.get(User, sponsor_id), what=f"Batch lookups {day}.{k}",
+                        due_on=DUE, now=CREATED,
+                        owner=db.session.get(User, owner_ids[k % len(owner_ids)]))
+        db.session.commit()
+        db.session.expunge_all()  # nothing already loaded: what the sweep itself asks for
+        seen = []
+
+        def record(conn, cursor, statement, *args):
+            if statement.lstrip().upper().startswith("SELECT") and (
+                    "FROM users" in statement or "FROM local_areas" in statement):
+                seen.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            run_sponsor_steps(at(day))
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        return len(seen)
+
+    assert lookups(8, 18) <= lookups(2, 17)
