@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
@@ -66,3 +68,45 @@ def test_the_api_needs_a_token_and_hides_decisions_on_items_you_cannot_see(
     bad = client.get("/api/v1/decisions", query_string={"per_page": "lots"},
                      headers=headers("admin"))
     assert bad.status_code == 400 and bad.get_json()["error"] == "invalid"
+
+
+def test_each_entry_of_the_log_is_what_the_decision_itself_answers(
+    client, headers, declined_idea, people
+):
+    """The list reads its entries as plain rows, the single decision as an object: an
+    entry made in a meeting, a correction and the entry it corrects, and a decision by
+    default read the same either way, newest first, with the count of the whole log."""
+    from sqlalchemy import func, select
+
+    from govflow.decisions.models import Decision
+    from govflow.decisions.services import correct_decision
+    from govflow.extensions import db
+    from govflow.forums.models import Meeting
+
+    first = db.session.scalar(select(Decision).where(Decision.item_id == declined_idea.id))
+    correct_decision(first, people["facilitator"], correction_reason="Wrong school named.",
+                     values={"why_not": "Denaby Primary already runs one."})
+    meeting = db.session.scalar(select(Meeting).where(Meeting.status != "approved")
+                                .order_by(Meeting.id))
+    db.session.add(Decision(item_id=declined_idea.id, tier="silver", outcome="noted",
+                            summary="Noted <at> the forum & minuted.", by_default=True,
+                            meeting_id=meeting.id, review_on=date(2027, 3, 1)))
+    db.session.commit()
+
+    body = client.get("/api/v1/decisions", query_string={"per_page": 100},
+                      headers=headers("admin")).get_json()
+    entries = body["decisions"]
+    assert body["total"] == db.session.scalar(select(func.count(Decision.id)))
+    assert [(e["decided_at"], e["id"]) for e in entries] == sorted(
+        ((e["decided_at"], e["id"]) for e in entries), reverse=True)
+    mine = [e for e in entries if e["item"]["id"] == declined_idea.id]
+    assert len(mine) == 3
+    assert any(e["meeting"] and e["by_default"] and e["review_on"] for e in mine)
+    assert any(e["superseded_by"] for e in mine) and any(e["supersedes"] for e in mine)
+    for entry in entries:
+        alone = client.get(f"/api/v1/decisions/{entry['id']}", headers=headers("admin"))
+        assert alone.get_json() == entry
+
+    past_the_end = client.get("/api/v1/decisions", query_string={"page": 999},
+                              headers=headers("admin")).get_json()
+    assert past_the_end["decisions"] == [] and past_the_end["total"] == body["total"]
