@@ -39,6 +39,9 @@ def init_templates(app: Flask) -> None:
     # built in Python (25 cards a page).
     app.jinja_env.globals["item_cards_html"] = ItemCardRenderer(app.jinja_env)
     app.jinja_env.globals["pagination_html"] = pagination_html
+    # The page shell's fixed pieces (base.html), worked out once per app.
+    app.jinja_env.globals["phase_banner"] = phase_banner
+    app.jinja_env.globals["static_url"] = static_url
     app.context_processor(_context)
 
 
@@ -161,6 +164,33 @@ def service_navigation(signed_in: bool) -> Markup:
         if len(cache) < _KEEP:
             cache[key] = html
     return html
+
+
+PHASE_BANNER = {"tag": {"text": "Beta"}, "text": "This is a new service."}
+_PHASE_BANNER_MACRO = "govuk_frontend_jinja/components/phase-banner/macro.html"
+
+
+def phase_banner() -> Markup:
+    """govukPhaseBanner(PHASE_BANNER): the same on every page, so rendered once per app."""
+    cache = current_app.extensions.setdefault("govflow_static_html", {})
+    html = cache.get("phase_banner")
+    if html is None:
+        macro = current_app.jinja_env.get_template(_PHASE_BANNER_MACRO).module
+        html = cache["phase_banner"] = macro.govukPhaseBanner(PHASE_BANNER)
+    return html
+
+
+def static_url(filename: str) -> str:
+    """url_for("static", filename=filename), kept per app and script root: every page links
+    the same four files."""
+    key = (request.script_root, filename)
+    cache = current_app.extensions.setdefault("govflow_static_urls", {})
+    url = cache.get(key)
+    if url is None:
+        url = url_for("static", filename=filename)
+        if len(cache) < _KEEP:
+            cache[key] = url
+    return url
 
 
 def _context() -> dict:
