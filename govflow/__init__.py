@@ -87,6 +87,10 @@ def configure_extensions(app: Flask) -> None:
         from govflow.db import init_sqlite
 
         init_sqlite(app)
+    elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        from govflow.db import init_postgres
+
+        init_postgres(app)
 
 
 def configure_templates(app: Flask) -> None:

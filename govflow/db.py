@@ -100,3 +100,43 @@ def for_update_skip_locked(query, session):
     if is_postgres(session):
         return query.with_for_update(skip_locked=True)
     return query
+
+
+def init_postgres(app: Flask) -> None:
+    """End each request that wrote nothing with COMMIT rather than ROLLBACK.
+
+    psycopg prepares a statement on a connection once it has run five times there, so
+    PostgreSQL stops parsing and planning it; but it forgets every prepared statement at
+    a ROLLBACK (one may have undone a change to the schema), and every request used to end
+    with one, so nothing stayed prepared. For a transaction that wrote nothing, COMMIT and
+    ROLLBACK leave the database the same. A request that wrote anything (any statement but
+    a SELECT, flushed or not) still ends with a ROLLBACK of whatever it did not commit."""
+    from govflow.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.info["govflow_wrote"] = False
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _note_writes(conn, _cursor, statement, _parameters, _context, _executemany):
+        if statement.lstrip()[:6].upper() != "SELECT":
+            conn.info["govflow_wrote"] = True
+
+    @app.teardown_appcontext
+    def _commit_reads(exc):
+        # Registered after Flask-SQLAlchemy's teardown, so it runs before that one closes
+        # (and rolls back) the session.
+        if exc is not None or not db.session.registry.has():
+            return
+        session = db.session()
+        if not session.in_transaction() or session.new or session.dirty or session.deleted:
+            return
+        if session.connection().info.get("govflow_wrote", True):
+            return
+        try:
+            session.commit()
+        except Exception:  # noqa: BLE001 - the connection is gone; the session's removal cleans up
+            session.rollback()
