@@ -9,14 +9,24 @@ and requires the same text.
 
 from __future__ import annotations
 
+import functools
+from datetime import datetime
+
 from jinja2 import Undefined
 from markupsafe import Markup, escape
 
 from govflow import workdays
 
+_MISSING = object()
+
 
 def _attr(env, obj, name: str):
     """`obj.name` as a template sees it: None when it is not defined."""
+    # What env.getattr tries first, without its call and try/except: the history's entries
+    # are objects with every attribute (a few hundred lookups a page).
+    value = getattr(obj, name, _MISSING)
+    if value is not _MISSING:
+        return value
     value = env.getattr(obj, name)
     return None if isinstance(value, Undefined) else value
 
@@ -31,7 +41,13 @@ def datetime_text(at) -> str:
         if at.minute:
             clock += f":{at.minute:02d}"
         clock += "am" if at.hour < 12 else "pm"
-    return f"{at.day} {at.strftime('%B %Y')} at {clock}"
+    return f"{at.day} {_month_and_year(at.year, at.month)} at {clock}"
+
+
+@functools.cache
+def _month_and_year(year: int, month: int) -> str:
+    """"March 2025": strftime's, once per month (it cost more than the rest of the line)."""
+    return datetime(year, month, 1).strftime("%B %Y")
 
 
 def iso_datetime(at) -> str:
