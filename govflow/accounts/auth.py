@@ -96,13 +96,19 @@ def load_user_from_token(req):
 
 def _live_token(hashed: str):
     """The unrevoked token with this hash, its person and their roles in one statement."""
+    return db.session.execute(_token_statement(),
+                              {"token_hash": hashed}).unique().scalar_one_or_none()
+
+
+@functools.cache
+def _token_statement():
+    """Built once per process (every API request runs it), as _user_statement."""
     from govflow.accounts.models import ApiToken, User
 
-    return db.session.execute(
-        select(ApiToken)
-        .where(ApiToken.token_hash == hashed, ApiToken.revoked_at.is_(None))
-        .options(joinedload(ApiToken.user).joinedload(User.role_assignments))
-    ).unique().scalar_one_or_none()
+    return (select(ApiToken)
+            .where(ApiToken.token_hash == bindparam("token_hash"),
+                   ApiToken.revoked_at.is_(None))
+            .options(joinedload(ApiToken.user).joinedload(User.role_assignments)))
 
 
 def is_safe_next(target: str | None) -> bool:
