@@ -12,6 +12,7 @@ Creating an item: each kind names the fields it accepts and the use-case that cr
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from datetime import datetime
 
 from flask import jsonify, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from govflow.accounts.models import TIERS, LocalArea
@@ -27,7 +28,7 @@ from govflow.api import ApiError, bp, json_body, page_args
 from govflow.clock import utcnow
 from govflow.extensions import db
 from govflow.items import presenters
-from govflow.items.models import BLOCKER_STATES, IDEA_STATES, KINDS, Event, Item, ItemArea
+from govflow.items.models import BLOCKER_STATES, IDEA_STATES, KINDS, Event, Item
 from govflow.items.queries import ItemFilters, apply_filters, count_of, page_of, visible_items
 from govflow.permissions import can_view_item
 from govflow.workflow import engine
@@ -121,24 +122,28 @@ def item_json(item: Item, user, now: datetime) -> dict:
     return body
 
 
+@functools.cache
+def _events_statement():
+    """Built once per process: an item's events with who made each, in one statement."""
+    return (select(Event).where(Event.item_id == bindparam("item_id"))
+            .options(joinedload(Event.actor)).order_by(Event.id))
+
+
 def _events(item: Item):
-    return db.session.scalars(
-        select(Event).where(Event.item_id == item.id)
-        .options(selectinload(Event.actor)).order_by(Event.id)
-    ).all()
+    return db.session.scalars(_events_statement(), {"item_id": item.id}).all()
 
 
 def _load_visible(item_id: int, user) -> Item:
-    # With what item_json shows and the permission checks read, in three statements
-    # rather than one per relationship.
-    item = db.session.scalar(
-        select(Item).where(Item.id == item_id).options(
-            joinedload(Item.area), joinedload(Item.raised_by), joinedload(Item.owner),
-            joinedload(Item.organisation), selectinload(Item.tags),
-            selectinload(Item.extra_areas).joinedload(ItemArea.area),
-        )
-    )
-    if item is None or not can_view_item(user, item):
+    # The item page's own statements (built once per process): the item with its area,
+    # people and organisation, then its tags and other areas in one more statement.
+    from govflow.items.views import _item_page_statements
+
+    statements = _item_page_statements()
+    item = db.session.scalar(statements["item"], {"item_id": item_id})
+    if item is None:
+        raise ApiError(404, NOT_FOUND, "not_found")
+    db.session.execute(statements["collections"], {"item_id": item_id}).unique().all()
+    if not can_view_item(user, item):
         raise ApiError(404, NOT_FOUND, "not_found")
     return item
 
