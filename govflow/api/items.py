@@ -134,15 +134,14 @@ def _events(item: Item):
 
 
 def _load_visible(item_id: int, user) -> Item:
-    # The item page's own statements (built once per process): the item with its area,
-    # people and organisation, then its tags and other areas in one more statement.
+    # The item page's own statement (built once per process): the item with its area,
+    # people, organisation, tags and other areas.
     from govflow.items.views import _item_page_statements
 
-    statements = _item_page_statements()
-    item = db.session.scalar(statements["item"], {"item_id": item_id})
+    item = db.session.execute(_item_page_statements()["item"],
+                              {"item_id": item_id}).unique().scalar_one_or_none()
     if item is None:
         raise ApiError(404, NOT_FOUND, "not_found")
-    db.session.execute(statements["collections"], {"item_id": item_id}).unique().all()
     if not can_view_item(user, item):
         raise ApiError(404, NOT_FOUND, "not_found")
     return item

@@ -181,22 +181,20 @@ def _item_page_statements() -> dict:
     item_id = bindparam("item_id")
     extra_area = aliased(LocalArea)
     return {
-        "item": select(Item).where(Item.id == item_id).options(
-            joinedload(Item.area), joinedload(Item.raised_by), joinedload(Item.owner),
-            joinedload(Item.organisation),
-        ),
-        # The item's tags and other areas in one statement (its row again, with them joined):
-        # as two selectin loads they were two round trips to PostgreSQL. Not in the statement
-        # above: PostgreSQL took 2 ms to plan that nine-table join on every request, and
-        # joinedload's nested "LEFT JOIN (item_tags JOIN tags)" made SQLite scan item_tags,
-        # so the joins are spelt out flat for contains_eager.
-        "collections": select(Item).where(Item.id == item_id)
+        # The item with its people, areas, organisation and tags in one statement. Its
+        # collections are joined flat for contains_eager: joinedload's nested
+        # "LEFT JOIN (item_tags JOIN tags)" made SQLite scan the whole of item_tags. The
+        # nine-table join takes PostgreSQL about 2 ms to plan, but only for its first few
+        # runs on a connection: psycopg then prepares it and PostgreSQL keeps a generic plan
+        # (a request that wrote nothing ends with COMMIT, which keeps it: govflow.db).
+        "item": select(Item).where(Item.id == item_id)
         .outerjoin(item_tags, item_tags.c.item_id == Item.id)
         .outerjoin(Tag, Tag.id == item_tags.c.tag_id)
         .outerjoin(ItemArea, ItemArea.item_id == Item.id)
         .outerjoin(extra_area, extra_area.id == ItemArea.area_id)
         .options(
-            contains_eager(Item.tags),
+            joinedload(Item.area), joinedload(Item.raised_by), joinedload(Item.owner),
+            joinedload(Item.organisation), contains_eager(Item.tags),
             contains_eager(Item.extra_areas).contains_eager(ItemArea.area, alias=extra_area),
         )
         .order_by(Tag.position, ItemArea.id),
@@ -226,12 +224,11 @@ def load_visible(item_id: int) -> Item:
     """The item with what its page shows (its history apart: see _history), or 404 — also
     when the person may not see it."""
     statements = _item_page_statements()
-    item = db.session.scalar(statements["item"], {"item_id": item_id})
+    item = db.session.execute(statements["item"],
+                              {"item_id": item_id}).unique().scalar_one_or_none()
     user = _user()
     if item is None:
         abort(404)
-    # Fills item.tags and item.extra_areas (the item itself is already loaded).
-    db.session.execute(statements["collections"], {"item_id": item_id}).unique().all()
     if not can_view_item(user, item):
         # Same answer as a missing item, so ids cannot be probed; but worth a line in the log.
         log.warning("User %s asked for item %s, which they may not see", user.id, item_id)
