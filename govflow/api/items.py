@@ -29,7 +29,14 @@ from govflow.clock import utcnow
 from govflow.extensions import db
 from govflow.items import presenters
 from govflow.items.models import BLOCKER_STATES, IDEA_STATES, KINDS, Event, Item
-from govflow.items.queries import ItemFilters, apply_filters, count_of, page_of, visible_items
+from govflow.items.queries import (
+    ItemFilters,
+    apply_filters,
+    count_of,
+    load_item,
+    page_of,
+    visible_items,
+)
 from govflow.permissions import can_view_item
 from govflow.workflow import engine
 
@@ -134,15 +141,8 @@ def _events(item: Item):
 
 
 def _load_visible(item_id: int, user) -> Item:
-    # The item page's own statement (built once per process): the item with its area,
-    # people, organisation, tags and other areas.
-    from govflow.items.views import _item_page_statements
-
-    item = db.session.execute(_item_page_statements()["item"],
-                              {"item_id": item_id}).unique().scalar_one_or_none()
-    if item is None:
-        raise ApiError(404, NOT_FOUND, "not_found")
-    if not can_view_item(user, item):
+    item = load_item(item_id)
+    if item is None or not can_view_item(user, item):
         raise ApiError(404, NOT_FOUND, "not_found")
     return item
 

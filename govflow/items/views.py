@@ -20,7 +20,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, literal_column, null, select, text, union_all
-from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from govflow import csvexport, workdays
 from govflow.accounts.models import LocalArea, Organisation, User
@@ -40,13 +40,14 @@ from govflow.items.forms import (
     RaiseChoiceForm,
     action_form_class,
 )
-from govflow.items.models import Comment, Event, Item, ItemArea, Tag, item_tags
+from govflow.items.models import Comment, Event, Item, Tag
 from govflow.items.queries import (
     ItemFilters,
     apply_filters,
     card_page,
     count_of,
     filter_condition,
+    load_item,
     overdue_first,
     queue_scopes,
     visible_items,
@@ -175,37 +176,12 @@ def _deadline_sentence(item) -> str:
 
 
 @functools.cache
-def _item_page_statements() -> dict:
-    """The item page's statements, built once per process with the item's id as a parameter:
-    building them (options, joins, clauses) on every view cost more than running them."""
-    item_id = bindparam("item_id")
-    extra_area = aliased(LocalArea)
-    return {
-        # The item with its people, areas, organisation and tags in one statement. Its
-        # collections are joined flat for contains_eager: joinedload's nested
-        # "LEFT JOIN (item_tags JOIN tags)" made SQLite scan the whole of item_tags. The
-        # nine-table join takes PostgreSQL about 2 ms to plan, but only for its first few
-        # runs on a connection: psycopg then prepares it and PostgreSQL keeps a generic plan
-        # (a request that wrote nothing ends with COMMIT, which keeps it: govflow.db).
-        "item": select(Item).where(Item.id == item_id)
-        .outerjoin(item_tags, item_tags.c.item_id == Item.id)
-        .outerjoin(Tag, Tag.id == item_tags.c.tag_id)
-        .outerjoin(ItemArea, ItemArea.item_id == Item.id)
-        .outerjoin(extra_area, extra_area.id == ItemArea.area_id)
-        .options(
-            joinedload(Item.area), joinedload(Item.raised_by), joinedload(Item.owner),
-            joinedload(Item.organisation), contains_eager(Item.tags),
-            contains_eager(Item.extra_areas).contains_eager(ItemArea.area, alias=extra_area),
-        )
-        .order_by(Tag.position, ItemArea.id),
-        "history": _history_statement(item_id),
-    }
-
-
-def _history_statement(item_id):
+def _history_statement():
     """The item's events and comments in one statement, as plain rows ("e" or "c" first,
     then each oldest first): the timeline reads only their columns and the person's name.
-    A comment's body comes in the events' reason column, its author in their actor's."""
+    A comment's body comes in the events' reason column, its author in their actor's.
+    Built once per process with the item's id as a parameter."""
+    item_id = bindparam("item_id")
     history = union_all(
         select(literal_column("'e'").label("source"), Event.id.label("id"), Event.trigger,
                Event.from_state, Event.to_state, Event.from_tier, Event.to_tier,
@@ -223,9 +199,7 @@ def _history_statement(item_id):
 def load_visible(item_id: int) -> Item:
     """The item with what its page shows (its history apart: see _history), or 404 — also
     when the person may not see it."""
-    statements = _item_page_statements()
-    item = db.session.execute(statements["item"],
-                              {"item_id": item_id}).unique().scalar_one_or_none()
+    item = load_item(item_id)
     user = _user()
     if item is None:
         abort(404)
@@ -265,7 +239,7 @@ def _history(item_id: int) -> tuple[list[SimpleNamespace], list[SimpleNamespace]
     the timeline reads, as plain rows. Only the item page shows them, often dozens, and as
     ORM objects (each with its person) they cost the page as much as everything else it
     loads."""
-    rows = db.session.execute(_item_page_statements()["history"], {"item_id": item_id}).all()
+    rows = db.session.execute(_history_statement(), {"item_id": item_id}).all()
     events, comments = [], []
     for r in rows:
         person = (SimpleNamespace(display_name=r.display_name) if r.actor_id is not None
@@ -489,12 +463,10 @@ def _list_page(*, endpoint: str, tabs: list[dict], current: dict | None, query, 
         narrower = filter_condition(filters, now=now)
         if counted is not None:
             total = counted
-        elif narrower is None and current.get("count") is not None:
-            total = current["count"]
+        elif current.get("count") is not None:  # a queue: filters the tallies cannot answer
+            total = count_of(query)
         elif narrower is None:
             total = current["count"] = count_of(tab_query)
-        elif current.get("count") is not None:
-            total = count_of(query)
         else:
             current["count"], total = count_of(tab_query, also=narrower)
         pages = max(1, math.ceil(total / PER_PAGE))
