@@ -19,17 +19,50 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 from govflow import create_app
 from govflow.extensions import db
+from tests.support import clock
 
 _TMP = tempfile.mkdtemp(prefix="govflow-tests-")
 DATABASE_URL = os.environ.get("GOVFLOW_TEST_DATABASE_URL") or f"sqlite:///{_TMP}/test.sqlite"
 if DATABASE_URL.startswith("postgresql://"):
     DATABASE_URL = "postgresql+psycopg://" + DATABASE_URL[len("postgresql://"):]
 IS_POSTGRES = DATABASE_URL.startswith("postgresql")
+_MOMENT = pytest.StashKey()
+
+
+def pytest_configure(config):
+    # Never the real clock: the whole run (and every process it starts) is at one chosen
+    # moment, GOVFLOW_TEST_NOW (an ordinary Wednesday unless set; .ci/run replays the
+    # date-sensitive tests at a Saturday, a bank holiday, the clock change and New Year's Eve).
+    moment = clock.start()
+    config.stash[_MOMENT] = moment
+
+
+def pytest_unconfigure(config):
+    clock.stop()
+
+
+def pytest_report_header(config):
+    moment = config.stash.get(_MOMENT, None)
+    return f"govflow: the clock is fixed at {moment.isoformat()} (GOVFLOW_TEST_NOW)" if moment else None
+
+
+# Tests whose outcome depends on the date and time (deadlines in working days, sweeps, dates
+# shown to people, session expiry): marked `clock`, and replayed by .ci/run at awkward moments.
+CLOCK_SENSITIVE = (
+    "tests/accounts/test_sessions.py", "tests/accounts/test_throttle.py",
+    "tests/api/", "tests/dashboard/", "tests/decisions/", "tests/forums/", "tests/ideas/",
+    "tests/items/", "tests/notifications/", "tests/sponsors/",
+    "tests/test_templating_dates.py", "tests/test_workdays.py",
+)
 
 
 def pytest_collection_modifyitems(config, items):
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL (set GOVFLOW_TEST_DATABASE_URL)")
+    root = Path(str(config.rootpath))
     for item in items:
+        where = Path(str(item.path)).relative_to(root).as_posix()
+        if where.startswith(CLOCK_SENSITIVE) and "e2e" not in item.keywords:
+            item.add_marker(pytest.mark.clock)
         if "postgres_only" in item.keywords and not IS_POSTGRES:
             item.add_marker(skip_pg)
 

@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from tests.support import clock
 from tests.support.served import ROOT, ScratchDatabase, ServedGovflow
 
 
@@ -37,7 +38,7 @@ def govflow_command(database_url: str, *args: str) -> subprocess.CompletedProces
     """Run the `govflow` command line against a database, as cron or an operator would."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GOVFLOW_")}
     env.update({"DATABASE_URL": database_url, "GOVFLOW_ENV": "development",
-                "PYTHONPATH": str(ROOT), "GOVFLOW_INSTANCE_PATH": str(ROOT / "instance")})
+                "PYTHONPATH": clock.pythonpath(), "GOVFLOW_INSTANCE_PATH": str(ROOT / "instance")})
     return subprocess.run(
         [sys.executable, "-c", "from govflow.cli import main; main()", *args],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,

@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, text
 
 from govflow.items.tallies import CHECK_SQL
 from tests.faults.conftest import ROOT
+from tests.support import clock
 from tests.support.http import Client
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
@@ -56,7 +57,7 @@ def test_two_sweeps_and_fifty_transitions_at_once(serve):
         t.start()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GOVFLOW_")}
     env.update({"DATABASE_URL": database.url, "GOVFLOW_ENV": "development",
-                "PYTHONPATH": str(ROOT), "MAIL_SERVER": ""})
+                "PYTHONPATH": clock.pythonpath(), "MAIL_SERVER": ""})
     sweeps = [subprocess.Popen([sys.executable, "-c", "from govflow.cli import main; main()",
                                 "sweep", "--no-send"], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.support import clock
+
 ROOT = Path(__file__).resolve().parents[2]
 N = 2000
 
@@ -23,7 +25,7 @@ N = 2000
 def _sweep_process(url: str, tmp: Path) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GOVFLOW_")}
     env.update({"GOVFLOW_ENV": "test", "DATABASE_URL": url, "MAIL_SERVER": "",
-                "GOVFLOW_INSTANCE_PATH": str(tmp / "instance"), "PYTHONPATH": str(ROOT)})
+                "GOVFLOW_INSTANCE_PATH": str(tmp / "instance"), "PYTHONPATH": clock.pythonpath()})
     return subprocess.Popen(
         [sys.executable, "-m", "govflow.cli", "sweep", "--no-send"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

@@ -19,6 +19,8 @@ from pathlib import Path
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
+from tests.support import clock
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -135,7 +137,7 @@ class ServedGovflow:
                 "GOVFLOW_BASE_URL": self.base_url,
                 "REDIS_URL": "",
                 "MAIL_SERVER": "",
-                "PYTHONPATH": str(ROOT),
+                "PYTHONPATH": clock.pythonpath(),
                 "PYTHONDONTWRITEBYTECODE": "1",
             }
         )
