@@ -246,6 +246,7 @@ def generate(url: str, *, fresh: bool = True, seed: int = 1, quiet: bool = False
         seeding.load_reference()
         if fresh:
             seeding.load_demo()
+        db.session.commit()  # the seeding use-cases flush; this script is their boundary
         password_hash = hash_password(app.config["DEMO_PASSWORD"])
         engine = db.engine
         loader = Loader(engine)

@@ -77,10 +77,12 @@ def configure_extensions(app: Flask) -> None:
     # Every model must be imported before the first query, or relationships named by string
     # (RoleAssignment.forum → "Forum") fail to resolve in a server that never ran migrations.
     import govflow.models  # noqa: F401
+    from govflow import transaction
     from govflow.accounts.auth import init_login
     from govflow.extensions import csrf, db
 
     db.init_app(app)
+    transaction.init_app(app)
     csrf.init_app(app)
     init_login(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

@@ -9,6 +9,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from govflow.transaction import autocommit
+
 
 def main() -> None:
     from govflow import create_app
@@ -91,6 +93,7 @@ def db_current(verbose):
 @click.option("--demo", is_flag=True, help="Also load the demo partnership (people, items, meetings).")
 @click.option("--print-sign-ins", is_flag=True, help="Print the demo sign-ins after seeding.")
 @with_appcontext
+@autocommit
 def seed(demo, print_sign_ins):
     """Load reference data (the framework's tags); with --demo, the demo partnership. Idempotent."""
     from govflow import seeding
@@ -133,11 +136,11 @@ def _load_user(email):
 @click.option("--role", "roles", multiple=True, help="Role, e.g. practitioner, sponsor:denaby, secretary:central-forum")
 @click.option("--password", help="Initial password (12+ characters); prompted if omitted", default=None)
 @with_appcontext
+@autocommit
 def user_create(email, display_name, organisation, home_area, roles, password):
     """Create a person."""
     from govflow.accounts import services
     from govflow.domain_errors import DomainError
-    from govflow.extensions import db
 
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
@@ -145,9 +148,7 @@ def user_create(email, display_name, organisation, home_area, roles, password):
         user = services.create_user(email, display_name, password=password,
                                     organisation=organisation, home_area=home_area)
         services.set_roles(user, [services.parse_role(r) for r in roles])
-        db.session.commit()
     except DomainError as err:
-        db.session.rollback()
         raise click.ClickException(err.message) from None
     click.echo(f"Created {user.email} ({', '.join(sorted(user.roles)) or 'no roles'}).")
 
@@ -186,6 +187,7 @@ def user_list(as_json):
 @user_group.command("deactivate")
 @click.argument("email")
 @with_appcontext
+@autocommit
 def user_deactivate(email):
     """Deactivate a person and end all their sessions."""
     from govflow.accounts import services
@@ -198,6 +200,7 @@ def user_deactivate(email):
 @user_group.command("reactivate")
 @click.argument("email")
 @with_appcontext
+@autocommit
 def user_reactivate(email):
     """Let a deactivated person sign in again (their old sessions stay ended)."""
     from govflow.accounts import services
@@ -211,18 +214,16 @@ def user_reactivate(email):
 @click.argument("email")
 @click.argument("roles", nargs=-1)
 @with_appcontext
+@autocommit
 def user_set_roles(email, roles):
     """Replace a person's roles, e.g. `set-roles a@b.org head_of_service sponsor:denaby`."""
     from govflow.accounts import services
     from govflow.domain_errors import DomainError
-    from govflow.extensions import db
 
     user = _load_user(email)
     try:
         services.set_roles(user, [services.parse_role(r) for r in roles])
-        db.session.commit()
     except DomainError as err:
-        db.session.rollback()
         raise click.ClickException(err.message) from None
     click.echo(f"{user.email}: {', '.join(sorted(user.roles)) or 'no roles'} (tier {user.tier}).")
 
@@ -231,6 +232,7 @@ def user_set_roles(email, roles):
 @click.argument("email")
 @click.option("--name", default="automation", help="What the token is for")
 @with_appcontext
+@autocommit
 def user_token(email, name):
     """Create an API token for a person and print it (shown once)."""
     from govflow.accounts.views import issue_token

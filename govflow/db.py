@@ -111,6 +111,7 @@ def init_postgres(app: Flask) -> None:
     with one, so nothing stayed prepared. For a transaction that wrote nothing, COMMIT and
     ROLLBACK leave the database the same. A request that wrote anything (any statement but
     a SELECT, flushed or not) still ends with a ROLLBACK of whatever it did not commit."""
+    from govflow import transaction
     from govflow.extensions import db
 
     with app.app_context():
@@ -137,6 +138,6 @@ def init_postgres(app: Flask) -> None:
         if session.connection().info.get("govflow_wrote", True):
             return
         try:
-            session.commit()
+            transaction.commit()
         except Exception:  # noqa: BLE001 - the connection is gone; the session's removal cleans up
             session.rollback()

@@ -83,7 +83,7 @@ class _NothingSavedUnderExpiredToken(RuntimeError):
     pass
 
 
-def _refuse_commit_under_expired_token(session) -> None:
+def _refuse_commit_under_expired_token(session, *_args) -> None:
     if g and g.get("csrf_expired"):
         raise _NothingSavedUnderExpiredToken("a form sent with an expired token saves nothing")
 
@@ -123,8 +123,11 @@ def init_errors(app: Flask) -> None:
     from sqlalchemy import event
     from sqlalchemy.orm import Session
 
-    if not event.contains(Session, "before_commit", _refuse_commit_under_expired_token):
-        event.listen(Session, "before_commit", _refuse_commit_under_expired_token)
+    # Refused at the flush as well as the commit: use-cases flush, and the request commits
+    # only at its end, after a view may already have acted on what it flushed.
+    for name in ("before_commit", "before_flush"):
+        if not event.contains(Session, name, _refuse_commit_under_expired_token):
+            event.listen(Session, name, _refuse_commit_under_expired_token)
 
     @app.errorhandler(CSRFError)
     def _csrf(err):

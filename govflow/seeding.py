@@ -71,7 +71,7 @@ def load_reference() -> dict:
                 position=position,
             )
             created += new
-    db.session.commit()
+    db.session.flush()
     return {"tags": created}
 
 
@@ -127,7 +127,7 @@ def load_demo() -> dict:
     for forum in forums_data:
         row = db.session.scalar(select(Forum).where(Forum.slug == forum["slug"]))
         row.members = [users[e] for e in forum.get("members", []) if e in users]
-    db.session.commit()
+    db.session.flush()
 
     counts["blockers"] = _load_items("blocker", _read("demo/blockers.yaml"), areas, orgs, users)
     if (Path(current_app.root_path).parent / "workflows" / "idea.yaml").exists():

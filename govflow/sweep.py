@@ -21,6 +21,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
+from govflow import transaction
 from govflow.clock import utcnow
 from govflow.db import writing
 from govflow.domain_errors import DomainError, StaleVersion
@@ -129,7 +130,7 @@ def in_batches(ctx: SweepContext, batches: Iterable[list[int]],
                     db.session.rollback()
                 else:
                     ctx.notices.flush()
-                    db.session.commit()
+                    transaction.commit()
                     ctx.notices.committed()
         except (StaleDataError, StaleVersion, OperationalError) as err:
             db.session.rollback()

@@ -101,6 +101,7 @@ def _database():
 
         seeding.load_reference()
         seeding.load_demo()
+        db.session.commit()  # as `govflow seed --demo` does at its end
         db.session.remove()
         db.engine.dispose()
     return DATABASE_URL
@@ -135,7 +136,15 @@ def _transaction(request):
         # load its own user from its own cookie, as it does in production.
         g.__dict__.clear()
 
+    def _request_begins(sender, **_extra):
+        # Each request here shares the test's session, so what the test itself wrote before
+        # the request is not the request's: it does not make the request commit at its end
+        # (in production each request begins with a session of its own).
+        if db.session.registry.has():
+            db.session().info.pop("govflow_wrote", None)
+
     request_started.connect(_fresh_globals, app)
+    request_started.connect(_request_begins)
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
@@ -151,6 +160,7 @@ def _transaction(request):
                 outer.rollback()
             connection.close()
             request_started.disconnect(_fresh_globals, app)
+            request_started.disconnect(_request_begins)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from flask import Flask, request
 from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import joinedload
 
+from govflow import transaction
 from govflow.clock import utcnow
 from govflow.extensions import db, login_manager
 
@@ -78,7 +79,7 @@ def load_user_from_token(req):
         # Note the use at most once a minute, in a transaction of its own: a write after a
         # read in the same SQLite transaction fails under concurrent requests, and a write
         # on every API read would serialise them for nothing.
-        db.session.commit()
+        transaction.commit()
         db.session.execute(
             update(ApiToken)
             .where(ApiToken.token_hash == hashed, ApiToken.revoked_at.is_(None),
@@ -87,7 +88,7 @@ def load_user_from_token(req):
             .values(last_used_at=now)
             .execution_options(synchronize_session=False)
         )
-        db.session.commit()
+        transaction.commit()
         row = _live_token(hashed)
         if row is None or not row.user.active:
             return None

@@ -49,7 +49,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise Invalid(problem, field_errors={"new_password": problem})
     user.password_hash = hash_password(new)
     end_all_sessions(user)
-    db.session.commit()
+    db.session.flush()
 
 
 def deactivate(user: User) -> None:
@@ -64,13 +64,13 @@ def deactivate(user: User) -> None:
         .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def reactivate(user: User) -> None:
     """Let a deactivated person sign in again; their old sessions stay ended."""
     user.active = True
-    db.session.commit()
+    db.session.flush()
 
 
 def set_password(user: User, password: str) -> None:
@@ -245,7 +245,7 @@ def set_area_people(area: LocalArea, role: str, user_ids: set[int]) -> None:
 
 def record_sign_in(user: User) -> None:
     user.last_sign_in_at = utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 def user_summary(user: User) -> dict:

@@ -50,13 +50,13 @@ class DatabaseThrottle(Throttle):
             delete(LoginAttempt).where(LoginAttempt.at < now - timedelta(seconds=self.window * 10))
         )
         db.session.add_all(LoginAttempt(key=k, at=now) for k in keys)
-        db.session.commit()
+        db.session.flush()
 
     def clear(self, key: str) -> None:
         from govflow.accounts.models import LoginAttempt
 
         db.session.execute(delete(LoginAttempt).where(LoginAttempt.key == key))
-        db.session.commit()
+        db.session.flush()
 
 
 class RedisThrottle(Throttle):

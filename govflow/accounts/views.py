@@ -79,7 +79,9 @@ def sign_out():
     if current_user.is_authenticated:
         user = current_user._get_current_object()
         services.end_all_sessions(user)
-        db.session.commit()
+        # Written before signing out of this browser: a form sent with an expired token
+        # is refused here (govflow.errors) and signs nobody out.
+        db.session.flush()
         logout_user()
     flash("You have signed out.", "success")
     return redirect(url_for("accounts.sign_in"))
@@ -150,7 +152,6 @@ def revoke_token(token_id: int):
         abort(404)
     if row.revoked_at is None:
         row.revoked_at = utcnow()
-        db.session.commit()
     flash(f"The token '{row.name}' has been revoked.", "success")
     return redirect(url_for("accounts.account"))
 
@@ -159,5 +160,5 @@ def issue_token(user, name: str) -> str:
     token = new_token()
     db.session.add(ApiToken(user_id=user.id, name=name[:100], token_hash=hash_token(token),
                             prefix=token[:10]))
-    db.session.commit()
+    db.session.flush()
     return token

@@ -222,7 +222,6 @@ def new_person():
             db.session.rollback()
             _show_errors(form, err)
         else:
-            db.session.commit()
             flash(f"{user.display_name} has been added. Their tier is "
                   f"{TIER_LABELS[user.tier]}.", "success")
             return redirect(url_for("admin.edit_person", user_id=user.id))
@@ -276,7 +275,6 @@ def edit_person(user_id: int):
                 _show_errors(form, err)
             else:
                 new_password = bool(form.password.data)
-                db.session.commit()
                 message = f"Changes to {person.display_name} have been saved."
                 if new_password:
                     message += " Their new password has signed them out everywhere."
@@ -367,7 +365,6 @@ def edit_organisation(org_id: int | None = None):
             db.session.rollback()
             _show_errors(form, err)
         else:
-            db.session.commit()
             flash(f"{saved.name} has been {'saved' if org else 'added'}.", "success")
             return redirect(url_for("admin.organisations"))
     return render_template("admin/organisation_form.html", form=form, organisation=org,
@@ -451,7 +448,6 @@ def edit_area(area_id: int | None = None):
             db.session.rollback()
             _show_errors(form, err)
         else:
-            db.session.commit()
             flash(f"{saved.name} has been {'saved' if area else 'added'}.", "success")
             return redirect(url_for("admin.areas"))
     return render_template("admin/area_form.html", form=form, area=area,

@@ -155,7 +155,7 @@ def correct_decision(decision, actor, *, correction_reason: str, values: dict,
     )
     db.session.add(correction)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:
         # Someone else corrected it at the same moment: the unique supersedes_id kept one.
         db.session.rollback()
@@ -163,4 +163,6 @@ def correct_decision(decision, actor, *, correction_reason: str, values: dict,
             f"Decision {decision.id} has just been corrected by someone else: "
             "check the decision log, then correct the newest version if needed."
         ) from None
+    # superseded_by is a view-only relationship: the flush does not set it on the original.
+    db.session.expire(decision, ["superseded_by"])
     return correction

@@ -1,8 +1,8 @@
 """Forum and meeting use-cases: set up forums, schedule meetings, build and edit the agenda,
 record attendance, conflicts, notes, decisions and actions, close, approve, correct.
 
-Services take plain values, raise domain errors and commit once; they never touch Flask's
-request. Decisions go through the workflow engine, tagged with the meeting.
+Services take plain values, raise domain errors and flush (the request or command that
+calls them commits); they never touch Flask's request. Decisions go through the workflow engine, tagged with the meeting.
 """
 
 from __future__ import annotations
@@ -180,7 +180,7 @@ def save_forum(
         db.session.add(forum)
     forum.slug, forum.name, forum.kind, forum.place, forum.active = slug, name, kind, place, active
     forum.area_id = area.id if area else None
-    db.session.commit()
+    db.session.flush()
     return forum
 
 
@@ -202,7 +202,7 @@ def set_members(forum: Forum, *, member_ids, secretary_ids) -> None:
     held = {a.user_id for a in current}
     for user_id in secretary_ids - held:
         db.session.add(RoleAssignment(user_id=user_id, role="secretary", forum_id=forum.id))
-    db.session.commit()
+    db.session.flush()
     for user in users.values():
         db.session.refresh(user)
 
@@ -261,7 +261,7 @@ def schedule_meeting(forum: Forum, actor, details: MeetingDetails, now: datetime
     db.session.flush()
     meeting.forum = forum
     build_agenda(meeting, now=now)
-    db.session.commit()
+    db.session.flush()
     return meeting
 
 
@@ -276,7 +276,7 @@ def update_meeting(meeting: Meeting, actor, details: MeetingDetails, version=Non
     _check({"place": place}, personal_data=False)
     meeting.starts_at, meeting.ends_at, meeting.place = starts, ends, place
     meeting.chair_id = _chair(meeting.forum, details.chair_id).id
-    _commit(meeting)
+    _save(meeting)
     return meeting
 
 
@@ -422,7 +422,7 @@ def refresh_agenda(meeting: Meeting, actor) -> int:
     """Add anything that has reached the forum since the agenda was built."""
     _editable(meeting)
     added = build_agenda(meeting)
-    _commit(meeting)
+    _save(meeting)
     return added
 
 
@@ -437,7 +437,7 @@ def add_topic(meeting: Meeting, actor, title: str, notes: str = "") -> AgendaIte
     _check({"title": title, "notes": notes or ""})
     entry = AgendaItem(position=_next_position(meeting), kind="topic", title=title, notes=notes or "")
     meeting.agenda.append(entry)
-    _commit(meeting)
+    _save(meeting)
     return entry
 
 
@@ -454,7 +454,7 @@ def add_item(meeting: Meeting, actor, item_ref: str) -> AgendaItem:
         raise Invalid("Already on the agenda.", field_errors={"item_number": f"Item {item.id} is already on the agenda"})
     entry = AgendaItem(position=_next_position(meeting), kind="item", item_id=item.id, title=item.title)
     meeting.agenda.append(entry)
-    _commit(meeting)
+    _save(meeting)
     return entry
 
 
@@ -481,7 +481,7 @@ def remove_agenda_item(meeting: Meeting, actor, entry: AgendaItem) -> None:
     remaining = [a for a in sorted(meeting.agenda, key=lambda a: a.position) if a.id != entry.id]
     meeting.agenda.remove(entry)
     _renumber(meeting, remaining)
-    _commit(meeting)
+    _save(meeting)
 
 
 def move_agenda_item(meeting: Meeting, actor, entry: AgendaItem, direction: str) -> None:
@@ -494,14 +494,14 @@ def move_agenda_item(meeting: Meeting, actor, entry: AgendaItem, direction: str)
     if 0 <= target < len(ordered):
         ordered[index], ordered[target] = ordered[target], ordered[index]
     _renumber(meeting, ordered)
-    _commit(meeting)
+    _save(meeting)
 
 
 def save_notes(meeting: Meeting, actor, entry: AgendaItem, notes: str) -> None:
     _editable(meeting)
     _check({"notes": notes or ""})
     entry.notes = (notes or "").strip()
-    _commit(meeting)
+    _save(meeting)
 
 
 # ---------------------------------------------------------------- attendance and conflicts
@@ -542,7 +542,7 @@ def set_member_attendance(meeting: Meeting, actor, *, present_ids, apology_ids) 
             meeting.attendance.append(MeetingAttendance(user_id=user_id, status=wanted))
         elif wanted is not None:
             row.status = wanted
-    _commit(meeting)
+    _save(meeting)
 
 
 def _decided_by_someone(meeting: Meeting, user_id: int) -> bool:
@@ -567,7 +567,7 @@ def add_guest(meeting: Meeting, actor, *, name: str, role: str = "", status: str
     _check({"guest_name": name, "guest_role": role}, personal_data=False)
     row = MeetingAttendance(guest_name=name, guest_role=role, status=status)
     meeting.attendance.append(row)
-    _commit(meeting)
+    _save(meeting)
     return row
 
 
@@ -580,7 +580,7 @@ def remove_attendance(meeting: Meeting, actor, attendance_id: int) -> None:
         raise Refused("A decision at this meeting names this person as the decider, so they stay "
                       "recorded as present.")
     meeting.attendance.remove(row)
-    _commit(meeting)
+    _save(meeting)
 
 
 def declare_conflict(meeting: Meeting, actor, *, person: str, declaration: str,
@@ -611,7 +611,7 @@ def declare_conflict(meeting: Meeting, actor, *, person: str, declaration: str,
     row = ConflictDeclaration(user_id=user.id if user else None, person_name=name,
                               declaration=declaration, agenda_item_id=agenda_item_id or None)
     meeting.conflicts.append(row)
-    _commit(meeting)
+    _save(meeting)
     return row
 
 
@@ -621,7 +621,7 @@ def remove_conflict(meeting: Meeting, actor, conflict_id: int) -> None:
     if row is None:
         raise NotFound("That declaration is not recorded at this meeting.")
     meeting.conflicts.remove(row)
-    _commit(meeting)
+    _save(meeting)
 
 
 # ---------------------------------------------------------------- decisions and actions
@@ -681,8 +681,8 @@ def take_decision(meeting: Meeting, actor, entry: AgendaItem, *, trigger: str, d
         # Written up after the meeting: it was decided when the meeting met.
         fields.setdefault("decided_at", meeting.starts_at)
     event = engine.fire(entry.item, trigger, decider, fields=fields, version=version, now=now,
-                        meeting=meeting, commit=False)
-    _commit(meeting)
+                        meeting=meeting)
+    _save(meeting)
     return event
 
 
@@ -703,9 +703,9 @@ def add_action(meeting: Meeting, actor, entry: AgendaItem | None, *, what: str, 
         actor, area_slug=area_slug, what=what, due_on=due_on,
         sponsor_id=_int_or_none(sponsor_id), owner_id=_int_or_none(owner_id),
         item_id=entry.item_id if entry is not None else None, meeting_id=meeting.id,
-        now=now, commit=False,
+        now=now,
     )
-    _commit(meeting)
+    _save(meeting)
     return action
 
 
@@ -736,7 +736,7 @@ def close_action(meeting: Meeting, actor, entry: AgendaItem, *, status: str, out
         err.field_errors = {("outcome_note" if k in ("outcome", "reason") else k): v
                             for k, v in err.field_errors.items()}
         raise
-    _commit(meeting)
+    _save(meeting)
     return action
 
 
@@ -808,7 +808,7 @@ def close_meeting(meeting: Meeting, actor, summary: str, version=None, now: date
     meeting.summary = summary
     meeting.status = "held"
     meeting.closed_at = now or utcnow()
-    _commit(meeting)
+    _save(meeting)
     return meeting
 
 
@@ -834,7 +834,7 @@ def approve_minutes(meeting: Meeting, actor, version=None, now: datetime | None 
     meeting.minutes_sha256 = archived.sha256
     meeting.minutes_fingerprint = archived.fingerprint
     meeting.status = "approved"
-    _commit(meeting)
+    _save(meeting)
     return meeting
 
 
@@ -849,7 +849,7 @@ def add_addendum(meeting: Meeting, actor, body: str, now: datetime | None = None
     row = MinutesAddendum(meeting_id=meeting.id, author_id=actor.id, body=body,
                           created_at=now or utcnow())
     db.session.add(row)
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -882,11 +882,11 @@ def _check_version(meeting: Meeting, version) -> None:
         )
 
 
-def _commit(meeting: Meeting) -> None:
-    """Commit, bumping the meeting's version so approvals can tell the record changed."""
+def _save(meeting: Meeting) -> None:
+    """Flush, bumping the meeting's version so approvals can tell the record changed."""
     flag_modified(meeting, "status")
     try:
-        db.session.commit()
+        db.session.flush()
     except StaleDataError:
         db.session.rollback()
         raise StaleVersion(

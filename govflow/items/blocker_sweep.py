@@ -126,8 +126,7 @@ def _escalate_one(ctx, item: Item):
             f"{_tier_label(item.tier)} → {_tier_label(to_tier)} "
             f"(was due {workdays.format_datetime(item.due_at)})")
     if not ctx.dry_run:
-        engine.fire(item, "escalate", None, fields={"reason": reason}, now=ctx.now, commit=False,
-                    flush=False)  # written with the rest of the batch
+        engine.fire(item, "escalate", None, fields={"reason": reason}, now=ctx.now)
     return "blockers escalated", line
 
 
@@ -181,7 +180,7 @@ def _resume_one(ctx, item: Item):
     line = (f"{_verb(ctx, 'Resumed', 'Would resume')} {_describe(item)} at "
             f"{_tier_label(item.tier)}: paused for the most allowed ({_days(cap)})")
     if not ctx.dry_run:
-        engine.fire(item, "resume", None, now=ctx.now, commit=False, fields={
+        engine.fire(item, "resume", None, now=ctx.now, fields={
             "reason": f"Paused for {_days(cap)}, the most allowed: the clock runs again."})
     return "paused blockers resumed", line
 
@@ -196,7 +195,7 @@ def _close_one(ctx, item: Item):
     quiet = int(_settings().get("quiet_period_working_days", 5))
     line = f"{_verb(ctx, 'Closed', 'Would close')} {_describe(item)}: unblocked, no reply"
     if not ctx.dry_run:
-        engine.fire(item, "close", None, now=ctx.now, commit=False, fields={
+        engine.fire(item, "close", None, now=ctx.now, fields={
             "reason": (f"Closed automatically: nobody reopened it within {_days(quiet)} of "
                        "it being unblocked.")})
     return "unblocked blockers closed", line

@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from govflow import workdays
+from govflow import transaction, workdays
 from govflow.db import for_update_skip_locked
 from govflow.decisions.models import Decision
 from govflow.decisions.services import RECORDING_GRACE_WORKING_DAYS, recording_delay
@@ -91,7 +91,7 @@ def _approve_one(ctx, item: Item):
             f"{workdays.format_datetime(ctx.now)}."
         )
     try:
-        engine.fire(item, "approve_by_default", None, fields=fields, now=ctx.now, commit=False)
+        engine.fire(item, "approve_by_default", None, fields=fields, now=ctx.now)
     except StaleVersion:
         raise  # the batch's transaction is gone: in_batches leaves it for the next run
     except DomainError as err:
@@ -142,7 +142,7 @@ def _remind_one(ctx, item_id: int) -> None:
     if ctx.dry_run:
         db.session.rollback()
     else:
-        db.session.commit()
+        transaction.commit()
     if sent:
         ctx.did("trial review reminders", f"Idea {item.id}: review reminder to {sent} people",
                 n=sent)

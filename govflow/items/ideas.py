@@ -183,7 +183,7 @@ def propose_idea(
         tags=outcome_tags(outcomes),
     )
     engine.start(item, actor, now=now, tier=deciding_tier(funding_pence))
-    db.session.commit()
+    db.session.flush()
     return item
 
 

@@ -99,7 +99,7 @@ def raise_blocker(
         tags=tags_by_slug(tags),
     )
     engine.start(item, actor, now=now)
-    db.session.commit()
+    db.session.flush()
     return item
 
 
@@ -127,7 +127,7 @@ def create_from_seed(kind, entry, raiser, areas, orgs, raised_at) -> Item:
 
         tier = ideas.deciding_tier(item.funding_pence)
     engine.start(item, raiser, now=raised_at, tier=tier)
-    db.session.commit()
+    db.session.flush()
     return item
 
 
@@ -140,7 +140,7 @@ def add_comment(item: Item, actor, body: str) -> Comment:
     # A comment is not a change to the item: it leaves the item (and its version) alone, so
     # nobody with an action form open is told the item changed under them.
     db.session.add(comment)
-    db.session.commit()
+    db.session.flush()
     return comment
 
 

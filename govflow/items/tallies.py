@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, bindparam, false, func, literal, or_, select, text, union_all
 
+from govflow import transaction
 from govflow.db import writing
 from govflow.extensions import db
 from govflow.items.models import Item, ItemArea, ItemTally
@@ -206,7 +207,7 @@ def fold() -> int:
             db.session.execute(FOLD_SQLITE, {"last": last})
             db.session.execute(text("DELETE FROM item_tallies WHERE id <= :last"),
                                {"last": last})
-        db.session.commit()
+        transaction.commit()
     return int(folded)
 
 

@@ -302,13 +302,9 @@ def action(item_id: int, trigger: str):
     if not form.validate_on_submit():
         return _render_action(item, spec, trigger, form, available.get(trigger), status=400)
     try:
-        # Committed here, after reading what the message needs: after a commit every
-        # loaded object is expired, and reading one again would start a second
-        # transaction (on SQLite, another wait for the write lock) just to say "done".
         engine.fire(item, trigger, user, fields=form.workflow_values(),
-                    version=form.version.data or None, commit=False)
+                    version=form.version.data or None)
         state = item.state
-        db.session.commit()
     except StaleVersion as err:
         db.session.rollback()
         item = load_visible(item_id)

@@ -7,6 +7,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from govflow.metrics import calendar
+from govflow.transaction import autocommit
 
 
 def register_cli(app: Flask) -> None:
@@ -22,6 +23,7 @@ def calendar_group():
 @click.option("--from-year", type=int, default=calendar.DEFAULT_FIRST_YEAR, show_default=True)
 @click.option("--to-year", type=int, default=calendar.DEFAULT_LAST_YEAR, show_default=True)
 @with_appcontext
+@autocommit
 def fill_command(from_year, to_year):
     """Rebuild the calendar to cover FROM-YEAR..TO-YEAR (and whatever it covered already).
 
@@ -32,5 +34,4 @@ def fill_command(from_year, to_year):
     if from_year > to_year:
         raise click.BadParameter("--from-year must not be after --to-year")
     first, last, n = calendar.fill(db.session.connection(), from_year, to_year)
-    db.session.commit()
     click.echo(f"Working-day calendar: {n} days from {first} to {last}.")

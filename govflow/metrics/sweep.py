@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from govflow import workdays
+from govflow import transaction, workdays
 from govflow.extensions import db
 from govflow.metrics import calendar
 
@@ -21,5 +21,5 @@ def extend_calendar(ctx) -> None:
         ctx.did("calendar extended", f"Would extend the working-day calendar to {wanted}")
         return
     calendar.ensure_covers(db.session.connection(), today)
-    db.session.commit()
+    transaction.commit()
     ctx.did("calendar extended", f"Extended the working-day calendar to the end of {wanted}")

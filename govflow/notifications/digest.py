@@ -15,7 +15,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from govflow import workdays
+from govflow import transaction, workdays
 from govflow.accounts.models import User
 from govflow.db import for_update_skip_locked
 from govflow.extensions import db
@@ -139,7 +139,7 @@ def _digest_one(ctx, user_id: int, today: date, horizon) -> None:
     try:
         notify(user, "digest", f"Your govflow digest: {counts}", "\n".join(lines),
                link=link, dedupe_key=key, now=ctx.now)
-        db.session.commit()
+        transaction.commit()
     except IntegrityError:  # the other sweep wrote it first: once is enough
         db.session.rollback()
         return

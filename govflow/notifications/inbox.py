@@ -48,7 +48,7 @@ def open_notification(user, notification_id: int) -> Notification:
         raise NotFound("There is no notification with that number in your inbox.")
     if row.read_at is None:
         row.read_at = utcnow()
-        db.session.commit()
+        db.session.flush()
     return row
 
 
@@ -59,5 +59,5 @@ def mark_all_read(user, now=None) -> int:
         .values(read_at=now or utcnow())
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()
+    db.session.flush()
     return result.rowcount

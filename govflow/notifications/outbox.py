@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, insert, select, update
 
+from govflow import transaction
 from govflow.extensions import db
 
 _grouping: ContextVar[RunNotices | None] = ContextVar("govflow_run_notices", default=None)
@@ -290,7 +291,7 @@ class RunNotices:
                        table.c.email_status == "pending")
                 .values(next_attempt_at=None)
             )
-        db.session.commit()
+        transaction.commit()
 
     def _render(self, user_id: int, told: _Told) -> dict:
         if told.total == 1:

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
+from govflow import transaction
 from govflow.clock import utcnow
 from govflow.db import for_update_skip_locked
 from govflow.extensions import db
@@ -94,7 +95,7 @@ def _claim(now: datetime, to_status: str, limit: int = BATCH) -> list[int]:
         )
         if result.rowcount == 1:
             won.append(nid)
-    db.session.commit()
+    transaction.commit()
     return won
 
 
@@ -115,7 +116,7 @@ def _release_abandoned(now: datetime, result: SendResult) -> None:
         )
         log.warning("Notification %s abandoned mid-send; not resending", row.id)
         result.abandoned += 1
-    db.session.commit()
+    transaction.commit()
 
 
 def send_pending(now: datetime | None = None) -> SendResult:
@@ -167,7 +168,7 @@ def _unclaim(ids: list[int]) -> None:
         .values(email_status="pending", next_attempt_at=None)
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()
+    transaction.commit()
 
 
 def _deliver_one(nid: int, mailer: _Mailer, now: datetime, result: SendResult) -> None:
@@ -176,7 +177,7 @@ def _deliver_one(nid: int, mailer: _Mailer, now: datetime, result: SendResult) -
     if user is None or not user.active or not user.email:
         row.email_status = "not_sent"
         row.last_error = "The person's account is deactivated."
-        db.session.commit()
+        transaction.commit()
         result.not_sent += 1
         return
     message = build_message(row, current_app.config)
@@ -202,7 +203,7 @@ def _deliver_one(nid: int, mailer: _Mailer, now: datetime, result: SendResult) -
             result.retrying += 1
             log.warning("Notification %s not delivered (attempt %s), retrying after %s: %s",
                         nid, row.attempts, row.next_attempt_at.isoformat(timespec="seconds"), error)
-    db.session.commit()
+    transaction.commit()
 
 
 def _one_line(text: str) -> str:

@@ -8,6 +8,8 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from govflow.transaction import autocommit
+
 
 def register_cli(app: Flask) -> None:
     app.cli.add_command(area_group)
@@ -76,6 +78,7 @@ def _person(email):
 @click.option("--sponsor", metavar="AREA", help="Make them a sponsor of this area (slug)")
 @click.option("--facilitator", metavar="AREA", help="Make them a facilitator of this area (slug)")
 @with_appcontext
+@autocommit
 def area_assign(email, sponsor, facilitator):
     """Make a person a sponsor or facilitator of an area."""
     from govflow.sponsors.services import assign_area_role
@@ -95,6 +98,7 @@ def area_assign(email, sponsor, facilitator):
 @click.option("--sponsor", metavar="AREA", help="Stop them being a sponsor of this area")
 @click.option("--facilitator", metavar="AREA", help="Stop them being a facilitator of this area")
 @with_appcontext
+@autocommit
 def area_unassign(email, sponsor, facilitator):
     """Stop a person being a sponsor or facilitator of an area."""
     from govflow.sponsors.services import unassign_area_role

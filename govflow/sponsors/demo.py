@@ -67,5 +67,5 @@ def load_demo_extras() -> dict:
                                               from_status="open", to_status=status,
                                               note=entry["outcome"], at=closed))
         created += 1
-    db.session.commit()
+    db.session.flush()
     return {"sponsor actions": created}

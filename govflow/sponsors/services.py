@@ -111,7 +111,6 @@ def record_action(
     item_id: int | None = None,
     meeting_id: int | None = None,
     now: datetime | None = None,
-    commit: bool = True,
 ) -> SponsorAction:
     """A sponsor (or a forum secretary on their behalf) records an action in one of the areas."""
     from govflow.forums.models import Meeting
@@ -220,8 +219,7 @@ def record_action(
             notify(person, "sponsor_action", f"Sponsor action for you, due {due}: {what[:120]}",
                    f"{actor.display_name} recorded a sponsor action in {area.name}.\n\n{what}",
                    link=link, now=now)
-    if commit:
-        db.session.commit()
+    db.session.flush()
     return action
 
 
@@ -285,7 +283,7 @@ def _close(action, actor, to_status: str, note_field: str, note, version, now):
                    f"{actor.display_name} marked it as {word}.\n\n{note}",
                    link=f"/actions/{action.id}", now=now)
     try:
-        db.session.commit()
+        db.session.flush()
     except StaleDataError:
         # Someone else closed it between our read and our write: their change stands.
         db.session.rollback()
@@ -314,7 +312,7 @@ def assign_area_role(user: User, role: str, area: LocalArea) -> bool:
     if any(r.role == role and r.area_id == area.id for r in user.role_assignments):
         return False
     user.role_assignments.append(RoleAssignment(role=role, area_id=area.id))
-    db.session.commit()
+    db.session.flush()
     return True
 
 
@@ -325,7 +323,7 @@ def unassign_area_role(user: User, role: str, area: LocalArea) -> bool:
     rows = [r for r in user.role_assignments if r.role == role and r.area_id == area.id]
     for row in rows:
         user.role_assignments.remove(row)
-    db.session.commit()
+    db.session.flush()
     return bool(rows)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
 
-from govflow import workdays
+from govflow import transaction, workdays
 from govflow.accounts.models import RoleAssignment, User
 from govflow.db import for_update_skip_locked
 from govflow.extensions import db
@@ -80,7 +80,7 @@ def remind_owners(ctx) -> None:
 def _commit(ctx) -> None:
     """Commit the batch with what it tells people."""
     ctx.notices.flush()
-    db.session.commit()
+    transaction.commit()
     ctx.notices.committed()
 
 

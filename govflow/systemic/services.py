@@ -101,13 +101,13 @@ def add_area(item: Item, actor, *, area: str, effect: str,
         if item.tier == "bronze" and item.state == "paused":
             # Resumed first so it reaches Silver with a fresh Silver deadline, not the
             # paused Bronze one moved on.
-            engine.fire(item, "resume", None, now=now, commit=False,
+            engine.fire(item, "resume", None, now=now,
                         fields={"reason": "Resumed to move it to Silver as a systemic blocker"})
         moved = item.state == "bronze"
         reason = systemic_reason(areas, moved)
         if moved:
-            engine.fire(item, "systemic", None, fields={"reason": reason}, now=now, commit=False)
-    db.session.commit()
+            engine.fire(item, "systemic", None, fields={"reason": reason}, now=now)
+    db.session.flush()
     return link
 
 

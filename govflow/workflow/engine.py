@@ -180,14 +180,12 @@ def fire(
     version: int | str | None = None,
     now: datetime | None = None,
     meeting=None,
-    commit: bool = True,
-    flush: bool = True,
 ):
     """Fire a trigger on an item as `actor` (None for the sweep). Returns the new Event.
 
-    flush=False (with commit=False) leaves the item's UPDATE and the event's INSERT to the
-    caller's next flush, so a sweep's batch writes them together; only for an item fired
-    once before that flush (its version moves on at the flush)."""
+    Written and flushed, never committed: the request, command or sweep batch that fired it
+    commits at its end (govflow.transaction). Flushing here is what turns a concurrent change
+    to the item into a stale-version answer rather than a failure at the commit."""
     fields = {k: v for k, v in (fields or {}).items() if v is not None}
     now = now or utcnow()
     spec = definition(item.kind)
@@ -226,13 +224,10 @@ def fire(
 
     seen = int(version) if version is not None else item.version
     try:
-        event = _apply(item, spec, trigger, transition, actor, fields, now, meeting,
-                       flush=flush or commit)
-        if commit:
-            db.session.commit()
+        event = _apply(item, spec, trigger, transition, actor, fields, now, meeting)
     except StaleDataError:
         # Another transaction changed the item between our read and our write: the UPDATE
-        # matched no row (at flush or at commit). Nothing of ours is applied.
+        # matched no row at the flush. Nothing of ours is applied.
         db.session.rollback()
         db.session.refresh(item)
         raise _stale(item, seen) from None
@@ -283,7 +278,7 @@ def _check_choices(fields: dict, spec, trigger_name: str) -> None:
         raise Invalid("Some answers are not one of the choices.", field_errors=errors)
 
 
-def _apply(item, spec, trigger, transition, actor, fields, now, meeting, flush=True):
+def _apply(item, spec, trigger, transition, actor, fields, now, meeting):
     from govflow.items.models import Event
     from govflow.notifications import outbox
 
@@ -342,12 +337,14 @@ def _apply(item, spec, trigger, transition, actor, fields, now, meeting, flush=T
     )
     db.session.add(event)
     outcome = transition.decision or trigger.decision
-    if flush or outcome:  # the decision refers to the event by id
-        db.session.flush()
+    # Flushed now: a concurrent change to the item shows here (the version check), and the
+    # decision refers to the event by id.
+    db.session.flush()
 
     if outcome:
         record_decision(item, event, outcome, from_tier, actor, fields, now, meeting)
     outbox.notify_transition(item, event, actor=actor, trigger=trigger, now=now)
+    db.session.flush()  # all of it written (never committed): the caller's boundary commits
     return event
 
 
@@ -466,4 +463,5 @@ def start(item, actor, *, now: datetime | None = None, reason: str = "", tier: s
     db.session.add(event)
     db.session.flush()
     outbox.notify_transition(item, event, actor=actor, trigger=None, now=now)
+    db.session.flush()
     return event

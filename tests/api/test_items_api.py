@@ -489,6 +489,7 @@ def test_two_requests_firing_on_one_item_at_once_exactly_one_wins():
             item_id = item.id
             tokens = [issue_token(by_email["rachel.dunn@dmbc.example"], "race"),  # facilitator
                       issue_token(by_email["simon.adeyemi@dmbc.example"], "race")]  # sponsor
+            db.session.commit()
             db.session.remove()
 
         bodies = [

@@ -25,7 +25,7 @@ BALBY_SPONSOR = "andrew.kirkby@syp.example"
 @pytest.fixture
 def photocopier(app, people):
     """An open blocker in Hexthorpe with words nothing in the demo data uses."""
-    return items.raise_blocker(
+    blocker = items.raise_blocker(
         people["admin"],
         title="Photocopier quota runs out before the family hub newsletter is printed",
         description="The library photocopier allowance is shared with three teams and is "
@@ -33,6 +33,8 @@ def photocopier(app, people):
         area="hexthorpe",
         now=MONDAY,
     )
+    db.session.commit()  # as the request that raised it did
+    return blocker
 
 
 def test_search_finds_open_blockers_by_title_description_and_typed_prefix(photocopier):

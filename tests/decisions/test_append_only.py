@@ -21,6 +21,7 @@ def decision(app, people):
         why="It helps.", outcomes=["reach-full-potential"], area="denaby", funding_asked="100",
     )
     engine.fire(item, "approve", people["facilitator"], fields={"conditions": "None."})
+    db.session.commit()  # as the request that approved it did
     return db.session.scalar(select(Decision).where(Decision.item_id == item.id))
 
 

@@ -127,8 +127,7 @@ def _build_decision_set(by_email):
             else:
                 trigger, outcome = "approve", "approved"
                 fields = {"conditions": "Report back in a month."}
-            engine.fire(item, trigger, decider, fields=fields, now=at, meeting=meeting,
-                        commit=False)
+            engine.fire(item, trigger, decider, fields=fields, now=at, meeting=meeting)
         else:
             tier = "bronze" if n % 2 else "silver"
             item = Item(kind="blocker", title=f"Log blocker {n}", description="Stuck.",
@@ -141,11 +140,10 @@ def _build_decision_set(by_email):
                 fields = {"resolution": "Agreed a way through."}
             else:
                 engine.fire(item, "escalate", facilitator[slug], fields={"reason": "Needs Silver"},
-                            now=at - timedelta(hours=1), commit=False)
+                            now=at - timedelta(hours=1))
                 trigger, decider, outcome = "refuse_escalation", head, "escalation_refused"
                 fields = {"reason": "Bronze can sort this with the school directly."}
-            engine.fire(item, trigger, decider, fields=fields, now=at, meeting=meeting,
-                        commit=False)
+            engine.fire(item, trigger, decider, fields=fields, now=at, meeting=meeting)
         expected.append({
             "kind": kind, "area": slug, "tier": tier, "outcome": outcome,
             "decider": decider.id if decider else None, "forum": "central-forum" if meeting else None,

@@ -23,6 +23,7 @@ def _propose(person, funding="300", title="Sweep idea"):
     item = ideas.propose_idea(person, title=title, description="A trial.", why="It helps.",
                               outcomes=["reach-full-potential"], area="denaby",
                               funding_asked=funding, now=MONDAY)
+    db.session.commit()  # as the request that proposed it did
     return item.id
 
 
@@ -32,6 +33,7 @@ def _decisions(item_id):
 
 def test_a_dry_run_lists_what_it_would_approve_and_changes_nothing(app, people):
     item_id = _propose(people["practitioner"])
+    db.session.commit()  # the sweep is a command of its own
     ctx = sweep.run(now=datetime(2026, 11, 10, 9, 0), dry_run=True)
     assert any(line.startswith(f"Idea {item_id} ") for line in ctx.lines)
     assert "ideas approved by default" in ctx.summary()
@@ -44,6 +46,7 @@ def test_an_idea_decided_in_time_is_left_alone(app, people):
     engine.fire(db.session.get(Item, item_id), "decline", people["facilitator"], fields={
         "reason_category": "other", "why_not": "Not now.", "what_would_make_yes": "Next term."},
         now=datetime(2026, 11, 9, 12, 0))
+    db.session.commit()  # the sweep is a command of its own
     sweep.run(now=datetime(2026, 11, 10, 9, 0))
     assert [d.outcome for d in _decisions(item_id)] == ["declined"]
 
@@ -57,8 +60,10 @@ def test_a_challenged_idea_nobody_answers_is_approved_by_default_at_the_next_tie
     engine.fire(item, "challenge", people["practitioner"], fields={"reason": "Please look again."},
                 now=datetime(2026, 11, 4, 9, 0))
     assert (item.tier, item.due_at) == ("silver", datetime(2026, 11, 11, 17, 0))
+    db.session.commit()  # the sweep is a command of its own
     sweep.run(now=datetime(2026, 11, 11, 16, 0))
     assert db.session.get(Item, item_id).state == "challenged"
+    db.session.commit()  # the sweep is a command of its own
     sweep.run(now=datetime(2026, 11, 11, 17, 5))
     item = db.session.get(Item, item_id)
     assert (item.state, item.tier) == ("approved", "silver")
@@ -69,6 +74,7 @@ def test_a_challenged_idea_nobody_answers_is_approved_by_default_at_the_next_tie
 
 def test_a_late_sweep_dates_the_approval_at_the_deadline_and_says_why_it_is_late(app, people):
     item_id = _propose(people["practitioner"])
+    db.session.commit()  # the sweep is a command of its own
     sweep.run(now=datetime(2026, 11, 13, 9, 0))  # Friday: four days after the deadline
     [decision] = _decisions(item_id)
     assert decision.decided_at == datetime(2026, 11, 9, 17, 0)
@@ -111,6 +117,7 @@ def test_two_sweeps_at_once_approve_each_idea_exactly_once():
                                    why="It helps.", outcomes=["reach-full-potential"],
                                    area="racing", funding_asked=str(100 * (i % 3) * 60),
                                    now=MONDAY)
+            db.session.commit()  # the boundary a request or command would commit at
             db.session.remove()
             db.engine.dispose()
 

@@ -182,6 +182,7 @@ def test_a_stale_form_shows_what_changed_keeps_the_text_and_applies_nothing(brow
     # While Rachel is typing, Lorraine escalates it.
     engine.fire(item, "escalate", lorraine, fields={"reason": "Needs the trust's view."},
                 version=item.version)
+    db.session.commit()  # as Lorraine's request did
     before = _snapshot(item)
     typed = "The caretaker contract is held by the trust, not us."
     response = browser.act(item.id, "escalate", {"reason": typed}, form=form)

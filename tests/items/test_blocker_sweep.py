@@ -26,10 +26,14 @@ def _raise(person, now=MON_21_DEC, **kw):
     values = {"title": "The hub's meeting rooms cannot be booked after 4pm",
               "description": "There is no late caretaker, so family group conferences stop.",
               "area": "denaby", "organisation": "dcst"} | kw
-    return services.raise_blocker(person, now=now, **values)
+    item = services.raise_blocker(person, now=now, **values)
+    db.session.commit()  # as the request that raised it did
+    return item
 
 
 def sweep_blockers(now, dry_run=False):
+    db.session.commit()  # what the test did before, as the requests that did it would have
+    db.session.commit()  # the sweep is a command of its own
     ctx = SweepContext(now=now, dry_run=dry_run, batch_size=7)
     for step in blocker_sweep.sweep_steps():
         step(ctx)
@@ -223,6 +227,7 @@ def test_dry_run_lists_what_it_would_do_and_changes_nothing(app, people):
 def test_the_sweep_command_with_as_of_dry_run_and_a_second_run(app, people, runner):
     item = _raise(people["practitioner"])
     at = "2026-12-23T18:00"
+    db.session.commit()  # the sweep is a command of its own
     dry = runner.invoke(args=["sweep", "--as-of", at, "--dry-run"])
     assert dry.exit_code == 0, dry.output
     assert f"Would escalate blocker {item.id} " in dry.output
@@ -253,6 +258,7 @@ def test_the_daily_digest_once_per_person_per_working_day(app, people):
             .order_by(Notification.id)).all()
 
     before = len(digests())
+    db.session.commit()  # the sweep is a command of its own
     ctx = SweepContext(now=tuesday)
     for step in digest.sweep_steps():
         step(ctx)
@@ -266,11 +272,13 @@ def test_the_daily_digest_once_per_person_per_working_day(app, people):
         step(SweepContext(now=tuesday + timedelta(hours=9)))
     assert len(digests()) == before + 1
 
+    db.session.commit()  # the sweep is a command of its own
     saturday = SweepContext(now=datetime(2026, 12, 26, 9, 0))
     for step in digest.sweep_steps():
         step(saturday)
     assert saturday.counts["daily digests"] == 0
 
+    db.session.commit()  # the sweep is a command of its own
     wednesday = SweepContext(now=datetime(2026, 12, 23, 18, 0))  # now overdue
     for step in digest.sweep_steps():
         step(wednesday)
@@ -280,6 +288,7 @@ def test_the_daily_digest_once_per_person_per_working_day(app, people):
 
 
 def test_people_with_nothing_due_get_no_digest(app, people):
+    db.session.commit()  # the sweep is a command of its own
     ctx = SweepContext(now=datetime(2026, 12, 22, 8, 0), dry_run=True)
     for step in digest.sweep_steps():
         step(ctx)
@@ -297,6 +306,7 @@ def test_one_notification_per_person_per_run_listing_each_item(app, people):
     items = [_raise(raiser, title=f"Room {n} at the hub cannot be booked after 4pm")
              for n in (1, 2, 3)]
     at = BRONZE_DUE + timedelta(hours=1)
+    db.session.commit()  # the sweep is a command of its own
     ctx = SweepContext(now=at, batch_size=2)  # the three in different batches
     for step in blocker_sweep.sweep_steps():
         step(ctx)

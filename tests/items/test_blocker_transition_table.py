@@ -181,7 +181,7 @@ def test_each_trigger_for_each_role_from(cast, state, tier):
             try:
                 try:
                     event = engine.fire(item, trigger, actor, fields=_fields(trigger),
-                                        version=item.version, commit=False)
+                                        version=item.version)
                 except (Refused, Forbidden) as err:
                     if allowed:
                         problems.append(f"{trigger} as {role}: refused ({err.message})")

@@ -16,7 +16,7 @@ def make_action(app, people):
 
     def make(actor=None, *, area="denaby", what="Ask the IG leads for a one-page note",
              due_on=None, owner=None, item=None, now=None):
-        return services.record_action(
+        action = services.record_action(
             actor or people[SPONSOR],
             area_slug=area,
             what=what,
@@ -25,6 +25,8 @@ def make_action(app, people):
             item_id=item.id if item is not None else None,
             now=now,
         )
+        db.session.commit()  # as the request that recorded it does at its end
+        return action
 
     return make
 
@@ -45,6 +47,7 @@ def make_blocker(app, people):
         for _ in range(steps):
             engine.fire(item, "escalate", admin, fields={"reason": "Needs the next tier"},
                         now=now)
+        db.session.commit()  # as the requests that raised and escalated it did
         return item
 
     return make

@@ -280,13 +280,16 @@ def test_two_people_closing_the_same_action_at_once_exactly_one_wins():
         def close(sync):
             from govflow.accounts.models import User
             from govflow.sponsors import services
+            from govflow.transaction import unit_of_work
 
             me = db.session.scalar(select(User).where(User.email == "owner@race.example"))
             action = services.get_action(action_id)
             seen = action.version
             sync()  # both have read the action at the same version; now both write
             try:
-                services.complete_action(action, me, outcome="Done it", version=seen)
+                # One request's worth: the use-case, then the commit at its boundary.
+                with unit_of_work():
+                    services.complete_action(action, me, outcome="Done it", version=seen)
             except StaleVersion:
                 return "stale"
             return "won"

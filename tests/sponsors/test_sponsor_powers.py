@@ -78,10 +78,12 @@ def test_a_sponsor_decides_an_idea_in_their_area_up_to_the_sponsor_limit(people)
     sponsor = people["simon.adeyemi@dmbc.example"]
 
     def propose(pounds, area="denaby", who=PRACTITIONER):
-        return ideas.propose_idea(
+        idea = ideas.propose_idea(
             people[who], title=f"Idea asking £{pounds}", description="A community event.",
             why="Families meet practitioners.", area=area, outcomes=["reach-full-potential"],
             funding_asked=str(pounds))
+        db.session.commit()  # as the request that proposed it did
+        return idea
 
     within = propose(limit)
     assert within.tier == "silver"

@@ -72,6 +72,7 @@ class ScratchDatabase:
             seeding.load_reference()
             if demo:
                 seeding.load_demo()
+            db.session.commit()  # as `govflow seed --demo` does at its end
             db.session.remove()
             db.engine.dispose()
 
