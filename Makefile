@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup assets db demo lint e2e-deps clean
+.PHONY: run test docs setup assets db demo lint e2e-deps clean
 
 ## make run: set everything up and serve govflow with demo data on http://127.0.0.1:5000
 run: setup assets db demo
@@ -18,6 +18,10 @@ run: setup assets db demo
 ## make test: set everything up and run the whole test suite
 test: setup assets e2e-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## make docs: build the documentation site (docs/, MkDocs) into site/; any warning fails it
+docs: setup
+	$(BIN)/mkdocs build --strict
 
 setup: $(STAMP)
 
@@ -50,4 +54,4 @@ lint: setup
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) node_modules govflow/static/build instance
+	rm -rf $(VENV) node_modules govflow/static/build instance site
