@@ -9,9 +9,7 @@ from markupsafe import Markup
 from werkzeug.routing import BuildError
 
 from govflow import workdays
-from govflow.items.cards import ItemCardRenderer, pagination_html
 from govflow.security import csp_nonce
-from govflow.timeline import TimelineRenderer
 
 
 def init_templates(app: Flask) -> None:
@@ -29,20 +27,55 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["london"] = lambda dt: workdays.format_datetime(dt) if dt else ""
-    # macros/timeline.html formats the London datetime itself, so this one returns a datetime.
-    app.jinja_env.filters["local_datetime"] = lambda dt: workdays.to_london(dt) if dt else dt
+    app.jinja_env.filters["datetime_text"] = workdays.format_date_and_time
+    app.jinja_env.filters["iso_datetime"] = iso_datetime
     app.jinja_env.filters["date"] = lambda d: workdays.format_date(d) if d else ""
     app.jinja_env.filters["pounds"] = format_pounds
-    # The item page's history: the timeline macro's markup, built in Python (it is long).
-    app.jinja_env.globals["timeline_html"] = TimelineRenderer(app.jinja_env)
-    # The list pages' item cards and page links: the item_card and pagination macros' markup,
-    # built in Python (25 cards a page).
-    app.jinja_env.globals["item_cards_html"] = ItemCardRenderer(app.jinja_env)
-    app.jinja_env.globals["pagination_html"] = pagination_html
+    # The tags and labels of macros/status.html, each rendered once per app and value: the
+    # list pages' cards (items/_cards.html) and the item page's history (items/_timeline.html)
+    # show dozens, and a macro call for each was most of their time.
+    env = app.jinja_env
+    env.globals["card_status_tags"] = RenderedPerValue(
+        env, '{% from "macros/status.html" import status_tag %}'
+             "{{ status_tag(value) | trim | indent(10) }}")
+    env.globals["card_tier_tags"] = RenderedPerValue(
+        env, '{% from "macros/status.html" import tier_tag %}'
+             "{{ tier_tag(value) | trim | indent(10) }}")
+    env.globals["state_labels"] = RenderedPerValue(
+        env, '{% from "macros/status.html" import state_label %}{{ state_label(value) }}')
+    env.globals["tier_labels"] = RenderedPerValue(
+        env, '{% from "macros/status.html" import tier_label %}{{ tier_label(value) }}')
     # The page shell's fixed pieces (base.html), worked out once per app.
     app.jinja_env.globals["phase_banner"] = phase_banner
     app.jinja_env.globals["static_url"] = static_url
     app.context_processor(_context)
+
+
+class RenderedPerValue(dict):
+    """A small template's output for each value a page looks up (`tags[state]`), rendered
+    the first time it is asked for and kept for the app's life. Only the template makes the
+    markup; this keeps it, as a dict the templates read like any other."""
+
+    def __init__(self, env, source: str):
+        super().__init__()
+        self._env = env
+        self._source = source
+        self._template = None
+
+    def __missing__(self, value) -> Markup:
+        if self._template is None:
+            self._template = self._env.from_string(self._source)
+        html = Markup(self._template.render(value=value))  # noqa: S704 - autoescaped template output
+        if len(self) < _KEEP:  # the values are states and tiers; never grow without bound
+            self[value] = html
+        return html
+
+
+def iso_datetime(at) -> str:
+    """For <time datetime>: naive datetimes are UTC in govflow."""
+    if at.tzinfo is None:
+        return at.replace(microsecond=0).isoformat() + "Z"
+    return at.replace(microsecond=0).isoformat()
 
 
 def format_pounds(pence) -> str:

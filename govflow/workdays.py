@@ -224,7 +224,10 @@ def due_text(due_utc: datetime, now_utc: datetime) -> str:
 
 def format_time(dt_utc: datetime) -> str:
     """London clock time GOV.UK style: "5pm", "9:30am", "midday", "midnight"."""
-    local = to_london(dt_utc)
+    return _clock_text(to_london(dt_utc))
+
+
+def _clock_text(local: datetime) -> str:
     hour, minute = local.hour, local.minute
     if minute == 0 and hour == 0:
         return "midnight"
@@ -239,6 +242,12 @@ def format_date(d: date) -> str:
     """ "29 December 2026". A datetime is taken as naive UTC and shown as its London date."""
     d = _as_date(d)
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def format_date_and_time(dt_utc: datetime) -> str:
+    """ "2 March 2025 at 2:05pm", in London time (a history entry's moment)."""
+    local = to_london(dt_utc)
+    return f"{local.day} {_MONTHS[local.month - 1]} {local.year} at {_clock_text(local)}"
 
 
 def format_datetime(dt_utc: datetime) -> str:

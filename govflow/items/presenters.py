@@ -64,7 +64,8 @@ class AreaName:
 
 class CardRow:
     """An item as a list page's card shows it, from a row of queries.card_page: what
-    item_card reads (id, kind, title, state, tier, area.name) and its deadline wording.
+    templates/items/_cards.html reads (id, kind, title, state, tier, area.name) and its
+    deadline wording.
     Plain attributes, no ORM instance behind them."""
 
     __slots__ = ("id", "kind", "title", "state", "tier", "due_at", "pause_ends_at", "area",
@@ -100,7 +101,7 @@ def card_rows(rows, now: datetime) -> list[CardRow]:
 
 @dataclass
 class TimelineEntry:
-    """One line of an item's history (an event or a comment) for macros/timeline.html."""
+    """One line of an item's history (an event or a comment) for items/_timeline.html."""
 
     at: datetime
     actor: object

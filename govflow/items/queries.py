@@ -13,7 +13,7 @@ from govflow.extensions import db
 from govflow.items.models import Item, ItemArea, Tag, item_tags
 
 OPEN_STATES = ("bronze", "silver", "gold", "paused", "proposed", "challenged")
-# What an item card shows (macros/items.html item_card, presenters.deadline_text): no
+# What an item card shows (templates/items/_cards.html, presenters.deadline_text): no
 # descriptions, people or tags, which only the CSV and the item page need.
 CARD_COLUMNS = (Item.id, Item.kind, Item.title, Item.state, Item.tier, Item.due_at,
                 Item.pause_ends_at)

@@ -55,7 +55,7 @@ def stuck_cutoff(now: datetime, n: int) -> datetime:
 
 
 def _item_row(item: Item, now: datetime) -> Item:
-    """Attach what item_card shows: the deadline in words, and whether it has passed."""
+    """Attach what an item card shows: the deadline in words, and whether it has passed."""
     if item.state == "paused" and item.pause_ends_at is not None:
         item.due_text = "Paused: the clock restarts " + (
             "now (the pause has run its course)" if item.pause_ends_at < now

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from sqlalchemy import select
@@ -149,6 +150,14 @@ def test_edit_roles_changes_the_tier_shown(client, admin, auth, people):
     db.session.expire_all()
     assert person.tier == "gold" and person.organisation.slug == "dmbc"
     assert person.home_area.slug == "balby" and person.job_title == "Team manager"
+
+
+def test_edit_person_shows_the_tier_as_a_tag_with_a_note_not_markup_text(client, admin, people):
+    person = people["executive"]
+    page = client.get(f"/admin/people/{person.id}").get_data(as_text=True)
+    assert re.search(r'<strong class="govuk-tag gf-tag--gold">\s+Gold\s+</strong> '
+                     r'<span class="govuk-body-s">This follows from their roles\.</span>', page)
+    assert "&lt;span" not in page and "&lt;strong" not in page
 
 
 def test_admin_cannot_remove_their_own_admin_role(client, admin, auth):

@@ -287,7 +287,7 @@ def test_the_raise_choice_leads_to_the_right_form(browser, people):
         "/blockers/new")
 
 
-# The card as govukSummaryList builds it: macros/items.html writes the same HTML out by hand
+# The card as govukSummaryList builds it: items/_cards.html writes the same HTML out by hand
 # (25 cards through the general macro were most of a list page's time).
 SUMMARY_LIST_CARD = """\
 {% from "govuk_frontend_jinja/components/summary-list/macro.html" import govukSummaryList %}
@@ -347,11 +347,54 @@ def test_an_item_card_is_exactly_the_govuk_summary_card(app, fields):
                            area=SimpleNamespace(name="Denaby & Conisbrough"), **fields)
     with app.test_request_context():
         ours = render_template_string(
-            '{% from "macros/items.html" import item_card %}{{ item_card(item, 3) }}', item=item)
+            '{% set heading_level = 3 %}{% include "items/_cards.html" %}', rows=[item])
         govuk = render_template_string(
             SUMMARY_LIST_CARD + "{{ govuk_card(item, 3) }}", item=item)
     assert "Keys &amp; &#34;rooms&#34; &lt;b&gt;at&lt;/b&gt; the hub" in ours
     assert ours == govuk
+
+
+GOVUK_PAGINATION = """\
+{% from "govuk_frontend_jinja/components/pagination/macro.html" import govukPagination %}
+{%- set links = [] -%}
+{%- set ns = namespace(last_shown=0) -%}
+{%- for n in [1, page - 1, page, page + 1, pages] | unique | sort -%}
+  {%- if 1 <= n <= pages -%}
+    {%- if n - ns.last_shown > 1 %}{% set _ = links.append({"ellipsis": true}) %}{% endif -%}
+    {%- set _ = links.append({"number": n, "href": url(n), "current": n == page}) -%}
+    {%- set ns.last_shown = n -%}
+  {%- endif -%}
+{%- endfor -%}
+{%- if pages > 1 -%}
+{{ govukPagination({
+  "items": links,
+  "previous": {"href": url(page - 1)} if page > 1 else none,
+  "next": {"href": url(page + 1)} if page < pages else none,
+  "landmarkLabel": label,
+}) }}
+{%- endif -%}
+"""
+
+
+def test_page_links_are_exactly_govuk_pagination(app):
+    """macros/items.html writes govukPagination's markup out by hand (every list shows it)."""
+    from flask import render_template_string
+
+    def url(n):
+        return f"/queue?show=gold&q=<a>&x=\"1\"&page={n}"
+
+    ours = '{% from "macros/items.html" import pagination %}{{ pagination(page, pages, url, label) }}'
+    with app.test_request_context():
+        for pages in [0, 1, 2, 3, 4, 5, 6, 7, 10, 1292]:
+            for page in sorted({1, 2, 3, 4, 5, pages // 2, pages - 2, pages - 1, pages}):
+                if page < 1:
+                    continue
+                for label in ["Pages", "Pages of <items> & more"]:
+                    values = {"page": page, "pages": pages, "url": url, "label": label}
+                    assert render_template_string(ours, **values) == render_template_string(
+                        GOVUK_PAGINATION, **values), (page, pages, label)
+    assert "Page 646" in render_template_string(
+        ours, page=646, pages=1292, url=url, label="Pages")
 
 
 # macros/status.html writes govukTag's markup out by hand (dozens of tags to a list page).
