@@ -84,6 +84,7 @@ def configure_extensions(app: Flask) -> None:
     db.init_app(app)
     transaction.init_app(app)
     csrf.init_app(app)
+    configure_cache(app)
     init_login(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         from govflow.db import init_sqlite
@@ -93,6 +94,24 @@ def configure_extensions(app: Flask) -> None:
         from govflow.db import init_postgres
 
         init_postgres(app)
+
+
+def configure_cache(app: Flask) -> None:
+    """Flask-Caching: Redis when REDIS_URL is set, otherwise files in `<instance>/cache`.
+    Only the dashboard's rendered figures are kept (govflow/dashboard/kept.py)."""
+    from govflow.extensions import cache
+
+    if app.config.get("REDIS_URL"):
+        app.config.setdefault("CACHE_TYPE", "RedisCache")
+        app.config.setdefault("CACHE_REDIS_URL", app.config["REDIS_URL"])
+    else:
+        app.config.setdefault("CACHE_TYPE", "FileSystemCache")
+        app.config.setdefault("CACHE_DIR", str(Path(app.instance_path) / "cache"))
+        # Entries beyond this are pruned, expired first, then the oldest.
+        app.config.setdefault("CACHE_THRESHOLD", 64)
+    app.config.setdefault("CACHE_KEY_PREFIX", "govflow:")
+    app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 60)
+    cache.init_app(app)
 
 
 def configure_templates(app: Flask) -> None:

@@ -1,5 +1,6 @@
 """Every Flask extension object, created once and bound to the app in the factory."""
 
+from flask_caching import Cache
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -23,3 +24,6 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Redis when REDIS_URL is set (every process on every host shares it), otherwise files in
+# the instance folder (the processes on one machine share them): see configure_cache.
+cache = Cache()

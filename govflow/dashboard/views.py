@@ -17,12 +17,12 @@ from govflow import workdays
 from govflow.accounts.models import LocalArea
 from govflow.clock import utcnow
 from govflow.csvexport import csv_response
-from govflow.dashboard import charts
+from govflow.dashboard import charts, kept
 from govflow.extensions import db
 from govflow.items.models import Item, ItemArea
 from govflow.items.queries import visibility_clause
-from govflow.metrics import cache, lists, report
 from govflow.metrics import filters as metric_filters
+from govflow.metrics import lists, report
 from govflow.permissions import can
 from govflow.sponsors.models import SponsorAction
 
@@ -191,22 +191,22 @@ def figures_html(f: metric_filters.MetricFilters, now, options) -> tuple[Markup,
 
     They are the same for everyone with these filters (partnership-wide counts; the lists
     behind them apply each person's visibility), so they are kept for a short while
-    (govflow.metrics.cache) instead of being recomputed for every visitor.
+    (govflow.dashboard.kept) instead of being recomputed for every visitor.
     """
-    if cache.seconds() <= 0:
+    if kept.seconds() <= 0:
         return _render_figures(f, now, options), now
-    key = cache.key_for(f.query_args(), workdays.london_date(now), cache.data_version())
-    kept = cache.fetch(key)
-    if kept is None:
+    key = kept.key_for(f.query_args(), workdays.london_date(now), kept.data_version())
+    figures = kept.fetch(key)
+    if figures is None:
         # One process works them out; others asking for the same figures meanwhile wait for
         # it and then find them kept, rather than all computing them at once.
-        with cache.working_on(key):
-            kept = cache.fetch(key)
-            if kept is None:
-                kept = {"html": str(_render_figures(f, now, options)), "at": now.isoformat()}
-                cache.keep(key, kept)
+        with kept.working_on(key):
+            figures = kept.fetch(key)
+            if figures is None:
+                figures = {"html": str(_render_figures(f, now, options)), "at": now.isoformat()}
+                kept.keep(key, figures)
     # Our own autoescaped render, kept as text in our own store.
-    return Markup(kept["html"]), datetime.fromisoformat(kept["at"])  # noqa: S704
+    return Markup(figures["html"]), datetime.fromisoformat(figures["at"])  # noqa: S704
 
 
 def _render_figures(f: metric_filters.MetricFilters, now, options) -> Markup:

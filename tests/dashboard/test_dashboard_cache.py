@@ -1,17 +1,22 @@
-"""The dashboard keeps its rendered figures for a short while, shared by everyone with the
-same filters, and never shows figures older than the last change to them."""
+"""The dashboard keeps its rendered figures for a short while (in the app's Flask-Caching
+store), shared by everyone with the same filters, and never shows figures older than the
+last change to them."""
 
 from __future__ import annotations
 
 import re
 import time
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
+import time_machine
+from flask_caching.backends import FileSystemCache, RedisCache
 
 from govflow.clock import fixed_at
+from govflow.dashboard import kept as kept_figures
+from govflow.extensions import cache
 from govflow.items import services as items
-from govflow.metrics import cache
 from tests.conftest import Auth
 
 # A Thursday in term time, 9:41am in London (GMT).
@@ -19,12 +24,18 @@ NINE_41 = datetime(2026, 11, 26, 9, 41, 5)
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
+def _use_store(app, monkeypatch, store) -> None:
+    """Put `store` in place of the app's Flask-Caching backend for this test."""
+    monkeypatch.setitem(app.extensions["cache"], cache, store)
+
+
 @pytest.fixture
 def kept(app, monkeypatch, tmp_path):
-    """The app with figures kept for 60 seconds, in a store of its own for this test."""
+    """The app with figures kept for 60 seconds, in a file store of its own for this test."""
     monkeypatch.setitem(app.config, "DASHBOARD_CACHE_SECONDS", 60)
-    store = cache.FileStore(tmp_path)
-    monkeypatch.setitem(app.extensions, "govflow_figure_store", store)
+    monkeypatch.setitem(app.config, "CACHE_DIR", str(tmp_path / "cache"))
+    store = FileSystemCache(str(tmp_path / "cache"), threshold=64)
+    _use_store(app, monkeypatch, store)
     return store
 
 
@@ -84,7 +95,9 @@ def test_a_store_that_is_down_still_gives_the_figures(kept, app, auth, client, p
     import redis
 
     nobody_listening = redis.Redis.from_url("redis://127.0.0.1:9/0")
-    monkeypatch.setitem(app.extensions, "govflow_figure_store", cache.RedisStore(nobody_listening))
+    _use_store(app, monkeypatch, RedisCache(host=nobody_listening))
+    monkeypatch.setitem(app.config, "CACHE_TYPE", "RedisCache")
+    monkeypatch.setitem(app.extensions, "govflow_figure_lock_redis", nobody_listening)
     auth.login(people["executive"].email)
     page = client.get("/dashboard")
     assert page.status_code == 200
@@ -113,40 +126,45 @@ def test_app_processes_share_the_figures_through_redis(redis_apps, people):
 
 
 def test_processes_on_one_machine_share_kept_figures_through_files(tmp_path):
-    now = [1000.0]
-    one = cache.FileStore(tmp_path, clock=lambda: now[0])
-    other = cache.FileStore(tmp_path, clock=lambda: now[0])
-    one.set("figures for everyone", "<p>42</p>", 60)
-    assert other.get("figures for everyone") == "<p>42</p>"
-    now[0] += 60
-    assert other.get("figures for everyone") is None
+    """Two processes' Flask-Caching file stores on one folder share what either keeps, until
+    it expires."""
+    with time_machine.travel(NINE_41, tick=False) as traveller:
+        one = FileSystemCache(str(tmp_path), threshold=64)
+        other = FileSystemCache(str(tmp_path), threshold=64)
+        one.set("figures for everyone", {"html": "<p>42</p>"}, timeout=60)
+        assert other.get("figures for everyone") == {"html": "<p>42</p>"}
+        traveller.shift(61)
+        assert other.get("figures for everyone") is None
 
 
 def test_the_file_store_keeps_only_a_few_entries(tmp_path):
-    store = cache.FileStore(tmp_path, entries=2, clock=lambda: 0.0)
-    for key, ttl in (("a", 10), ("b", 20), ("c", 30)):
-        store.set(key, key, ttl)
-    assert (store.get("a"), store.get("b"), store.get("c")) == (None, "b", "c")
-    assert len(list(tmp_path.glob("*.figures"))) == 2
+    """Past its threshold the store drops the entries that expire first."""
+    store = FileSystemCache(str(tmp_path), threshold=2)
+    with time_machine.travel(NINE_41, tick=False):
+        for ttl, key in enumerate("abcde", start=10):
+            store.set(key, key, timeout=ttl)
+        kept = [key for key in "abcde" if store.get(key)]
+    assert kept[-2:] == ["d", "e"] and len(kept) <= 3 and "a" not in kept
 
 
 def test_while_one_process_works_figures_out_another_waits_for_them(tmp_path):
     """The second asker waits for the first and finds its figures, instead of computing."""
     import threading
 
-    stores = [cache.FileStore(tmp_path), cache.FileStore(tmp_path)]
+    stores = [FileSystemCache(str(tmp_path)), FileSystemCache(str(tmp_path))]
+    lock = tmp_path / "locks" / "k.lock"
     started, computed, seen = threading.Event(), [], []
 
     def first():
-        with stores[0].working_on("k"):
+        with kept_figures.file_lock(lock):
             started.set()
             time.sleep(0.3)
             computed.append("first")
-            stores[0].set("k", "figures", 60)
+            stores[0].set("k", "figures", timeout=60)
 
     def second():
         started.wait()
-        with stores[1].working_on("k"):
+        with kept_figures.file_lock(lock):
             kept = stores[1].get("k")
             if kept is None:
                 computed.append("second")
@@ -162,9 +180,20 @@ def test_while_one_process_works_figures_out_another_waits_for_them(tmp_path):
 
 def test_without_redis_the_dashboard_keeps_figures_in_the_instance_folder(make_app, people,
                                                                          tmp_path):
-    app = make_app(DASHBOARD_CACHE_SECONDS=60)
-    app.instance_path = str(tmp_path)
+    default = make_app(DASHBOARD_CACHE_SECONDS=60)
+    assert default.config["CACHE_TYPE"] == "FileSystemCache"
+    assert default.config["CACHE_DIR"] == str(Path(default.instance_path) / "cache")
+    # No entry limit here, so the folder holds the kept figures alone (no count file).
+    app = make_app(DASHBOARD_CACHE_SECONDS=60, CACHE_DIR=str(tmp_path / "cache"),
+                   CACHE_THRESHOLD=0)
     client = app.test_client()
     Auth(client, app).login(people["executive"].email)
     assert client.get("/dashboard").status_code == 200
-    assert len(list((tmp_path / "figures").glob("*.figures"))) == 1
+    assert len(list((tmp_path / "cache").iterdir())) == 1
+    assert len(list((tmp_path / "cache-locks").glob("*.lock"))) == 1
+
+
+def test_with_redis_url_the_store_is_redis(make_app):
+    app = make_app(REDIS_URL=REDIS_URL)
+    assert app.config["CACHE_TYPE"] == "RedisCache"
+    assert isinstance(app.extensions["cache"][cache], RedisCache)
