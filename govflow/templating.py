@@ -10,6 +10,7 @@ from werkzeug.routing import BuildError
 
 from govflow import workdays
 from govflow.security import csp_nonce
+from govflow.workflow import vocabulary
 
 
 def init_templates(app: Flask) -> None:
@@ -35,6 +36,10 @@ def init_templates(app: Flask) -> None:
     # list pages' cards (items/_cards.html) and the item page's history (items/_timeline.html)
     # show dozens, and a macro call for each was most of their time.
     env = app.jinja_env
+    # The workflow files' words and tag colours (macros/status.html, items/_cards.html).
+    env.globals["workflow_state_tags"] = vocabulary.state_tags()
+    env.globals["workflow_tier_tags"] = vocabulary.tier_tags()
+    env.globals["kind_labels"] = vocabulary.kind_labels()
     env.globals["card_status_tags"] = RenderedPerValue(
         env, '{% from "macros/status.html" import status_tag %}'
              "{{ status_tag(value) | trim | indent(10) }}")

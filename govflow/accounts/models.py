@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govflow.clock import utcnow
 from govflow.extensions import db
+from govflow.workflow.definition import TIER_LABELS, TIER_ORDER  # noqa: F401 - TIER_LABELS for importers
 
 ROLES = (
     "practitioner",
@@ -32,8 +33,8 @@ ROLE_LABELS = {
 # Roles that are held for a particular area or forum rather than everywhere.
 AREA_ROLES = ("facilitator", "sponsor")
 FORUM_ROLES = ("secretary",)
-TIERS = ("bronze", "silver", "gold")
-TIER_LABELS = {"bronze": "Bronze", "silver": "Silver", "gold": "Gold"}
+# The tiers and their words come from the workflow vocabulary (one place for every module).
+TIERS = TIER_ORDER
 ORGANISATION_KINDS = (
     "council",
     "trust",

@@ -25,6 +25,7 @@ from govflow.metrics import filters as metric_filters
 from govflow.metrics import lists, report
 from govflow.permissions import can
 from govflow.sponsors.models import SponsorAction
+from govflow.workflow import vocabulary
 
 bp = Blueprint("dashboard", __name__)
 
@@ -169,7 +170,7 @@ def systemic_blockers(user, filters: metric_filters.MetricFilters) -> list[Syste
     rows = db.session.execute(
         select(Item.id, Item.title, Item.tier, Item.state, LocalArea.name.label("area"))
         .join(LocalArea, LocalArea.id == Item.area_id)
-        .where(Item.systemic, Item.state.in_(("bronze", "silver", "gold", "paused")),
+        .where(Item.systemic, Item.state.in_(vocabulary.waiting_states("blocker")),
                visibility_clause(user), *item_clauses(filters, "blocker"))
         .order_by(extra.desc(), Item.created_at, Item.id)
         .limit(SYSTEMIC_LIMIT)

@@ -40,6 +40,7 @@ from govflow.items.models import Event, Item, ItemArea
 from govflow.items.queries import OPEN_STATES
 from govflow.sponsors.models import SponsorAction
 from govflow.text import check_texts
+from govflow.workflow import vocabulary
 
 TEXT_LIMITS = {
     "name": 200,
@@ -77,7 +78,7 @@ AGENDA_KIND_LABELS = {
 }
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 DEFAULT_LENGTH = timedelta(hours=2)
-IDEA_WAITING_STATES = ("proposed", "challenged")
+IDEA_WAITING_STATES = vocabulary.waiting_states("idea")
 
 
 def _check(values: dict, personal_data: bool = True) -> None:

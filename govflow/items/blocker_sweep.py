@@ -23,10 +23,10 @@ from govflow.extensions import db
 from govflow.items.models import Item
 from govflow.notifications.outbox import notify, tier_people
 from govflow.sweep import in_batches
-from govflow.workflow import engine
+from govflow.workflow import engine, vocabulary
 from govflow.workflow.definition import TIER_ORDER
 
-TIER_STATES = ("bronze", "silver", "gold")
+TIER_STATES = vocabulary.tier_states("blocker")
 
 
 def sweep_steps():

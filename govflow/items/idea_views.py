@@ -15,6 +15,7 @@ from govflow.items import ideas
 from govflow.items.idea_forms import ProposeIdeaForm
 from govflow.items.models import Item, Tag
 from govflow.permissions import can, can_view_item
+from govflow.workflow import vocabulary
 
 bp = Blueprint("ideas", __name__)
 
@@ -167,7 +168,7 @@ def idea_facts(item: Item) -> dict:
         "funding": item.funding_pence,
         "tier": item.tier,
         "deciders": ideas.TIER_DECIDERS[item.tier],
-        "awaiting": item.state in ("proposed", "challenged"),
+        "awaiting": item.state in vocabulary.waiting_states("idea"),
         "due": workdays.format_datetime(item.due_at) if item.due_at else "",
         "challenge": challenge,
         "decisions": decisions,

@@ -26,20 +26,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from govflow.accounts.models import TIERS, LocalArea, Organisation, User, _in
 from govflow.clock import utcnow
 from govflow.extensions import db
+from govflow.workflow import vocabulary
 
-KINDS = ("blocker", "idea")
-BLOCKER_STATES = ("bronze", "silver", "gold", "paused", "unblocked", "closed", "withdrawn")
-IDEA_STATES = (
-    "proposed",
-    "approved",
-    "declined",
-    "challenged",
-    "trialling",
-    "evaluated",
-    "adopted",
-    "stopped",
-    "withdrawn",
-)
+# The kinds and states are the workflow files' (workflows/*.yaml), in file order.
+KINDS = vocabulary.KINDS
+BLOCKER_STATES = vocabulary.states("blocker")
+IDEA_STATES = vocabulary.states("idea")
 TAG_KINDS = ("feature", "outcome")
 
 
@@ -162,9 +154,7 @@ class Item(db.Model):
     @property
     def is_open(self) -> bool:
         """Still waiting on someone: a blocker at a tier or paused, an idea awaiting a decision."""
-        from govflow.items.queries import OPEN_STATES
-
-        return self.state in OPEN_STATES
+        return self.state in vocabulary.WAITING_STATES
 
     def __repr__(self) -> str:
         return f"<Item {self.id} {self.kind} {self.state}>"

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from govflow import workdays
+from govflow.workflow import vocabulary
 from govflow.workflow.definition import WorkflowDefinition
 
-OPEN_CLOCK_STATES = {"bronze", "silver", "gold", "proposed", "challenged"}
+OPEN_CLOCK_STATES = frozenset(vocabulary.clock_states())
 
 
 def is_overdue(item, now: datetime) -> bool:

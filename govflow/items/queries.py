@@ -11,8 +11,10 @@ from sqlalchemy.orm import aliased, contains_eager, joinedload
 from govflow.accounts.models import LocalArea, RoleAssignment
 from govflow.extensions import db
 from govflow.items.models import Item, ItemArea, Tag, item_tags
+from govflow.workflow import vocabulary
 
-OPEN_STATES = ("bronze", "silver", "gold", "paused", "proposed", "challenged")
+# Open: waiting on someone (a blocker at a tier or paused, an idea awaiting a decision).
+OPEN_STATES = vocabulary.WAITING_STATES
 # What an item card shows (templates/items/_cards.html, presenters.deadline_text): no
 # descriptions, people or tags, which only the CSV and the item page need.
 CARD_COLUMNS = (Item.id, Item.kind, Item.title, Item.state, Item.tier, Item.due_at,
@@ -118,7 +120,7 @@ def apply_filters(query: Select, f: ItemFilters, now=None) -> Select:
         from govflow.clock import utcnow
 
         query = query.where(
-            Item.state.in_(OPEN_STATES), Item.state != "paused", Item.due_at < (now or utcnow())
+            Item.state.in_(vocabulary.clock_states()), Item.due_at < (now or utcnow())
         )
     return query
 

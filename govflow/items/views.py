@@ -54,7 +54,7 @@ from govflow.items.queries import (
 )
 from govflow.permissions import can, can_view_item
 from govflow.workflow import engine
-from govflow.workflow.definition import TIER_ORDER, WORKFLOW_DIR, load
+from govflow.workflow.definition import TIER_LABELS, WORKFLOW_DIR, load
 
 bp = Blueprint("items", __name__)
 log = logging.getLogger("govflow.items")
@@ -373,7 +373,7 @@ def _workflow_options() -> dict:
     return {
         "kinds": tuple((k, load(k).label) for k in kinds),
         "states": tuple(states),
-        "tiers": tuple((t, t.capitalize()) for t in TIER_ORDER),
+        "tiers": tuple(TIER_LABELS.items()),
     }
 
 

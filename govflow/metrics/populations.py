@@ -23,8 +23,9 @@ from govflow.items.models import Event, Item, ItemArea, Tag, item_tags
 from govflow.metrics.filters import MetricFilters
 from govflow.metrics.models import WorkingDay
 from govflow.sponsors.models import SponsorAction
+from govflow.workflow import vocabulary
 
-OPEN_BLOCKER_STATES = ("bronze", "silver", "gold", "paused")
+OPEN_BLOCKER_STATES = vocabulary.waiting_states("blocker")
 IDEA_DECISION_OUTCOMES = ("approved", "declined")
 
 

@@ -20,8 +20,9 @@ from govflow.extensions import db
 from govflow.items.models import Item, Tag, item_tags
 from govflow.metrics import populations as P
 from govflow.metrics.filters import MetricFilters
+from govflow.workflow.definition import TIER_ORDER
 
-TIERS = ("bronze", "silver", "gold")
+TIERS = TIER_ORDER
 MEDIAN = (1, 2)
 P90 = (9, 10)
 TOP_THEMES = 10

@@ -21,9 +21,10 @@ from govflow.items import tallies
 from govflow.items.models import Item
 from govflow.items.queries import OPEN_STATES, _in_areas, overdue_first, visibility_clause
 from govflow.sponsors.models import SponsorAction
+from govflow.workflow import vocabulary
 
-IDEA_AWAITING = ("proposed", "challenged")
-BLOCKER_OPEN = ("bronze", "silver", "gold", "paused")
+IDEA_AWAITING = vocabulary.waiting_states("idea")
+BLOCKER_OPEN = vocabulary.waiting_states("blocker")
 RECENT_DECISIONS = 10
 
 
@@ -315,7 +316,7 @@ def sponsor_home(user, now: datetime | None = None, limit: int | None = None) ->
         .where(
             in_areas,
             or_(
-                and_(Item.state.in_(OPEN_STATES), Item.state != "paused", Item.due_at < now),
+                and_(Item.state.in_(vocabulary.clock_states()), Item.due_at < now),
                 and_(Item.state == "paused", Item.pause_ends_at < now),
             ),
         )

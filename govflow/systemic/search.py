@@ -16,8 +16,9 @@ from sqlalchemy.orm import selectinload
 from govflow.db import is_postgres
 from govflow.extensions import db
 from govflow.items.models import Item, ItemArea
+from govflow.workflow import vocabulary
 
-OPEN_BLOCKER_STATES = ("bronze", "silver", "gold", "paused")
+OPEN_BLOCKER_STATES = vocabulary.waiting_states("blocker")
 MAX_TERMS = 12
 MIN_LENGTH = 3
 # Same expression as the GIN index in migration 0004_item_search, so the index is used.

@@ -13,9 +13,9 @@ from govflow.domain_errors import Forbidden, Invalid, Refused
 from govflow.extensions import db
 from govflow.items.models import Item, ItemArea
 from govflow.text import check_texts
-from govflow.workflow import engine
+from govflow.workflow import engine, vocabulary
 
-OPEN_BLOCKER_STATES = ("bronze", "silver", "gold", "paused")
+OPEN_BLOCKER_STATES = vocabulary.waiting_states("blocker")
 EFFECT_LIMIT = 2000
 DEFAULT_THRESHOLD = 3
 

@@ -19,7 +19,10 @@ KNOWN_ROLES = {
     "admin",
     "system",
 }
-TIER_ORDER = ("bronze", "silver", "gold")
+# The escalation ladder every workflow file's `tier:`s and `deadlines:` are checked against,
+# lowest first, with the word people see for each.
+TIER_LABELS = {"bronze": "Bronze", "silver": "Silver", "gold": "Gold"}
+TIER_ORDER = tuple(TIER_LABELS)
 # How a trigger's field is asked for on its form page (`type:` under `fields:`).
 FIELD_TYPES = ("textarea", "text", "select", "date", "money")
 
@@ -36,6 +39,7 @@ class StateSpec:
     open: bool = False
     final: bool = False
     clock: str | None = None  # "tier", "quiet_period", "paused" or None
+    tag: str = ""  # the status tag's colour class, e.g. "govuk-tag--green"
 
 
 @dataclass(frozen=True)
@@ -193,6 +197,7 @@ def parse(data: dict, source: str = "<workflow>") -> WorkflowDefinition:
             open=bool(spec.get("open", False)),
             final=bool(spec.get("final", False)),
             clock=clock,
+            tag=str(spec.get("tag", "gf-tag--" + tier if tier else "")),
         )
     if data.get("initial") not in states:
         fail("initial state is not one of the states")
