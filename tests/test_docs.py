@@ -48,3 +48,31 @@ def test_the_docs_site_builds_with_strict(tmp_path):
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
     assert (tmp_path / "site" / "index.html").is_file()
     assert (tmp_path / "site" / "operations" / "index.html").is_file()
+
+
+GUIDES = ("practitioner", "facilitator", "sponsor", "head-of-service", "executive",
+          "forum-secretary-and-chair", "admin")
+
+
+def test_every_role_guide_shows_its_screenshots():
+    """Each role's guide shows the pages it describes, as the browser tests saved them
+    (tests/e2e/test_docs_screenshots_e2e.py); every committed picture is used somewhere."""
+    used = set()
+    for guide in GUIDES:
+        text = (ROOT / "docs" / "guides" / f"{guide}.md").read_text(encoding="utf-8")
+        pictures = re.findall(r"!\[[^\]]+\]\(\.\./images/([a-z0-9-]+\.png)\)", text)
+        assert len(pictures) >= 3, f"the {guide} guide shows {len(pictures)} screenshots"
+        for name in pictures:
+            assert (ROOT / "docs" / "images" / name).is_file(), f"{guide}: {name} is missing"
+        used.update(pictures)
+    committed = {p.name for p in (ROOT / "docs" / "images").glob("*.png")}
+    assert committed - used == set(), f"pictures no guide shows: {sorted(committed - used)}"
+
+
+def test_screenshots_are_1280_pixels_wide_and_small():
+    from PIL import Image
+
+    for path in sorted((ROOT / "docs" / "images").glob("*.png")):
+        with Image.open(path) as image:
+            assert image.width == 1280, f"{path.name} is {image.width} px wide"
+        assert path.stat().st_size < 150_000, f"{path.name} is {path.stat().st_size} bytes"

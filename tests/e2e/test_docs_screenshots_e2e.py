@@ -1,0 +1,168 @@
+"""The role guides' screenshots: each demo person signs in to a real chromium, visits the pages
+their guide shows and saves them as PNGs under docs/images/ (1280 px wide, reduced to a small
+palette so the committed files stay small). Run it after changing a page a guide shows:
+
+    .venv/bin/pytest tests/e2e/test_docs_screenshots_e2e.py
+
+and commit the PNGs it changes. Each page must answer with a page a person can use (a
+heading, no error page) before it is saved."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import sign_in
+
+ROOT = Path(__file__).resolve().parents[2]
+IMAGES = ROOT / "docs" / "images"
+WIDTH, HEIGHT = 1280, 900
+MAX_HEIGHT = 1500  # the top of a long page: what the guide points at is near it
+ERROR_HEADINGS = ("Page not found", "Sorry, there is a problem", "You cannot", "Forbidden")
+
+
+@pytest.fixture
+def wide_page(browser, served):
+    """A 1280 px wide window (the guides' width), its own cookies for each person."""
+    context = browser.new_context(base_url=served.base_url,
+                                  viewport={"width": WIDTH, "height": HEIGHT})
+    context.set_default_timeout(15_000)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def save(page, name: str) -> Path:
+    """The page, from its top and at most MAX_HEIGHT px tall, as a PNG of at most 128 colours
+    (a GOV.UK page has few)."""
+    from PIL import Image
+
+    height = min(page.evaluate("document.documentElement.scrollHeight"), MAX_HEIGHT)
+    raw = page.screenshot(full_page=True, clip={"x": 0, "y": 0, "width": WIDTH, "height": height})
+    image = Image.open(io.BytesIO(raw)).convert("RGB")
+    assert image.width == WIDTH, f"{name}: {image.width} px wide"
+    path = IMAGES / f"{name}.png"
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    image.quantize(colors=128).save(path, optimize=True)
+    return path
+
+
+def visit(page, url: str) -> None:
+    response = page.goto(url)
+    assert response is not None and response.status == 200, f"{url}: {response and response.status}"
+    heading = page.get_by_role("heading", level=1).first.inner_text().strip()
+    assert heading and not heading.startswith(ERROR_HEADINGS), f"{url}: {heading!r}"
+
+
+def shoot(page, url: str, name: str) -> None:
+    visit(page, url)
+    save(page, name)
+
+
+def first_link(page, url: str, pattern: str) -> str:
+    """The first link in the page's main content whose address matches `pattern`."""
+    visit(page, url)
+    for href in page.locator("main a[href]").evaluate_all("els => els.map(e => e.getAttribute('href'))"):
+        if re.fullmatch(pattern, href.split("?")[0].split("#")[0]):
+            return href
+    raise AssertionError(f"no link matching {pattern} on {url}")
+
+
+ITEM = r"/items/\d+"
+MEETING = r"/meetings/\d+"
+
+
+def test_practitioner_guide_screenshots(wide_page):
+    page = wide_page
+    sign_in(page, "practitioner")
+    shoot(page, "/", "practitioner-home")
+    shoot(page, "/raise", "practitioner-raise")
+    shoot(page, "/blockers/new", "practitioner-raise-blocker")
+    shoot(page, "/ideas/new", "practitioner-propose-idea")
+    shoot(page, "/items/mine", "practitioner-my-items")
+    shoot(page, first_link(page, "/items/mine", ITEM), "practitioner-item")
+    shoot(page, "/inbox", "practitioner-inbox")
+
+
+def test_facilitator_guide_screenshots(wide_page):
+    page = wide_page
+    sign_in(page, "facilitator")
+    shoot(page, "/queue", "facilitator-queue")
+    shoot(page, first_link(page, "/queue", ITEM), "facilitator-item")
+    shoot(page, "/areas/denaby", "facilitator-area")
+
+
+def test_sponsor_guide_screenshots(wide_page):
+    page = wide_page
+    sign_in(page, "sponsor")
+    shoot(page, "/sponsor", "sponsor-what-needs-you")
+    shoot(page, "/areas/denaby", "sponsor-area")
+    shoot(page, "/actions?area=denaby", "sponsor-actions")
+    shoot(page, "/actions/new", "sponsor-record-action")
+
+
+def test_head_of_service_guide_screenshots(wide_page):
+    page = wide_page
+    sign_in(page, "head_of_service")
+    shoot(page, "/queue", "head-of-service-queue")
+    shoot(page, first_link(page, "/queue", ITEM), "head-of-service-item")
+    shoot(page, "/decisions", "head-of-service-decision-log")
+
+
+def test_executive_guide_screenshots(wide_page):
+    page = wide_page
+    sign_in(page, "executive")
+    shoot(page, "/queue", "executive-queue")
+    shoot(page, first_link(page, "/queue", ITEM), "executive-item")
+    shoot(page, "/dashboard", "executive-dashboard")
+    shoot(page, "/how-it-works", "executive-how-it-works")
+
+
+def test_forum_secretary_and_chair_guide_screenshots(wide_page, browser, served):
+    page = wide_page
+    sign_in(page, "secretary")
+    shoot(page, "/forums", "secretary-forums")
+    shoot(page, "/forums/central-forum", "secretary-forum")
+    shoot(page, first_link(page, "/forums/central-forum", MEETING), "secretary-approved-minutes")
+
+    # Schedule the next meeting: govflow builds its agenda.
+    shoot(page, "/forums/central-forum/meetings/new", "secretary-schedule-meeting")
+    next_month = date.today() + timedelta(days=28)
+    page.get_by_label("Day").fill(str(next_month.day))
+    page.get_by_label("Month").fill(str(next_month.month))
+    page.get_by_label("Year").fill(str(next_month.year))
+    page.get_by_label("Start time").fill("10am")
+    page.get_by_label("End time (optional)").fill("12pm")
+    page.get_by_label("Place").fill("Civic Office, Waterdale (committee room)")
+    page.get_by_label("Chair").select_option(label="Katherine Ward")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save meeting").click()
+    meeting = re.search(r"/meetings/\d+", page.url)
+    assert meeting, f"scheduling a meeting ended on {page.url}"
+    shoot(page, meeting.group(0), "secretary-meeting")
+    shoot(page, f"{meeting.group(0)}/agenda", "secretary-agenda")
+    shoot(page, "/forums/decision-log", "secretary-decision-log")
+
+    # The chair approves the minutes: the Denaby conversation club's draft, as its chair.
+    chair = browser.new_context(base_url=served.base_url, viewport={"width": WIDTH, "height": HEIGHT})
+    try:
+        chair_page = chair.new_page()
+        sign_in(chair_page, "lorraine.hebden@denaby-cafe.example")
+        draft = first_link(chair_page, "/forums/denaby-conversation-club", MEETING)
+        shoot(chair_page, draft, "chair-meeting-draft-minutes")
+        shoot(chair_page, f"{draft}/approve", "chair-approve-minutes")
+    finally:
+        chair.close()
+
+
+def test_admin_guide_screenshots(wide_page):
+    page = wide_page
+    sign_in(page, "admin")
+    shoot(page, "/admin/", "admin-home")
+    shoot(page, "/admin/people", "admin-people")
+    shoot(page, "/admin/people/new", "admin-add-person")
+    shoot(page, "/admin/areas", "admin-areas")
