@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure_extensions(app)
     configure_templates(app)
     configure_security(app)
+    configure_edge(app)
     configure_blueprints(app)
     configure_errors(app)
     configure_cli(app)
@@ -124,6 +125,12 @@ def configure_security(app: Flask) -> None:
     from govflow.security import init_security
 
     init_security(app)
+
+
+def configure_edge(app: Flask) -> None:
+    from govflow.edge import init_edge
+
+    init_edge(app)
 
 
 def configure_blueprints(app: Flask) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from govflow.domain_errors import DomainError
+from govflow.edge import HostileInput
 
 log = logging.getLogger("govflow.errors")
 
@@ -41,6 +42,36 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, message: str = "", *, code: str | None = None, extra=None):
+    """The error page (or the API's JSON error). It must never fail itself: with the
+    database down it is drawn signed out (503), and if drawing it fails for any other
+    reason the person still gets the status and its title as plain text."""
+    try:
+        return _error_response(status, message, code=code, extra=extra)
+    except (OperationalError, InterfaceError) as err:
+        log.error("Database unavailable drawing the %s page for %s: %s", status,
+                  _safe(request.path), err)
+        g.database_down = True
+        _forget_user()
+        from govflow.extensions import db
+
+        with contextlib.suppress(Exception):
+            db.session.rollback()
+        try:
+            return _error_response(503, "Please try again in a few minutes.")
+        except Exception:  # noqa: BLE001 - the plain text below needs nothing
+            log.exception("The 503 page failed too")
+    except Exception:  # noqa: BLE001 - an error page that fails must not become a 500
+        log.exception("The %s page failed for %s", status, _safe(request.path))
+    status = 503 if g.get("database_down") else status
+    return Response(TITLES.get(status, "Error"), mimetype="text/plain"), status
+
+
+def _safe(text: str) -> str:
+    """Text for a log line: what cannot be encoded (a lone surrogate) shown escaped."""
+    return text[:200].encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _error_response(status: int, message: str = "", *, code: str | None = None, extra=None):
     if wants_json():
         body = {"error": code or CODES.get(status, "error"),
                 "message": message or TITLES.get(status, "Error")}
@@ -131,7 +162,8 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(err):
-        log.warning("CSRF refused on %s %s: %s", request.method, request.path, err.description)
+        log.warning("CSRF refused on %s %s: %s", request.method, _safe(request.path),
+                    err.description)
         again = _form_again_after_expiry(app, err)
         if again is not None:
             return again
@@ -141,6 +173,14 @@ def init_errors(app: Flask) -> None:
             "and send it again.",
             code="csrf_failed",
         )
+
+    @app.errorhandler(HostileInput)
+    def _hostile(err: HostileInput):
+        log.warning("Refused at the edge: %s %s: %s", request.method, _safe(request.path),
+                    err.description)
+        fields = getattr(err, "fields", None)
+        return error_response(400, err.description, code=err.code_name,
+                              extra={"fields": fields} if fields and wants_json() else None)
 
     @app.errorhandler(DomainError)
     def _domain(err: DomainError):
@@ -166,7 +206,7 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
     def _database_down(err):
-        log.error("Database unavailable on %s %s: %s", request.method, request.path, err)
+        log.error("Database unavailable on %s %s: %s", request.method, _safe(request.path), err)
         g.database_down = True
         _forget_user()
         from govflow.extensions import db
@@ -178,6 +218,6 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(err):
-        log.exception("Unhandled error on %s %s", request.method, request.path)
+        log.exception("Unhandled error on %s %s", request.method, _safe(request.path))
         _forget_user()
         return error_response(500)

@@ -6,13 +6,11 @@ blueprint, and describes them in govflow/api/openapi.yaml (served as /api/v1/ope
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import yaml
 from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from govflow.edge import OPENAPI_FILE  # noqa: F401 - where the description lives
 from govflow.extensions import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -20,7 +18,6 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # authenticated by a session cookie are refused for writes unless they carry a bearer token.
 csrf.exempt(bp)
 
-OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.yaml"
 API_MODULES = ("items", "decisions", "areas", "actions", "metrics", "forums")
 
 
@@ -85,8 +82,9 @@ def page_args(default_size: int = 25, max_size: int = 100) -> tuple[int, int]:
 
 @bp.get("/openapi.json")
 def openapi():
-    with OPENAPI_FILE.open(encoding="utf-8") as fh:
-        return jsonify(yaml.safe_load(fh))
+    from govflow import edge
+
+    return jsonify(edge.openapi())
 
 
 def register_api_modules() -> None:

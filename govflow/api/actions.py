@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import jsonify, request
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from govflow import dates
 from govflow.api import ApiError, bp, json_body, page_args
 from govflow.domain_errors import Invalid
 from govflow.extensions import db
@@ -104,7 +103,9 @@ def actions_create():
     due_on = None
     if due not in (None, ""):
         try:
-            due_on = date.fromisoformat(str(due))
+            due_on = dates.parse_iso(due, "due_on")
+        except dates.OutOfRange as err:
+            raise Invalid(str(err), field_errors={"due_on": str(err)}) from None
         except ValueError:
             raise Invalid("due_on must be a date like 2027-03-27",
                           field_errors={"due_on": "Must be a date like 2027-03-27"}) from None

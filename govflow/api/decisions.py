@@ -14,6 +14,7 @@ from govflow.accounts.models import LocalArea, User
 from govflow.api import ApiError, bp, page_args
 from govflow.decisions import queries
 from govflow.decisions.models import Decision
+from govflow.edge import id_or_none
 from govflow.extensions import db
 from govflow.forums.models import Forum, Meeting
 from govflow.items.models import Item
@@ -68,9 +69,9 @@ def list_decisions():
     query = queries.apply_filters(queries.visible_decisions(user), filters)
     item = request.args.get("item", "")
     if item:
-        if not item.isdigit():
+        if id_or_none(item) is None:
             raise ApiError(400, "item must be an item number.", "invalid")
-        query = query.where(Decision.item_id == int(item))
+        query = query.where(Decision.item_id == id_or_none(item))
     rows = db.session.execute(_page_statement(query, (page - 1) * size, size)).all()
     # The count rides on the page's rows; past the last page there are none to carry it.
     total = rows[0].total if rows else queries.count_of(query)

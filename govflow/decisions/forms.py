@@ -12,6 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import DateField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
+from govflow import dates
 from govflow.decisions.models import REASON_CATEGORIES
 
 
@@ -36,6 +37,11 @@ class DayMonthYearField(DateField):
             super().process_formdata([" ".join(v.strip() for v in valuelist)])
         except ValueError:
             raise ValueError(f"{self.label.text} must be a real date, like 23 12 2026") from None
+        try:
+            dates.check_range(self.data, self.label.text)
+        except dates.OutOfRange:
+            self.data = None
+            raise
 
 
 class CorrectDecisionForm(FlaskForm):

@@ -8,9 +8,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from govflow import workdays
+from govflow import dates, workdays
 from govflow.accounts.models import TIERS, LocalArea
 from govflow.decisions.models import OUTCOMES, Decision
+from govflow.edge import id_or_none
 from govflow.extensions import db
 from govflow.forums.models import Forum, Meeting
 from govflow.items.models import KINDS, Item, ItemArea
@@ -65,9 +66,9 @@ class DecisionFilters:
             if not raw:
                 return None
             try:
-                return date.fromisoformat(raw)
-            except ValueError:
-                errors[name] = f"{label} must be a real date, like 2026-12-23"
+                return dates.parse_iso(raw, label, "2026-12-23")
+            except ValueError as err:
+                errors[name] = str(err)
                 return None
 
         kind = args.get("kind") or None
@@ -77,7 +78,7 @@ class DecisionFilters:
             tiers=many("tier", TIERS),
             outcomes=many("outcome", OUTCOMES),
             forums=many("forum"),
-            deciders=[d for d in many("decider") if d == BY_DEFAULT or d.isdigit()],
+            deciders=[d for d in many("decider") if d == BY_DEFAULT or id_or_none(d)],
             decided_from=day("from", "Decided from"),
             decided_to=day("to", "Decided to"),
             errors=errors,

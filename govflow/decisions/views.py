@@ -17,6 +17,7 @@ from govflow.decisions import queries, services
 from govflow.decisions.forms import CorrectDecisionForm
 from govflow.decisions.models import OUTCOMES, REASON_CATEGORIES, Decision
 from govflow.domain_errors import DomainError, Invalid, Refused, Unprocessable
+from govflow.edge import id_or_none
 from govflow.extensions import db
 from govflow.forums.models import Forum
 from govflow.permissions import can, can_view_item
@@ -67,9 +68,14 @@ def _filter_options(user) -> dict:
 
 def _filtered(user, filters):
     query = queries.apply_filters(queries.visible_decisions(user), filters)
-    item_id = request.args.get("item", "")
-    if item_id.isdigit():
-        query = query.where(Decision.item_id == int(item_id))
+    raw = request.args.get("item", "")
+    if raw:
+        item_id = id_or_none(raw)
+        if item_id is None:
+            # No item could have that number: say so beside the filter, and list nothing.
+            filters.errors["item"] = "Item must be an item number, like 42"
+            item_id = 0
+        query = query.where(Decision.item_id == item_id)
     return query
 
 
@@ -90,7 +96,7 @@ def index():
     page = min(page, pages)
     decisions = queries.page_of(query, (page - 1) * PAGE_SIZE, PAGE_SIZE)
     args = filters.as_args()
-    if request.args.get("item", "").isdigit():
+    if id_or_none(request.args.get("item")):
         args["item"] = request.args["item"]
     return render_template(
         "decisions/index.html",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import time
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -28,6 +28,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
+from govflow import dates
 from govflow.widgets import GovDateInput
 
 PARTS = ("day", "month", "year")
@@ -67,7 +68,9 @@ class GovDateField(DateField):
         if len(parts[2]) != 4:
             raise ValueError("Year must include 4 numbers")
         try:
-            self.data = date(year, month, day)
+            self.data = dates.from_parts(*parts, label=label)
+        except dates.OutOfRange:
+            raise
         except ValueError:
             raise ValueError(f"{label} must be a real date") from None
 

@@ -29,6 +29,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from govflow import dates
 from govflow.items.services import ITEM_TEXT_LIMITS
 from govflow.workflow.definition import FieldSpec, WorkflowDefinition
 
@@ -190,6 +191,11 @@ class DayMonthYearField(DateField):
             super().process_formdata([" ".join(v.strip() for v in valuelist)])
         except ValueError:
             raise ValueError(f"{self.label.text} must be a real date, like 27 3 2027") from None
+        try:
+            dates.check_range(self.data, self.label.text)
+        except dates.OutOfRange:
+            self.data = None
+            raise
 
 
 def _required(field_spec: FieldSpec):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from govflow import dates
 from govflow.metrics.calendar import london_midnight
 
 # Query-string names, shared by the page, the CSV, the PDF and the API.
@@ -74,9 +75,9 @@ def _date(value: str, label: str, errors: dict, name: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        errors[name] = f"{label} must be a real date, like 2026-03-31"
+        return dates.parse_iso(value, label, "2026-03-31")
+    except ValueError as err:
+        errors[name] = str(err)
         return None
 
 

@@ -25,10 +25,9 @@ def _signed_in():
 
 
 def _page() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        return 1
+    from govflow.edge import page_number
+
+    return page_number(request.args.get("page"))
 
 
 @bp.get("/inbox", endpoint="inbox")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
@@ -15,6 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import DateField, HiddenField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired
 
+from govflow import dates
 from govflow.widgets import GovDateInput
 
 DATE_PARTS = ("day", "month", "year")
@@ -51,10 +50,9 @@ class DatePartsField(DateField):
         if missing:
             raise ValueError(f"{self.what.capitalize()} must include a {' and a '.join(missing)}")
         try:
-            day, month, year = (int(p) for p in parts)
-            if year < 1000:
-                raise ValueError
-            self.data = date(year, month, day)
+            self.data = dates.from_parts(*parts, label=self.what.capitalize())
+        except dates.OutOfRange:
+            raise
         except ValueError:
             raise ValueError(f"{self.what.capitalize()} must be a real date") from None
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from govflow import workdays
 from govflow.clock import utcnow
 from govflow.domain_errors import DomainError, Forbidden, Refused, StaleVersion
+from govflow.edge import id_or_none, page_number
 from govflow.extensions import db
 from govflow.permissions import can, can_view_item
 from govflow.sponsors import queries, services
@@ -65,10 +66,7 @@ def _filtered(args):
 def actions():
     _require("action.view")
     f, q = _filtered(request.args)
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page = 1
+    page = page_number(request.args.get("page"))
     total = db.session.scalar(select(func.count()).select_from(q.order_by(None).subquery()))
     rows = db.session.scalars(q.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).unique().all()
     from govflow.accounts.models import LocalArea
@@ -124,10 +122,10 @@ def _optional_int(value) -> int | None:
     value = (value or "").strip() if isinstance(value, str) else value
     if value in (None, ""):
         return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        abort(404)
+    number = id_or_none(value)
+    if number is None:
+        abort(404)  # names no item, meeting or person there could be
+    return number
 
 
 def _context_objects(item_id, meeting_id):

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from transitions import Machine
 
-from govflow import workdays
+from govflow import dates, workdays
 from govflow.clock import utcnow
 from govflow.domain_errors import Forbidden, Invalid, Refused, StaleVersion
 from govflow.extensions import db
@@ -243,23 +243,30 @@ def _coerce_dates(fields: dict, spec, trigger_name: str, now: datetime) -> dict:
         if value in (None, ""):
             out.pop(name, None)
             continue
+        label = spec.field_label(trigger_name, name)
         try:
-            if isinstance(value, str):
-                value = datetime.fromisoformat(value.strip()) if "T" in value else date.fromisoformat(value.strip())
-        except ValueError:
-            errors[name] = f"Enter {spec.field_label(trigger_name, name).lower()} as a real date"
-            continue
-        if name == "decided_at":
-            if isinstance(value, datetime):
-                if value.tzinfo is not None:
+            # One parser and one range (govflow.dates) for every date: a number, a list or
+            # year 1 is a field error here, never a value the database refuses.
+            if isinstance(value, date):
+                value = dates.check_range(value, label)
+                if isinstance(value, datetime) and value.tzinfo is not None:
                     value = value.astimezone(UTC).replace(tzinfo=None)
-            elif value == workdays.london_date(now):
+            else:
+                value = dates.parse_iso_moment(value, label)
+        except dates.OutOfRange as err:
+            errors[name] = str(err)
+            continue
+        except ValueError:
+            errors[name] = f"Enter {label.lower()} as a real date"
+            continue
+        if name == "decided_at" and not isinstance(value, datetime):
+            if value == workdays.london_date(now):
                 value = now
             else:
                 # A day, not a moment: noon London time on that day.
                 noon = datetime.combine(value, time(12), tzinfo=workdays.LONDON)
                 value = noon.astimezone(UTC).replace(tzinfo=None)
-        elif isinstance(value, datetime):
+        elif name != "decided_at" and isinstance(value, datetime):
             value = value.date()
         out[name] = value
     if errors:

@@ -206,7 +206,8 @@ def test_csv_formula_injection_is_neutralised(auth, client, people):
 
 
 @pytest.mark.parametrize(("field", "value", "problem"), [
-    ("title", "Room\x00bookings", "control character"),
+    # A NUL byte is refused before the form sees it: tests/security/test_edge_guard.py.
+    ("title", "Room\x01bookings", "control character"),
     ("description", "Bookings \u202egnp.exe\u202c are refused", "right-to-left"),
     ("description", "x" * 20_001, "characters or fewer"),
 ])
