@@ -220,4 +220,8 @@ def init_errors(app: Flask) -> None:
     def _unexpected(err):
         log.exception("Unhandled error on %s %s", request.method, _safe(request.path))
         _forget_user()
+        from govflow.extensions import db
+
+        with contextlib.suppress(Exception):  # on PostgreSQL a failed statement ends the
+            db.session.rollback()  # transaction: the error page could not read anything
         return error_response(500)

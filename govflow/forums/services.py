@@ -27,6 +27,7 @@ from govflow.domain_errors import (
     StaleVersion,
     Unprocessable,
 )
+from govflow.edge import id_or_none
 from govflow.extensions import db
 from govflow.forums.models import (
     AgendaItem,
@@ -448,7 +449,7 @@ def add_item(meeting: Meeting, actor, item_ref: str) -> AgendaItem:
     number = (item_ref or "").strip().lstrip("#")
     if not number.isdigit():
         raise Invalid("Enter the item's number.", field_errors={"item_number": "Enter the item's number, like 12"})
-    item = db.session.get(Item, int(number))
+    item = db.session.get(Item, id_or_none(number) or 0)
     if item is None:
         raise Invalid("No such item.", field_errors={"item_number": f"There is no item number {number}"})
     if any(a.item_id == item.id and a.kind == "item" for a in meeting.agenda):
@@ -595,7 +596,7 @@ def declare_conflict(meeting: Meeting, actor, *, person: str, declaration: str,
     name = ""
     person = (person or "").strip()
     if person.startswith("user:") and person[5:].isdigit():
-        user = db.session.get(User, int(person[5:]))
+        user = db.session.get(User, id_or_none(person[5:]) or 0)
         if user is None:
             errors["person"] = "Choose who is declaring the interest"
     elif person.startswith("guest:"):
@@ -672,7 +673,7 @@ def take_decision(meeting: Meeting, actor, entry: AgendaItem, *, trigger: str, d
     _started(meeting, now)
     if entry.item is None:
         raise Refused("Decisions are taken on a blocker or an idea; this agenda item has none.")
-    decider = db.session.get(User, int(decider_id)) if str(decider_id or "").isdigit() else None
+    decider = db.session.get(User, id_or_none(decider_id)) if id_or_none(decider_id) else None
     if decider is None or decider not in present_members(meeting):
         raise Invalid("Choose who took the decision.",
                       field_errors={"decider": "Choose a member recorded as present"})
@@ -711,7 +712,7 @@ def add_action(meeting: Meeting, actor, entry: AgendaItem | None, *, what: str, 
 
 
 def _int_or_none(value) -> int | None:
-    return int(value) if str(value or "").strip().isdigit() else None
+    return id_or_none(value)
 
 
 def close_action(meeting: Meeting, actor, entry: AgendaItem, *, status: str, outcome_note: str,
