@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from govflow.checks import run_checks
 from tests.conftest import csrf_from, demo_people
-from tests.security.test_permission_matrix import _args
+from tests.security.test_permission_matrix import _args as _matrix_args
 
 OPENAPI = yaml.safe_load(
     (Path(__file__).resolve().parents[2] / "govflow/api/openapi.yaml").read_text())
@@ -140,6 +140,17 @@ class Walker:
         self.date_inputs.update(DATE_INPUT_RE.findall(html))
 
 
+_ARGS: dict[str, dict] = {}
+
+
+def _args(endpoint: str) -> dict:
+    """The permission matrix's path values for the route (ids of real demo records), worked
+    out once per test: they read the demo people's file each time."""
+    if endpoint not in _ARGS:
+        _ARGS[endpoint] = _matrix_args(endpoint)
+    return _ARGS[endpoint]
+
+
 def _rules(app):
     return sorted((r for r in app.url_map.iter_rules() if r.endpoint != "static"),
                   key=lambda r: (r.rule, sorted(r.methods)))
@@ -194,6 +205,7 @@ def _request_bodies(rule) -> list[tuple[str, str]]:
 
 
 def walk(app, people) -> list[str]:
+    _ARGS.clear()
     failures, requests = [], 0
     for role in ROLES:
         walker = Walker(app, role)
@@ -306,6 +318,7 @@ def test_generated_values_on_every_route_as_every_role(app, people, caplog):
     """Hypothesis picks a route, a role, a field or query argument and a value (or a JSON
     body for the API); a fixed seed, so a failure found once is found again."""
     roles = ["anonymous", *sorted(set(demo_people()))]
+    _ARGS.clear()
     walkers: dict[str, Walker] = {}
     rules = [r for r in _rules(app) if not r.rule.endswith(".pdf")]
     failures: list[str] = []
