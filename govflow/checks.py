@@ -148,9 +148,20 @@ def _minutes_check() -> CheckResult:
     return result
 
 
+def _record_check() -> CheckResult:
+    """Every hash chain recomputed (govflow/records): the first broken link of each chain."""
+    from govflow.records.verify import verify_chains
+
+    report = verify_chains(examples=EXAMPLES)
+    return CheckResult("record_chains",
+                       "every entry of the record matches its hash and its place in its chain",
+                       report.entries, report.breaks, report.break_count)
+
+
 def run_checks() -> list[CheckResult]:
     results = [_sql_check(*spec) for spec in SQL_CHECKS]
     results.append(_minutes_check())
+    results.append(_record_check())
     db.session.rollback()  # read-only: end the transaction, hold no locks
     return results
 

@@ -32,7 +32,8 @@ def _domain_commands():
     import importlib
 
     for module in ("govflow.sweep", "govflow.notifications.cli", "govflow.forums.cli",
-                   "govflow.sponsors.cli", "govflow.checks", "govflow.metrics.cli"):
+                   "govflow.sponsors.cli", "govflow.checks", "govflow.metrics.cli",
+                   "govflow.records.cli"):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as err:

@@ -33,22 +33,27 @@ def safe_cell(value) -> str:
     return text
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence]) -> str:
+def csv_text(header: Sequence[str], rows: Iterable[Sequence],
+             footer: Sequence[str] = ()) -> str:
+    """`footer`: lines after the rows, each alone in its first cell (the record root)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([safe_cell(h) for h in header])
     for row in rows:
         writer.writerow([safe_cell(v) for v in row])
+    for line in footer:
+        writer.writerow([safe_cell(line)])
     return out.getvalue()
 
 
-def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> Response:
+def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence],
+                 footer: Sequence[str] = ()) -> Response:
     """A download named `filename` (".csv" added if missing). UTF-8 with a BOM, so Excel
     shows names like "Siân" correctly."""
     if not filename.endswith(".csv"):
         filename += ".csv"
     safe_name = "".join(c for c in filename if c.isalnum() or c in "-_.") or "export.csv"
-    body = "\ufeff" + csv_text(header, rows)
+    body = "\ufeff" + csv_text(header, rows, footer)
     return Response(
         body,
         mimetype="text/csv",

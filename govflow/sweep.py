@@ -37,6 +37,7 @@ STEP_MODULES = (
     "govflow.sponsors.sweep",
     "govflow.notifications.digest",
     "govflow.metrics.sweep",
+    "govflow.records.sweep",  # the day's record root, and the daily check of the record
     "govflow.items.tallies",  # last: folds the tallies the steps above added to
 )
 

@@ -21,6 +21,7 @@ from govflow.accounts.models import TIERS, User, _in
 from govflow.clock import utcnow
 from govflow.extensions import db
 from govflow.items.models import Event, Item, refuse_changes
+from govflow.records.chain import Chained, seal_rows_on_insert
 
 OUTCOMES = (
     "approved",
@@ -44,7 +45,7 @@ REASON_CATEGORIES = {
 }
 
 
-class Decision(db.Model):
+class Decision(Chained, db.Model):
     __tablename__ = "decisions"
     __table_args__ = (
         CheckConstraint(_in("outcome", OUTCOMES), name="outcome"),
@@ -68,6 +69,7 @@ class Decision(db.Model):
         Index("ix_decisions_corrections", "supersedes_id",
               sqlite_where=text("supersedes_id IS NOT NULL"),
               postgresql_where=text("supersedes_id IS NOT NULL")),
+        Index("ix_decisions_chain", "item_id", "chain_seq"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -111,3 +113,4 @@ class Decision(db.Model):
 
 
 refuse_changes(Decision)
+seal_rows_on_insert(Decision)

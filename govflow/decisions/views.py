@@ -21,6 +21,7 @@ from govflow.edge import id_or_none
 from govflow.extensions import db
 from govflow.forums.models import Forum
 from govflow.permissions import can, can_view_item
+from govflow.records import roots
 
 bp = Blueprint("decisions", __name__)
 
@@ -154,7 +155,9 @@ def export():
     query = queries.with_details(queries.newest_first(_filtered(user, filters)))
     rows = (csv_row(d) for d in db.session.scalars(query).unique())
     stamp = workdays.london_date(utcnow()).isoformat()
-    return csv_response(f"decision-log-{stamp}.csv", CSV_HEADER, rows)
+    # The day's record root after the rows: a witness that `govflow verify-export` checks.
+    return csv_response(f"decision-log-{stamp}.csv", CSV_HEADER, rows,
+                        footer=[roots.root_line()])
 
 
 def _load(decision_id: int) -> Decision:

@@ -21,6 +21,7 @@ from govflow.forums import services
 from govflow.forums.models import Forum, Meeting
 from govflow.items.models import Item, ItemArea
 from govflow.pdf import render_pdf, sha256
+from govflow.records.roots import root_line
 
 RECORD_NAME = "minutes-record.json"
 OUTCOME_LABELS = {
@@ -220,6 +221,7 @@ def render_draft_minutes(meeting: Meeting, fetcher=None) -> bytes:
         record=record,
         draft=True,
         fingerprint="",
+        record_root=root_line(),
         fetcher=fetcher,
     )
 
@@ -240,6 +242,7 @@ def render_approved_minutes(meeting: Meeting, fetcher=None) -> ArchivedMinutes:
         record=record,
         draft=False,
         fingerprint=print_fingerprint,
+        record_root=root_line(),
         fetcher=fetcher,
     )
     return ArchivedMinutes(pdf=pdf, sha256=sha256(pdf), fingerprint=print_fingerprint, record=record)
@@ -271,6 +274,7 @@ def render_addenda(meeting: Meeting) -> bytes:
         title=f"Addenda to the minutes of the {meeting.forum.name}, {_date(meeting.starts_at)}",
         author=meeting.forum.name,
         record=record,
+        record_root=root_line(),
     )
 
 
@@ -343,5 +347,6 @@ def render_decision_log(scope: LogScope, author: str = "govflow", fetcher=None) 
         printed_on=_date(utcnow()),
         entries=entries,
         superseded=sum(1 for e in entries if e["superseded_by"]),
+        record_root=root_line(),
         fetcher=fetcher,
     )

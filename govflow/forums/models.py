@@ -21,6 +21,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from govflow.accounts.models import LocalArea, User, _in
 from govflow.clock import utcnow
 from govflow.extensions import db
+from govflow.items.models import refuse_changes
+from govflow.records.chain import Chained, seal_rows_on_insert
 
 FORUM_KINDS = ("central", "local")
 MEETING_STATUSES = ("planned", "held", "approved")
@@ -59,7 +61,7 @@ class Forum(db.Model):
     )
 
 
-class Meeting(db.Model):
+class Meeting(Chained, db.Model):
     __tablename__ = "meetings"
     __table_args__ = (
         CheckConstraint(_in("status", MEETING_STATUSES), name="status"),
@@ -105,7 +107,7 @@ class Meeting(db.Model):
     addenda: Mapped[list[MinutesAddendum]] = relationship(order_by="MinutesAddendum.id")
 
 
-class MeetingAttendance(db.Model):
+class MeetingAttendance(Chained, db.Model):
     __tablename__ = "meeting_attendance"
     __table_args__ = (
         CheckConstraint(_in("status", ATTENDANCE), name="status"),
@@ -126,7 +128,7 @@ class MeetingAttendance(db.Model):
         return self.user.display_name if self.user else self.guest_name
 
 
-class AgendaItem(db.Model):
+class AgendaItem(Chained, db.Model):
     __tablename__ = "agenda_items"
     __table_args__ = (CheckConstraint(_in("kind", AGENDA_KINDS), name="kind"),)
 
@@ -143,7 +145,7 @@ class AgendaItem(db.Model):
     sponsor_action = relationship("SponsorAction", foreign_keys=[sponsor_action_id])
 
 
-class ConflictDeclaration(db.Model):
+class ConflictDeclaration(Chained, db.Model):
     __tablename__ = "conflict_declarations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -156,8 +158,9 @@ class ConflictDeclaration(db.Model):
     user: Mapped[User | None] = relationship()
 
 
-class MinutesAddendum(db.Model):
-    """A correction to approved minutes: added beside them, never edited into them."""
+class MinutesAddendum(Chained, db.Model):
+    """A correction to approved minutes: added beside them, never edited into them. Itself
+    append-only: a correction of an addendum is a new addendum that supersedes it."""
 
     __tablename__ = "minutes_addenda"
 
@@ -166,5 +169,11 @@ class MinutesAddendum(db.Model):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("minutes_addenda.id"),
+                                                      unique=True)
 
     author: Mapped[User] = relationship()
+
+
+refuse_changes(MinutesAddendum)
+seal_rows_on_insert(MinutesAddendum)

@@ -39,6 +39,7 @@ from govflow.forums.models import (
 )
 from govflow.items.models import Event, Item, ItemArea
 from govflow.items.queries import OPEN_STATES
+from govflow.records import chain
 from govflow.sponsors.models import SponsorAction
 from govflow.text import check_texts
 from govflow.workflow import vocabulary
@@ -835,21 +836,34 @@ def approve_minutes(meeting: Meeting, actor, version=None, now: datetime | None 
     meeting.minutes_pdf = archived.pdf
     meeting.minutes_sha256 = archived.sha256
     meeting.minutes_fingerprint = archived.fingerprint
+    # Into the meeting's chain, in the same transaction: its attendance, declarations and
+    # agenda as approved, then the approval itself with the PDF's SHA-256.
+    chain.seal_approved_minutes(db.session, meeting, now)
     meeting.status = "approved"
+    chain.seal_approval(db.session, meeting, now)
     _save(meeting)
     return meeting
 
 
-def add_addendum(meeting: Meeting, actor, body: str, now: datetime | None = None) -> MinutesAddendum:
-    """A correction to approved minutes, kept beside them: the stored minutes never change."""
+def add_addendum(meeting: Meeting, actor, body: str, now: datetime | None = None,
+                 supersedes: MinutesAddendum | None = None) -> MinutesAddendum:
+    """A correction to approved minutes, kept beside them: the stored minutes never change.
+    An addendum is never edited either: `supersedes` names the one a new addendum corrects."""
     if meeting.status != "approved":
         raise Refused("These minutes are not approved yet: correct the draft itself.")
     body = (body or "").strip()
     if not body:
         raise Invalid("Write the correction.", field_errors={"body": "Write the correction"})
     _check({"body": body})
+    if supersedes is not None:
+        if supersedes.meeting_id != meeting.id:
+            raise Invalid("That addendum is about another meeting.")
+        if db.session.scalar(select(MinutesAddendum.id)
+                             .where(MinutesAddendum.supersedes_id == supersedes.id)):
+            raise Refused("That addendum has already been corrected.")
     row = MinutesAddendum(meeting_id=meeting.id, author_id=actor.id, body=body,
-                          created_at=now or utcnow())
+                          created_at=now or utcnow(),
+                          supersedes_id=supersedes.id if supersedes is not None else None)
     db.session.add(row)
     db.session.flush()
     return row

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from govflow.accounts.models import TIERS, LocalArea, Organisation, User, _in
 from govflow.clock import utcnow
 from govflow.extensions import db
+from govflow.records.chain import Chained, seal_rows_on_insert
 from govflow.workflow import vocabulary
 
 # The kinds and states are the workflow files' (workflows/*.yaml), in file order.
@@ -182,19 +183,24 @@ class ItemArea(db.Model):
     added_by: Mapped[User] = relationship()
 
 
-class Comment(db.Model):
+class Comment(Chained, db.Model):
+    """A comment on an item. Append-only, like the item's history: a correction is a new
+    comment that supersedes the old one."""
+
     __tablename__ = "comments"
+    __table_args__ = (Index("ix_comments_chain", "item_id", "chain_seq"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"), unique=True)
 
     author: Mapped[User] = relationship()
 
 
-class Event(db.Model):
+class Event(Chained, db.Model):
     """One entry in an item's history. Append-only: the ORM and the database refuse changes."""
 
     __tablename__ = "events"
@@ -203,6 +209,7 @@ class Event(db.Model):
         # The dashboard's unblockings, reopenings and idea milestones (migration 0007).
         Index("ix_events_to_state_item_id", "to_state", "item_id"),
         Index("ix_events_trigger_item_id", "trigger", "item_id"),
+        Index("ix_events_chain", "item_id", "chain_seq"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -223,6 +230,8 @@ class Event(db.Model):
 
 
 refuse_changes(Event)
+refuse_changes(Comment)
+seal_rows_on_insert(Event, Comment)
 
 
 class ItemTally(db.Model):

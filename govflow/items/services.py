@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from govflow.accounts.models import LocalArea, Organisation
 from govflow.clock import utcnow
-from govflow.domain_errors import Invalid, NotFound
+from govflow.domain_errors import Forbidden, Invalid, NotFound, Refused
 from govflow.extensions import db
 from govflow.items.models import Comment, Item, Tag
 from govflow.text import check_texts
@@ -142,6 +142,26 @@ def add_comment(item: Item, actor, body: str) -> Comment:
     db.session.add(comment)
     db.session.flush()
     return comment
+
+
+def correct_comment(comment: Comment, actor, body: str) -> Comment:
+    """Comments are append-only: a correction is a new comment by the same person that
+    supersedes the old one, which stays in the record."""
+    from sqlalchemy import select
+
+    if comment.author_id != actor.id:
+        raise Forbidden("Only the person who wrote a comment can correct it.")
+    if db.session.scalar(select(Comment.id).where(Comment.supersedes_id == comment.id)):
+        raise Refused("That comment has already been corrected.")
+    body = (body or "").strip()
+    if not body:
+        raise Invalid("Enter a comment", field_errors={"body": "Enter a comment"})
+    check_texts({"body": body}, ITEM_TEXT_LIMITS, ITEM_LABELS)
+    correction = Comment(item_id=comment.item_id, author_id=actor.id, body=body,
+                         created_at=utcnow(), supersedes_id=comment.id)
+    db.session.add(correction)
+    db.session.flush()
+    return correction
 
 
 def get_item(item_id: int) -> Item:

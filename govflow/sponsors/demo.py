@@ -28,6 +28,7 @@ def load_demo_extras() -> dict:
     from govflow.items.models import Item
     from govflow.seeding import _read
     from govflow.sponsors.models import SponsorAction, SponsorActionEvent
+    from govflow.sponsors.models import recorded as recorded_fields
 
     entries = _read("demo/sponsor_actions.yaml")
     existing = set(db.session.scalars(select(SponsorAction.what)))
@@ -56,7 +57,8 @@ def load_demo_extras() -> dict:
         db.session.flush()
         db.session.add(SponsorActionEvent(action_id=action.id, actor_id=sponsor.id,
                                           from_status=None, to_status="open",
-                                          note="Recorded", at=recorded))
+                                          note="Recorded", fields=recorded_fields(action),
+                                          at=recorded))
         if status != "open":
             closed = min(now, recorded + timedelta(days=7))
             action.status = status
@@ -65,7 +67,9 @@ def load_demo_extras() -> dict:
             action.updated_at = closed
             db.session.add(SponsorActionEvent(action_id=action.id, actor_id=owner.id,
                                               from_status="open", to_status=status,
-                                              note=entry["outcome"], at=closed))
+                                              note=entry["outcome"],
+                                              fields={"outcome_note": entry["outcome"]},
+                                              at=closed))
         created += 1
     db.session.flush()
     return {"sponsor actions": created}

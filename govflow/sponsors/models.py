@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Date,
     DateTime,
@@ -21,8 +22,23 @@ from govflow.accounts.models import LocalArea, User, _in
 from govflow.clock import utcnow
 from govflow.extensions import db
 from govflow.items.models import AppendOnlyError, Item, refuse_changes
+from govflow.records.chain import Chained, seal_rows_on_insert
 
 ACTION_STATUSES = ("open", "done", "dropped")
+# What an action's history records of it: all of these when it is recorded, `what` and
+# `due_on` when they change, `outcome_note` when it is closed. The check compares the action
+# with what its history says.
+RECORDED_FIELDS = ("what", "due_on", "area_id", "sponsor_id", "owner_id", "created_by_id",
+                   "item_id", "meeting_id")
+
+
+def recorded(action, names=RECORDED_FIELDS) -> dict:
+    """The action's values as its history records them (dates as ISO text)."""
+    values = {}
+    for name in names:
+        value = getattr(action, name)
+        values[name] = value.isoformat() if isinstance(value, date) else value
+    return values
 
 
 class SponsorAction(db.Model):
@@ -66,8 +82,14 @@ class SponsorAction(db.Model):
     )
 
 
-class SponsorActionEvent(db.Model):
+class SponsorActionEvent(Chained, db.Model):
+    """One entry in a sponsor action's history: a change of status, or of what the action is
+    or when it is due. `fields` holds the action's recorded values this entry set (all of
+    them when the action is recorded), so the check can tell an action edited behind its
+    history."""
+
     __tablename__ = "sponsor_action_events"
+    __table_args__ = (Index("ix_sponsor_action_events_chain", "action_id", "chain_seq"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("sponsor_actions.id"), index=True)
@@ -75,6 +97,7 @@ class SponsorActionEvent(db.Model):
     from_status: Mapped[str | None] = mapped_column(String(10))
     to_status: Mapped[str] = mapped_column(String(10))
     note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    fields: Mapped[dict | None] = mapped_column(JSON)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     actor: Mapped[User | None] = relationship()
@@ -90,5 +113,6 @@ def refuse_deletes(model) -> None:
 
 
 refuse_changes(SponsorActionEvent)
+seal_rows_on_insert(SponsorActionEvent)
 # An action is done or dropped with a note, never deleted: the record is the accountability.
 refuse_deletes(SponsorAction)

@@ -19,7 +19,7 @@ from govflow.permissions import (
     may_record_action_in,
     secretary_covers_area,
 )
-from govflow.sponsors.models import SponsorAction, SponsorActionEvent
+from govflow.sponsors.models import SponsorAction, SponsorActionEvent, recorded
 from govflow.text import check_texts
 
 TEXT_LIMITS = {"what": 1000, "outcome": 5000, "reason": 5000}
@@ -210,7 +210,7 @@ def record_action(
         note += f" on behalf of {sponsor.display_name}"
     db.session.add(SponsorActionEvent(
         action_id=action.id, actor_id=actor.id, from_status=None, to_status="open",
-        note=note, at=now,
+        note=note, fields=recorded(action), at=now,
     ))
     link = f"/actions/{action.id}"
     due = workdays.format_date(due_on)
@@ -274,7 +274,7 @@ def _close(action, actor, to_status: str, note_field: str, note, version, now):
     action.updated_at = now
     db.session.add(SponsorActionEvent(
         action_id=action.id, actor_id=actor.id, from_status=from_status, to_status=to_status,
-        note=note, at=now,
+        note=note, fields={"outcome_note": note}, at=now,
     ))
     word = "done" if to_status == "done" else "dropped"
     for person in {action.sponsor, action.owner}:
@@ -286,6 +286,51 @@ def _close(action, actor, to_status: str, note_field: str, note, version, now):
         db.session.flush()
     except StaleDataError:
         # Someone else closed it between our read and our write: their change stands.
+        db.session.rollback()
+        db.session.refresh(action)
+        raise _stale(action) from None
+    return action
+
+
+def amend_action(action, actor, *, what: str | None = None, due_on: date | None = None,
+                 version=None, now=None) -> SponsorAction:
+    """Change what an open action is or when it is due. The change is an entry in the
+    action's history (what it was, what it is now), never a silent edit."""
+    now = now or utcnow()
+    if not may_close_action(actor, action):
+        raise Forbidden("You cannot change this action: only its owner, its area's sponsors "
+                        "and the forum secretary can.")
+    if version is not None:
+        try:
+            seen = int(version)
+        except (TypeError, ValueError):
+            raise Invalid("The version sent with the form is not a number.") from None
+        if seen != action.version:
+            raise _stale(action)
+    if action.status != "open":
+        raise Refused(f"This action is already {action.status}, so it cannot be changed.")
+    what = action.what if what is None else _text("what", what)
+    if not what:
+        raise Invalid("Enter what the action is", field_errors={"what": "Enter what the action is"})
+    check_texts({"what": what}, TEXT_LIMITS, TEXT_LABELS)
+    due_on = due_on or action.due_on
+    said = []
+    if what != action.what:
+        said.append(f"What changed from: {action.what}")
+    if due_on != action.due_on:
+        said.append(f"Due date changed from {workdays.format_date(action.due_on)} "
+                    f"to {workdays.format_date(due_on)}")
+    if not said:
+        raise Invalid("Nothing was changed.")
+    action.what, action.due_on, action.updated_at = what, due_on, now
+    db.session.add(SponsorActionEvent(
+        action_id=action.id, actor_id=actor.id, from_status=action.status,
+        to_status=action.status, note=". ".join(said),
+        fields=recorded(action, ("what", "due_on")), at=now,
+    ))
+    try:
+        db.session.flush()
+    except StaleDataError:
         db.session.rollback()
         db.session.refresh(action)
         raise _stale(action) from None

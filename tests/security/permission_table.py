@@ -34,6 +34,7 @@ TABLE: dict[str, dict] = {
     "admin.people": {"anonymous": 302, "*": 403, "admin": 200},
     "admin.people_csv": {"anonymous": 302, "*": 403, "admin": 200},
     "admin.reactivate_person": {"anonymous": 302, "*": 403, "admin": 302},
+    "admin.record": {"anonymous": 302, "*": 403, "admin": 200},
     # api
     "api.actions_create": {"anonymous": 401, "*": 401},
     "api.actions_done": {"anonymous": 401, "*": 401},

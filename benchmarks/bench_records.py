@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""The record's cost: `govflow check` over the whole record, and transitions with and without
+the hash chain, side by side in one run.
+
+    python benchmarks/generate.py                      # once: 100,000 items, 1,000,000 events
+    python benchmarks/bench_records.py                 # instance/bench.sqlite
+    python benchmarks/bench_records.py --database postgresql://postgres@127.0.0.1/govflow_bench
+
+Transitions are the load benchmark's: an executive takes ownership of a Gold blocker they do
+not own, sending the version they saw, one transaction each, through the workflow engine
+(in-process: no HTTP, so the chain's share of the cost is as large as it can look). Rounds
+alternate between the chain on and off (the ORM's sealing hook removed); the rows written
+without it are sealed afterwards with the same builder the migration uses, and the record
+is checked again, so the database is left intact. Targets: check under 60 s; the rate with
+the chain within 10% of the rate without.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _sealing(on: bool) -> None:
+    from sqlalchemy import event
+
+    from govflow.decisions.models import Decision
+    from govflow.forums.models import MinutesAddendum
+    from govflow.items.models import Comment, Event
+    from govflow.records import chain
+    from govflow.sponsors.models import SponsorActionEvent
+
+    for model in (Event, Comment, Decision, SponsorActionEvent, MinutesAddendum):
+        listening = event.contains(model, "before_insert", chain._seal_on_insert)
+        if on and not listening:
+            event.listen(model, "before_insert", chain._seal_on_insert)
+        elif not on and listening:
+            event.remove(model, "before_insert", chain._seal_on_insert)
+
+
+def check(app) -> dict:
+    from govflow.checks import run_checks
+    from govflow.extensions import db
+    from govflow.records.verify import verify_chains
+
+    with app.app_context():
+        started = time.perf_counter()
+        report = verify_chains(examples=5)
+        chains_s = time.perf_counter() - started
+        db.session.rollback()
+        started = time.perf_counter()
+        results = run_checks()
+        total_s = time.perf_counter() - started
+        db.session.remove()
+    record = next(r for r in results if r.name == "record_chains")
+    return {"chains_s": chains_s, "check_s": total_s, "entries": report.entries,
+            "chains": report.chains, "breaks": report.break_count,
+            "failed": [r.name for r in results if not r.ok], "record_ok": record.ok}
+
+
+def transitions(app, rounds: int, per_round: int) -> dict:
+    from sqlalchemy import select
+
+    from govflow.accounts.models import User
+    from govflow.db import writing
+    from govflow.extensions import db
+    from govflow.items.models import Item
+    from govflow.seeding import demo_sign_ins
+    from govflow.workflow import engine
+
+    email = dict((role, mail) for role, mail, _ in demo_sign_ins())["executive"]
+    rates = {True: [], False: []}
+    with app.app_context():
+        actor_id = db.session.scalar(select(User.id).where(User.email == email))
+        wanted = rounds * 2 * per_round
+        ids = db.session.scalars(
+            select(Item.id).where(Item.state == "gold", Item.kind == "blocker",
+                                  (Item.owner_id.is_(None)) | (Item.owner_id != actor_id))
+            .order_by(Item.id).limit(wanted)).all()
+        db.session.remove()
+        if len(ids) < wanted:
+            raise SystemExit(f"only {len(ids)} Gold blockers to take; need {wanted}")
+        batches = [ids[i:i + per_round] for i in range(0, wanted, per_round)]
+        for n, batch in enumerate(batches):
+            on = n % 4 in (0, 3)  # with, without, without, with, …: neither goes first
+            _sealing(on)
+            started = time.perf_counter()
+            for item_id in batch:
+                with writing():
+                    actor = db.session.get(User, actor_id)
+                    item = db.session.get(Item, item_id)
+                    engine.fire(item, "take", actor, version=item.version)
+                db.session.remove()
+            rates[on].append(len(batch) / (time.perf_counter() - started))
+        _sealing(True)
+    return {"with": statistics.median(rates[True]), "without": statistics.median(rates[False]),
+            "rounds": rates}
+
+
+def seal_leftovers(app) -> int:
+    from govflow.clock import utcnow
+    from govflow.extensions import db
+    from govflow.records.build import build_chains, without_triggers
+    from govflow.records.chain import CHAINED
+
+    with app.app_context():
+        with db.engine.begin() as connection, without_triggers(connection, CHAINED):
+            sealed = build_chains(connection, utcnow())
+        db.session.remove()
+    return sealed
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", default=f"sqlite:///{ROOT / 'instance' / 'bench.sqlite'}")
+    parser.add_argument("--rounds", type=int, default=4, help="rounds each way")
+    parser.add_argument("--per-round", type=int, default=250)
+    parser.add_argument("--skip-check", action="store_true")
+    args = parser.parse_args(argv)
+
+    from benchmarks.generate import app_for
+
+    url = args.database
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    app = app_for(url)
+    print(f"database: {url.split('@')[-1]}")
+    if not args.skip_check:
+        c = check(app)
+        print(f"govflow check: {c['check_s']:.1f} s in all (record chains {c['chains_s']:.1f} s: "
+              f"{c['entries']:,} entries in {c['chains']:,} chains, {c['breaks']} breaks); "
+              f"checks with problems: {c['failed'] or 'none'}  "
+              f"[{'OK' if c['check_s'] < 60 else 'OVER'} target 60 s]")
+    t = transitions(app, args.rounds, args.per_round)
+    ratio = t["with"] / t["without"]
+    print(f"transitions (take, in-process, {args.rounds} x {args.per_round} each way, ABBA): "
+          f"with the chain {t['with']:.0f}/s, without {t['without']:.0f}/s, ratio {ratio:.2f}  "
+          f"[{'OK' if ratio >= 0.9 else 'OVER'} target >= 0.90]")
+    print("  rounds with:    " + ", ".join(f"{r:.0f}" for r in t["rounds"][True]))
+    print("  rounds without: " + ", ".join(f"{r:.0f}" for r in t["rounds"][False]))
+    sealed = seal_leftovers(app)
+    print(f"sealed the {sealed:,} rows written without the chain")
+    if not args.skip_check:
+        c = check(app)
+        print(f"govflow check again: record chains {'intact' if c['record_ok'] else 'BROKEN'} "
+              f"({c['entries']:,} entries, {c['chains_s']:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""Writers at once leave every chain intact: 50 people each taking a different Gold blocker,
+each also commenting on it, while two sweeps escalate overdue blockers (and take the day's
+record root) — govflow under gunicorn, on the test database's kind (SQLite or PostgreSQL)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.faults.conftest import ROOT, govflow_command
+from tests.support.http import Client
+
+pytestmark = [pytest.mark.slow]
+BURST = 50
+
+
+def test_fifty_transitions_on_fifty_items_and_two_sweeps_leave_every_chain_intact(serve):
+    from govflow.seeding import demo_sign_ins
+
+    database, server = serve(workers=3, threads=4)
+    engine = create_engine(database.url)
+    with engine.begin() as conn:
+        # Setup (not the code under test): enough Gold blockers for one each, and some
+        # overdue Bronze blockers for the sweeps, made from the demo's items.
+        gold = conn.execute(text(
+            "SELECT id FROM items WHERE kind = 'blocker' AND state IN ('bronze', 'silver') "
+            "ORDER BY id")).scalars().all()
+    if len(gold) < BURST + 6:
+        pytest.skip(f"the demo has {len(gold)} open blockers; the race needs {BURST + 6}")
+    admin = next(e for r, e, _ in demo_sign_ins() if r == "admin")
+    clients = [Client(server.base_url, timeout=120).sign_in(admin) for _ in range(5)]
+    targets, overdue = gold[:BURST], gold[BURST:BURST + 6]
+    past = "now() - interval '1 day'" if database.is_postgres else "datetime('now', '-1 day')"
+    with engine.begin() as conn:
+        for item_id in overdue:
+            conn.execute(text(f"UPDATE items SET due_at = {past} WHERE id = :id"),  # noqa: S608
+                         {"id": item_id})
+    forms = []
+    for n, item_id in enumerate(targets):  # each person has the item's form open
+        client = clients[n % 5]
+        _, take = client.form(f"/items/{item_id}/actions/take")
+        _, comment = client.form(f"/items/{item_id}")
+        forms.append((client, item_id, take, comment))
+    statuses: list[int] = []
+    lock = threading.Lock()
+    go = threading.Barrier(BURST + 1)
+
+    def act(client, item_id, take, comment):
+        go.wait()
+        replies = [client.post(f"/items/{item_id}/actions/take", take).status,
+                   client.post(f"/items/{item_id}/comments",
+                               {**comment, "body": f"Taken in the race ({item_id})."}).status]
+        with lock:
+            statuses.extend(replies)
+
+    threads = [threading.Thread(target=act, args=f) for f in forms]
+    for t in threads:
+        t.start()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GOVFLOW_")}
+    env.update({"DATABASE_URL": database.url, "GOVFLOW_ENV": "development",
+                "PYTHONPATH": str(ROOT), "MAIL_SERVER": ""})
+    sweeps = [subprocess.Popen([sys.executable, "-c", "from govflow.cli import main; main()",
+                                "sweep", "--no-send"], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+              for _ in range(2)]
+    go.wait()
+    for t in threads:
+        t.join(timeout=300)
+    outputs = [s.communicate(timeout=600)[0] for s in sweeps]
+    assert all(s.returncode == 0 for s in sweeps), outputs
+    assert len(statuses) == 2 * BURST
+    assert all(s < 500 for s in statuses), sorted(statuses)
+
+    with engine.connect() as conn:
+        takes = conn.execute(text("SELECT count(*) FROM events WHERE trigger = 'take' "
+                                  "AND item_id IN (" + ",".join(map(str, targets)) + ")")).scalar()
+        comments = conn.execute(text("SELECT count(*) FROM comments WHERE body LIKE "
+                                     "'Taken in the race%'")).scalar()
+        roots = conn.execute(text("SELECT count(*) FROM record_roots")).scalar()
+        checked = conn.execute(text("SELECT count(*) FROM record_verifications")).scalar()
+    engine.dispose()
+    assert takes == statuses[0::2].count(302) and takes >= BURST - 5
+    assert comments == BURST
+    assert roots == 1 and checked == 1, "two sweeps: one root, one daily check"
+    check = govflow_command(database.url, "check", "--json")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert '"check": "record_chains"' in check.stdout
