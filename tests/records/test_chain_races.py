@@ -8,38 +8,49 @@ import os
 import subprocess
 import sys
 import threading
+from datetime import datetime
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from tests.faults.conftest import ROOT, govflow_command
+from tests.support.bulk import TITLE_PREFIX, insert_overdue_blockers
 from tests.support.http import Client
 
 pytestmark = [pytest.mark.slow]
 BURST = 50
 
 
+def _fifty_six_blockers(url: str) -> None:
+    """Setup, not the code under test: 56 Bronze blockers written straight in SQL, then
+    sealed into the record by the builder migration 0013 uses."""
+    from govflow.records.build import build_chains, without_triggers
+    from govflow.records.chain import CHAINED
+
+    moment = datetime(2026, 12, 1, 9, 0)
+    insert_overdue_blockers(url, BURST + 6, moment)
+    engine = create_engine(url)
+    with engine.begin() as connection, without_triggers(connection, CHAINED):
+        build_chains(connection, moment)
+    engine.dispose()
+
+
 def test_fifty_transitions_on_fifty_items_and_two_sweeps_leave_every_chain_intact(serve):
     from govflow.seeding import demo_sign_ins
 
     database, server = serve(workers=3, threads=4)
+    _fifty_six_blockers(database.url)
     engine = create_engine(database.url)
     with engine.begin() as conn:
-        # Setup (not the code under test): enough Gold blockers for one each, and some
-        # overdue Bronze blockers for the sweeps, made from the demo's items.
-        gold = conn.execute(text(
-            "SELECT id FROM items WHERE kind = 'blocker' AND state IN ('bronze', 'silver') "
-            "ORDER BY id")).scalars().all()
-    if len(gold) < BURST + 6:
-        pytest.skip(f"the demo has {len(gold)} open blockers; the race needs {BURST + 6}")
+        ids = conn.execute(text("SELECT id FROM items WHERE title LIKE :p ORDER BY id"),
+                           {"p": TITLE_PREFIX + "%"}).scalars().all()
+        targets = ids[:BURST]
+        # The fifty taken are not due yet (the sweeps leave them alone); six are overdue.
+        conn.execute(text("UPDATE items SET due_at = :later WHERE id IN ("
+                          + ",".join(map(str, targets)) + ")"),
+                     {"later": datetime(2100, 1, 1)})
     admin = next(e for r, e, _ in demo_sign_ins() if r == "admin")
     clients = [Client(server.base_url, timeout=120).sign_in(admin) for _ in range(5)]
-    targets, overdue = gold[:BURST], gold[BURST:BURST + 6]
-    past = "now() - interval '1 day'" if database.is_postgres else "datetime('now', '-1 day')"
-    with engine.begin() as conn:
-        for item_id in overdue:
-            conn.execute(text(f"UPDATE items SET due_at = {past} WHERE id = :id"),  # noqa: S608
-                         {"id": item_id})
     forms = []
     for n, item_id in enumerate(targets):  # each person has the item's form open
         client = clients[n % 5]
