@@ -76,3 +76,21 @@ def test_screenshots_are_1280_pixels_wide_and_small():
         with Image.open(path) as image:
             assert image.width == 1280, f"{path.name} is {image.width} px wide"
         assert path.stat().st_size < 150_000, f"{path.name} is {path.stat().st_size} bytes"
+
+
+def test_every_govflow_command_is_in_the_command_reference(app):
+    """docs/cli.md lists every `govflow` command an operator can run (Flask's own aside)."""
+    import click
+
+    def commands(group, prefix):
+        for name, command in group.commands.items():
+            if isinstance(command, click.Group):
+                yield from commands(command, f"{prefix} {name}")
+            else:
+                yield f"{prefix} {name}"
+
+    reference = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    flasks_own = {"govflow run", "govflow routes", "govflow shell"}
+    missing = sorted(c for c in commands(app.cli, "govflow")
+                     if c not in flasks_own and f"`{c}" not in reference)
+    assert missing == [], f"docs/cli.md does not describe {missing}"
