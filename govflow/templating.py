@@ -40,6 +40,10 @@ def init_templates(app: Flask) -> None:
     env.globals["workflow_state_tags"] = vocabulary.state_tags()
     env.globals["workflow_tier_tags"] = vocabulary.tier_tags()
     env.globals["kind_labels"] = vocabulary.kind_labels()
+    env.globals["workflow_tiers"] = vocabulary.TIERS
+    env.globals["workflow_waiting_states"] = vocabulary.WAITING_STATES
+    env.globals["workflow_tier_states"] = tuple(
+        state for kind in vocabulary.KINDS for state in vocabulary.tier_states(kind))
     env.globals["card_status_tags"] = RenderedPerValue(
         env, '{% from "macros/status.html" import status_tag %}'
              "{{ status_tag(value) | trim | indent(10) }}")
