@@ -217,8 +217,8 @@ def main(argv=None) -> int:
     bare = ServedGovflow(database, workers=args.workers, threads=1,
                          app="benchmarks.bare_app:create_app()", access_log=False)
     reference = Scenario("bare Flask app (50-row table)", "/reference", None)
-    server.start(timeout=60)
-    bare.start(timeout=60)
+    server.start(timeout=300)  # five workers each building the app, on a busy machine
+    bare.start(timeout=300)
     tmp = Path(tempfile.mkdtemp(prefix="govflow-load-"))
     results: list[Result] = []
     try:
