@@ -157,3 +157,18 @@ def test_only_the_decider_their_tier_or_an_admin_may_correct(auth, client, peopl
     auth.logout()
     auth.login(people["admin"].email)
     assert client.get(f"/decisions/{declined.id}/correct").status_code == 200
+
+
+@pytest.mark.parametrize("year", ["0001", "1899", "2101", "9999"])
+def test_a_correction_cannot_move_the_decision_outside_1900_to_2100(auth, client, people,
+                                                                     declined, year):
+    """Decisions could be back-dated to year 1; every date field now says the range."""
+    auth.login(people["facilitator"].email)
+    path = f"/decisions/{declined.id}/correct"
+    form = _form(client, path)
+    response = client.post(path, data=form | {
+        "correction_reason": "The date was wrong.", "decided_at": ["1", "1", year]})
+    assert response.status_code in (400, 422)
+    assert "must be between 1900 and 2100" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Decision).where(Decision.supersedes_id == declined.id)) \
+        is None

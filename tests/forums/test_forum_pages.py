@@ -115,6 +115,8 @@ def test_signed_out_people_are_sent_to_sign_in(client):
         (["31", "2", "2027"], "Date of the meeting must be a real date"),
         (["1", "2", "27"], "Year must include 4 numbers"),
         (["x", "2", "2027"], "Date of the meeting must be a real date"),
+        (["1", "1", "1066"], "Date of the meeting must be between 1900 and 2100"),
+        (["1", "1", "2999"], "Date of the meeting must be between 1900 and 2100"),
     ],
 )
 def test_a_tampered_or_incomplete_date_gets_a_clear_error_not_a_crash(client, auth, people, day, message):

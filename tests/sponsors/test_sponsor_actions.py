@@ -125,6 +125,8 @@ def test_missing_answers_are_shown_beside_the_fields_and_what_was_typed_is_kept(
         (["x", "y", "z"], "The due date must be a real date"),
         (["", "4", "2030"], "The due date must include a day"),
         (["12", "", ""], "The due date must include a month and a year"),
+        (["1", "1", "0001"], "The due date must be between 1900 and 2100"),
+        (["31", "12", "9999"], "The due date must be between 1900 and 2100"),
     ],
 )
 def test_tampered_or_wrong_dates_get_a_clear_message_never_a_500(auth, client, parts, message):
