@@ -294,8 +294,9 @@ def test_every_route_survives_hostile_input_as_every_role(app, people, caplog):
 
 def _text():
     """Text of any code point, lone surrogates and NUL included."""
-    return st.text(st.characters(min_codepoint=0, max_codepoint=0x10FFFF,
-                                 exclude_categories=()), max_size=30)
+    # Hypothesis never draws surrogates as characters, so they are drawn as code points.
+    return st.text(st.characters(min_codepoint=0, max_codepoint=0x10FFFF, exclude_categories=())
+                   | st.integers(0xD800, 0xDFFF).map(chr), max_size=30)
 
 
 def _values():
