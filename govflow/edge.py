@@ -183,20 +183,36 @@ TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number
               "null": "null"}
 
 
-def request_schema(rule: str, method: str, body) -> dict | None:
-    """The OpenAPI request-body schema for this route, with oneOf settled by its
-    discriminator (the body's `kind`), or None when the description gives none."""
-    spec = openapi()
+def _choice(rule: str, method: str, body) -> str | None:
+    """The body's discriminator value (`kind`) when the schema is a oneOf and the value is
+    one it maps (only those: the validators are cached by it)."""
+    discriminator = _operation_schema(rule, method).get("discriminator", {})
+    choice = body.get(discriminator.get("propertyName")) if isinstance(body, dict) else None
+    return choice if isinstance(choice, str) and choice in discriminator.get(
+        "mapping", {}) else None
+
+
+def _operation_schema(rule: str, method: str) -> dict:
     path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.removeprefix("/api/v1"))
-    operation = spec.get("paths", {}).get(path, {}).get(method.lower(), {})
-    schema = (operation.get("requestBody", {}).get("content", {})
-              .get("application/json", {}).get("schema"))
-    if schema and "oneOf" in schema:
-        discriminator = schema.get("discriminator", {})
-        choice = body.get(discriminator.get("propertyName")) if isinstance(body, dict) else None
-        target = discriminator.get("mapping", {}).get(choice) if isinstance(choice, str) else None
-        schema = {"$ref": target} if target else None
-    return _resolve(schema, spec) if schema else None
+    operation = openapi().get("paths", {}).get(path, {}).get(method.lower(), {})
+    return (operation.get("requestBody", {}).get("content", {})
+            .get("application/json", {}).get("schema")) or {}
+
+
+@cache
+def _validator(rule: str, method: str, choice: str | None):
+    """A JSON Schema validator for the route's request body, built once per process."""
+    from jsonschema import Draft202012Validator
+
+    spec = openapi()
+    schema = _operation_schema(rule, method)
+    if "oneOf" in schema:
+        target = schema.get("discriminator", {}).get("mapping", {}).get(choice)
+        schema = {"$ref": target} if target else {}
+    if not schema:
+        return None
+    schema = _resolve(schema, spec)
+    return Draft202012Validator(schema | {"components": spec.get("components", {})})
 
 
 def _resolve(schema: dict, spec: dict) -> dict:
@@ -209,15 +225,10 @@ def _resolve(schema: dict, spec: dict) -> dict:
 def _check_types(body) -> None:
     """Wrong JSON types are refused with one message per field; everything else the
     schema says (required fields, allowed values, lengths) the view checks and words."""
-    schema = request_schema(request.url_rule.rule, request.method, body)
-    if not schema:
+    rule = request.url_rule.rule
+    validator = _validator(rule, request.method, _choice(rule, request.method, body))
+    if validator is None:
         return
-    from jsonschema import Draft202012Validator
-
-    spec = openapi()
-    validator = Draft202012Validator(
-        schema | {"components": spec.get("components", {})},
-        format_checker=None)
     fields: dict[str, str] = {}
     for error in validator.iter_errors(body):
         if error.validator != "type":
@@ -234,7 +245,7 @@ def _check_types(body) -> None:
     if not fields:
         from govflow.dates import check_json_dates
 
-        fields = check_json_dates(body, schema)
+        fields = check_json_dates(body, validator.schema)
     if fields:
         raise ApiFieldErrors(fields)
 
