@@ -37,6 +37,30 @@ CODES = {
 }
 
 
+class Restricted(HTTPException):
+    """A restricted item asked for by someone who may not see it: not "page not found", but
+    a page that says it is restricted and whom to ask (and nothing of what it is about)."""
+
+    code = 403
+
+    def __init__(self, item):
+        super().__init__()
+        self.item_id = item.id
+        self.area_name = item.area.name if item.area is not None else ""
+        people = []
+        if item.area is not None:
+            people = [*item.area.facilitators, *item.area.sponsors]
+        seen: set[int] = set()
+        self.ask = [p.display_name for p in people if not (p.id in seen or seen.add(p.id))]
+
+
+def restricted_message(err: Restricted) -> str:
+    ask = ", ".join(err.ask) if err.ask else "an administrator"
+    return (f"Item {err.item_id} is restricted: only the people involved can see it. "
+            f"If you need it, ask {ask}"
+            + (f" ({err.area_name}'s facilitators and sponsors)." if err.ask else "."))
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 
@@ -187,6 +211,14 @@ def init_errors(app: Flask) -> None:
         if wants_json():
             return jsonify(err.to_json()), err.status
         return error_response(err.status, err.message, extra={"details": err.extra})
+
+    @app.errorhandler(Restricted)
+    def _restricted(err: Restricted):
+        log.warning("Restricted item %s asked for on %s", err.item_id, request.path)
+        if wants_json():
+            return error_response(403, restricted_message(err), code="restricted")
+        return render_template("errors/restricted.html", page_title="This item is restricted",
+                               item_id=err.item_id, ask=err.ask, area_name=err.area_name), 403
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):

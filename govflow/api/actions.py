@@ -10,7 +10,13 @@ from govflow import dates
 from govflow.api import ApiError, bp, json_body, page_args
 from govflow.domain_errors import Invalid
 from govflow.extensions import db
-from govflow.permissions import can
+from govflow.permissions import can, may_see_email
+
+
+def _person(u) -> dict:
+    """Email addresses only where the access policy says the reader needs them."""
+    email = u.email if may_see_email(current_user, u) else None
+    return {"email": email, "display_name": u.display_name}
 
 
 def action_json(a, today, history: bool = False) -> dict:
@@ -20,8 +26,8 @@ def action_json(a, today, history: bool = False) -> dict:
         "id": a.id,
         "area": a.area.slug,
         "what": a.what,
-        "sponsor": {"email": a.sponsor.email, "display_name": a.sponsor.display_name},
-        "owner": {"email": a.owner.email, "display_name": a.owner.display_name},
+        "sponsor": _person(a.sponsor),
+        "owner": _person(a.owner),
         "due_on": a.due_on.isoformat(),
         "status": a.status,
         "overdue": is_overdue(a, today),
@@ -35,7 +41,8 @@ def action_json(a, today, history: bool = False) -> dict:
     if history:
         body["history"] = [
             {"from_status": e.from_status, "to_status": e.to_status, "note": e.note,
-             "actor": e.actor.email if e.actor else None, "at": e.at.isoformat() + "Z"}
+             "actor": _person(e.actor)["email"] if e.actor else None,
+             "at": e.at.isoformat() + "Z"}
             for e in a.history
         ]
     return body

@@ -8,11 +8,13 @@ from flask_login import current_user
 from govflow.api import ApiError, bp
 from govflow.clock import utcnow
 from govflow.domain_errors import NotFound
-from govflow.permissions import can
+from govflow.permissions import can, may_see_email
 
 
 def _person(u) -> dict:
-    return {"email": u.email, "display_name": u.display_name}
+    """Email addresses only where the access policy says the reader needs them."""
+    email = u.email if may_see_email(current_user, u) else None
+    return {"email": email, "display_name": u.display_name}
 
 
 def _summary_json(s) -> dict:
@@ -37,7 +39,7 @@ def areas_index():
 
     if not can(current_user, "area.view"):
         raise ApiError(403, "You cannot see areas.", "forbidden")
-    return jsonify({"areas": [_summary_json(s) for s in area_summaries()]})
+    return jsonify({"areas": [_summary_json(s) for s in area_summaries(user=current_user)]})
 
 
 @bp.get("/areas/<slug>")
@@ -51,7 +53,7 @@ def areas_show(slug: str):
     except NotFound as err:
         raise ApiError(404, err.message, "not_found") from None
     now = utcnow()
-    summary = queries.area_summaries(now, areas=[area])[0]
+    summary = queries.area_summaries(now, areas=[area], user=current_user)[0]
     page = queries.area_page(area, current_user._get_current_object(), now)
     body = _summary_json(summary)
     body["counts"].update({

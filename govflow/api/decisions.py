@@ -15,6 +15,7 @@ from govflow.api import ApiError, bp, page_args
 from govflow.decisions import queries
 from govflow.decisions.models import Decision
 from govflow.edge import id_or_none
+from govflow.errors import Restricted
 from govflow.extensions import db
 from govflow.forums.models import Forum, Meeting
 from govflow.items.models import Item
@@ -168,6 +169,8 @@ def entry_json(r) -> dict:
 def get_decision(decision_id: int):
     user = current_user._get_current_object()
     decision = db.session.get(Decision, decision_id)
-    if decision is None or not can_view_item(user, decision.item):
+    if decision is None:
         raise ApiError(404, "There is no decision with that number.", "not_found")
+    if not can_view_item(user, decision.item):
+        raise Restricted(decision.item)
     return jsonify(decision_json(decision))

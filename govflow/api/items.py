@@ -26,6 +26,7 @@ from sqlalchemy.orm import joinedload, load_only, selectinload
 from govflow.accounts.models import TIERS, LocalArea
 from govflow.api import ApiError, bp, json_body, page_args
 from govflow.clock import utcnow
+from govflow.errors import Restricted
 from govflow.extensions import db
 from govflow.items import presenters
 from govflow.items.models import BLOCKER_STATES, IDEA_STATES, KINDS, Event, Item
@@ -37,7 +38,7 @@ from govflow.items.queries import (
     page_of,
     visible_items,
 )
-from govflow.permissions import can_view_item
+from govflow.permissions import can_view_item, may_see_email
 from govflow.workflow import engine
 
 NOT_FOUND = "There is no item with that number, or you cannot see it."
@@ -51,13 +52,16 @@ def _at(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") + "Z" if value is not None else None
 
 
-def person_json(user) -> dict | None:
-    if user is None:
+def person_json(person, viewer=None, item=None) -> dict | None:
+    """A person as the API shows them: the email address only where the access policy says
+    the reader needs it (their own, their own items' contacts, administrators); else null."""
+    if person is None:
         return None
-    return {"id": user.id, "email": user.email, "display_name": user.display_name}
+    email = person.email if may_see_email(viewer, person, item) else None
+    return {"id": person.id, "email": email, "display_name": person.display_name}
 
 
-def item_summary(item: Item, now: datetime) -> dict:
+def item_summary(item: Item, now: datetime, viewer=None) -> dict:
     return {
         "id": item.id,
         "kind": item.kind,
@@ -69,14 +73,14 @@ def item_summary(item: Item, now: datetime) -> dict:
         "due_at": _at(item.due_at),
         "overdue": presenters.is_overdue(item, now),
         "deadline": presenters.deadline_text(item, now),
-        "owner": person_json(item.owner),
-        "raised_by": person_json(item.raised_by),
+        "owner": person_json(item.owner, viewer, item),
+        "raised_by": person_json(item.raised_by, viewer, item),
         "created_at": _at(item.created_at),
         "url": f"/items/{item.id}",
     }
 
 
-def event_json(event: Event) -> dict:
+def event_json(event: Event, viewer=None, item=None) -> dict:
     return {
         "trigger": event.trigger,
         "from_state": event.from_state,
@@ -84,7 +88,7 @@ def event_json(event: Event) -> dict:
         "from_tier": event.from_tier,
         "to_tier": event.to_tier,
         # null: govflow itself (the sweep), not a person
-        "actor": person_json(event.actor),
+        "actor": person_json(event.actor, viewer, item),
         "at": _at(event.at),
         "reason": event.reason or "",
     }
@@ -92,7 +96,7 @@ def event_json(event: Event) -> dict:
 
 def item_json(item: Item, user, now: datetime) -> dict:
     spec = engine.definition(item.kind)
-    body = item_summary(item, now)
+    body = item_summary(item, now, user)
     available = engine.available(item, user, now)
     body.update({
         "description": item.description,
@@ -115,7 +119,7 @@ def item_json(item: Item, user, now: datetime) -> dict:
             }
             for a in available
         ],
-        "events": [event_json(e) for e in _events(item)],
+        "events": [event_json(e, user, item) for e in _events(item)],
     })
     if item.kind == "blocker":
         body["effect"] = item.effect
@@ -142,8 +146,10 @@ def _events(item: Item):
 
 def _load_visible(item_id: int, user) -> Item:
     item = load_item(item_id)
-    if item is None or not can_view_item(user, item):
+    if item is None:
         raise ApiError(404, NOT_FOUND, "not_found")
+    if not can_view_item(user, item):
+        raise Restricted(item)
     return item
 
 
@@ -190,7 +196,7 @@ def items_index():
         joinedload(Item.area), selectinload(Item.owner), selectinload(Item.raised_by),
     )
     return jsonify({
-        "items": [item_summary(item, now) for item in rows],
+        "items": [item_summary(item, now, user) for item in rows],
         "page": page,
         "per_page": size,
         "total": total,

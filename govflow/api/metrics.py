@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import jsonify, request
+from flask_login import current_user
 
 from govflow import workdays
 from govflow.api import ApiError, bp
@@ -39,7 +40,7 @@ def similar_items():
         limit = min(max(int(request.args.get("limit", 5)), 1), 20)
     except ValueError:
         raise ApiError(400, "limit must be a whole number.", "invalid") from None
-    items = search.similar_blockers(title, limit=limit)
+    items = search.similar_blockers(title, limit=limit, user=current_user)
     return jsonify({
         "title": title,
         "items": [

@@ -18,6 +18,7 @@ from govflow.decisions.forms import CorrectDecisionForm
 from govflow.decisions.models import OUTCOMES, REASON_CATEGORIES, Decision
 from govflow.domain_errors import DomainError, Invalid, Refused, Unprocessable
 from govflow.edge import id_or_none
+from govflow.errors import Restricted
 from govflow.extensions import db
 from govflow.forums.models import Forum
 from govflow.permissions import can, can_view_item
@@ -162,8 +163,10 @@ def export():
 
 def _load(decision_id: int) -> Decision:
     decision = db.session.get(Decision, decision_id)
-    if decision is None or not can_view_item(_user(), decision.item):
+    if decision is None:
         abort(404)
+    if not can_view_item(_user(), decision.item):
+        raise Restricted(decision.item)
     return decision
 
 

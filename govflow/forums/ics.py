@@ -36,11 +36,14 @@ def _utc(dt: datetime) -> str:
     return dt.strftime("%Y%m%dT%H%M%SZ")
 
 
-def meeting_ics(meeting, *, uid_host: str, url: str = "", now: datetime | None = None) -> str:
+def meeting_ics(meeting, *, uid_host: str, url: str = "", now: datetime | None = None,
+                leave_out=frozenset()) -> str:
     """The meeting as a calendar file. The UID is stable per meeting, and SEQUENCE follows
     the meeting's version, so a re-downloaded invitation updates the same calendar entry."""
     ends = meeting.ends_at or meeting.starts_at + timedelta(hours=DEFAULT_HOURS)
-    agenda = "\n".join(f"{a.position}. {a.title}" for a in sorted(meeting.agenda, key=lambda a: a.position))
+    # leave_out: restricted items the calendar's reader may not see.
+    agenda = "\n".join(f"{a.position}. {a.title}" for a in sorted(meeting.agenda, key=lambda a: a.position)
+                       if a.item_id not in leave_out)
     description = f"Chair: {meeting.chair.display_name if meeting.chair else 'to be confirmed'}"
     if agenda:
         description += f"\n\nDraft agenda:\n{agenda}"

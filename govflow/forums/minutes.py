@@ -21,6 +21,7 @@ from govflow.forums import services
 from govflow.forums.models import Forum, Meeting
 from govflow.items.models import Item, ItemArea
 from govflow.pdf import render_pdf, sha256
+from govflow.permissions import hidden_restricted_ids, item_visible_clause
 from govflow.records.roots import root_line
 
 RECORD_NAME = "minutes-record.json"
@@ -112,13 +113,30 @@ def action_record(a, agenda_position: int | None = None) -> dict:
     }
 
 
-def minutes_record(meeting: Meeting) -> dict:
+def item_ids_in(meeting: Meeting) -> set[int]:
+    """Every item the meeting's minutes mention (agenda, decisions, actions)."""
+    ids = {e.item_id for e in meeting.agenda if e.item_id is not None}
+    ids |= {d.item_id for d in services.decisions_at(meeting)}
+    ids |= {a.item_id for a in services.actions_at(meeting) if a.item_id is not None}
+    return ids
+
+
+def left_out_for(meeting: Meeting, reader) -> set[int]:
+    """The items in these minutes that `reader` may not see (restricted, not theirs)."""
+    if reader is None:
+        return set()
+    return item_ids_in(meeting) & set(hidden_restricted_ids(reader))
+
+
+def minutes_record(meeting: Meeting, leave_out: set[int] = frozenset()) -> dict:
     """Everything the minutes say, as plain values: what the template renders, what is
-    embedded in the archive, and what the fingerprint is taken of."""
+    embedded in the archive, and what the fingerprint is taken of. `leave_out`: items (and
+    their agenda entries, decisions and actions) a reader's copy does not mention."""
     forum = meeting.forum
-    decisions = services.decisions_at(meeting)
-    actions = services.actions_at(meeting)
-    agenda = sorted(meeting.agenda, key=lambda a: a.position)
+    decisions = [d for d in services.decisions_at(meeting) if d.item_id not in leave_out]
+    actions = [a for a in services.actions_at(meeting) if a.item_id not in leave_out]
+    agenda = sorted((e for e in meeting.agenda if e.item_id not in leave_out),
+                    key=lambda a: a.position)
     position_of_item = {}
     for entry in agenda:
         if entry.item_id is not None:
@@ -211,9 +229,9 @@ def _title(meeting: Meeting) -> str:
     return f"Minutes of the {meeting.forum.name}, {_date(meeting.starts_at)}"
 
 
-def render_draft_minutes(meeting: Meeting, fetcher=None) -> bytes:
+def render_draft_minutes(meeting: Meeting, fetcher=None, leave_out: set[int] = frozenset()) -> bytes:
     """Draft minutes (watermarked DRAFT), rendered fresh from the current record."""
-    record = minutes_record(meeting)
+    record = minutes_record(meeting, leave_out)
     return render_pdf(
         "print/minutes.html",
         title="DRAFT " + _title(meeting),
@@ -222,6 +240,25 @@ def render_draft_minutes(meeting: Meeting, fetcher=None) -> bytes:
         draft=True,
         fingerprint="",
         record_root=root_line(),
+        left_out=len(leave_out),
+        fetcher=fetcher,
+    )
+
+
+def render_readers_copy(meeting: Meeting, leave_out: set[int], fetcher=None) -> bytes:
+    """Approved minutes for a reader who may not see some of the items in them: rendered
+    fresh without those items (the archived copy, which mentions them, is not theirs to
+    read). It says so, and carries no archive fingerprint."""
+    record = minutes_record(meeting, leave_out)
+    return render_pdf(
+        "print/minutes.html",
+        title=_title(meeting),
+        author=meeting.forum.name,
+        record=record,
+        draft=False,
+        fingerprint="",
+        record_root=root_line(),
+        left_out=len(leave_out),
         fetcher=fetcher,
     )
 
@@ -248,12 +285,16 @@ def render_approved_minutes(meeting: Meeting, fetcher=None) -> ArchivedMinutes:
     return ArchivedMinutes(pdf=pdf, sha256=sha256(pdf), fingerprint=print_fingerprint, record=record)
 
 
-def minutes_pdf(meeting: Meeting) -> tuple[bytes, bool]:
-    """(bytes, is_archived): the stored archive for approved minutes, else a fresh draft."""
+def minutes_pdf(meeting: Meeting, reader=None) -> tuple[bytes, bool]:
+    """(bytes, is_archived): the stored archive for approved minutes, else a fresh draft; for
+    a reader who may not see an item in them, a fresh copy that leaves it out."""
+    leave_out = left_out_for(meeting, reader)
     if meeting.status == "approved":
+        if leave_out:
+            return render_readers_copy(meeting, leave_out), False
         stored = db.session.scalar(select(Meeting.minutes_pdf).where(Meeting.id == meeting.id))
         return stored, True
-    return render_draft_minutes(meeting), False
+    return render_draft_minutes(meeting, leave_out=leave_out), False
 
 
 def render_addenda(meeting: Meeting) -> bytes:
@@ -283,6 +324,7 @@ def render_addenda(meeting: Meeting) -> bytes:
 
 @dataclass(frozen=True)
 class LogScope:
+    reader: object = None  # the person printing it: the log holds what they may see
     forum: Forum | None = None
     area: LocalArea | None = None
     date_from: date | None = None
@@ -317,6 +359,8 @@ def log_decisions(scope: LogScope, limit: int | None = None) -> list[Decision]:
         selectinload(Decision.superseded_by),
         selectinload(Decision.meeting).selectinload(Meeting.forum),
     )
+    if scope.reader is not None:
+        query = query.where(item_visible_clause(scope.reader, Decision.item_id))
     if scope.forum is not None:
         query = query.where(Decision.meeting_id.in_(
             select(Meeting.id).where(Meeting.forum_id == scope.forum.id)

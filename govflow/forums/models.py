@@ -77,6 +77,8 @@ class Meeting(Chained, db.Model):
     ends_at: Mapped[datetime | None] = mapped_column(DateTime)
     place: Mapped[str] = mapped_column(String(300), default="", server_default="")
     chair_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Approves the minutes when the chair cannot (permissions.can_approve_minutes).
+    vice_chair_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(10), default="planned", server_default="planned")
     summary: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -94,6 +96,7 @@ class Meeting(Chained, db.Model):
 
     forum: Mapped[Forum] = relationship()
     chair: Mapped[User | None] = relationship(foreign_keys=[chair_id])
+    vice_chair: Mapped[User | None] = relationship(foreign_keys=[vice_chair_id])
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
     attendance: Mapped[list[MeetingAttendance]] = relationship(
         order_by="MeetingAttendance.id", cascade="all, delete-orphan"

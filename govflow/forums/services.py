@@ -39,6 +39,7 @@ from govflow.forums.models import (
 )
 from govflow.items.models import Event, Item, ItemArea
 from govflow.items.queries import OPEN_STATES
+from govflow.permissions import can_view_item
 from govflow.records import chain
 from govflow.sponsors.models import SponsorAction
 from govflow.text import check_texts
@@ -118,22 +119,6 @@ def previous_meeting(meeting: Meeting) -> Meeting | None:
             Meeting.starts_at < meeting.starts_at,
         )
         .order_by(Meeting.starts_at.desc())
-        .limit(1)
-    )
-
-
-def next_meeting_begun(meeting: Meeting, now: datetime | None = None) -> Meeting | None:
-    """The forum's next meeting after this one, if it has begun (it may approve these minutes)."""
-    now = now or utcnow()
-    return db.session.scalar(
-        select(Meeting)
-        .where(
-            Meeting.forum_id == meeting.forum_id,
-            Meeting.id != meeting.id,
-            Meeting.starts_at > meeting.starts_at,
-            Meeting.starts_at <= now,
-        )
-        .order_by(Meeting.starts_at)
         .limit(1)
     )
 
@@ -350,6 +335,10 @@ def agenda_candidates(meeting: Meeting, now: datetime | None = None) -> list[Can
         ideas = select(Item).where(
             Item.kind == "idea", Item.state.in_(IDEA_WAITING_STATES), _in_area(forum.area_id)
         )
+    # A restricted item goes on an agenda only when someone who sees it adds it by number:
+    # being on a forum's agenda shows it to the forum's secretary and members.
+    escalated = escalated.where(Item.restricted.is_(False))
+    ideas = ideas.where(Item.restricted.is_(False))
     seen_items: set[int] = set()
     for query in (escalated.order_by(Item.created_at, Item.id), ideas.order_by(Item.created_at, Item.id)):
         for item in db.session.scalars(query):
@@ -451,8 +440,9 @@ def add_item(meeting: Meeting, actor, item_ref: str) -> AgendaItem:
     if not number.isdigit():
         raise Invalid("Enter the item's number.", field_errors={"item_number": "Enter the item's number, like 12"})
     item = db.session.get(Item, id_or_none(number) or 0)
-    if item is None:
-        raise Invalid("No such item.", field_errors={"item_number": f"There is no item number {number}"})
+    if item is None or not can_view_item(actor, item):
+        raise Invalid("No such item.", field_errors={
+            "item_number": f"There is no item number {number} that you can see"})
     if any(a.item_id == item.id and a.kind == "item" for a in meeting.agenda):
         raise Invalid("Already on the agenda.", field_errors={"item_number": f"Item {item.id} is already on the agenda"})
     entry = AgendaItem(position=_next_position(meeting), kind="item", item_id=item.id, title=item.title)
@@ -826,8 +816,11 @@ def approve_minutes(meeting: Meeting, actor, version=None, now: datetime | None 
     if meeting.status != "held":
         raise Refused("Close the meeting with a summary before its minutes are approved.")
     if not can(actor, "meeting.approve", meeting):
-        raise Forbidden("Only the meeting's chair (or, at the next meeting, its chair or the "
-                        "forum's secretary) can approve these minutes.")
+        if meeting.created_by_id == actor.id:
+            raise Forbidden("You wrote these minutes, so you cannot approve them: the meeting's "
+                            "chair (or a vice-chair named on the meeting) approves them.")
+        raise Forbidden("Only the meeting's chair (or a vice-chair named on the meeting) can "
+                        "approve these minutes.")
     now = now or utcnow()
     meeting.approved_at = now
     meeting.approved_by_id = actor.id

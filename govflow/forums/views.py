@@ -23,6 +23,7 @@ from govflow import workdays
 from govflow.accounts.models import LocalArea
 from govflow.clock import utcnow
 from govflow.domain_errors import DomainError, Invalid, Refused, Unprocessable
+from govflow.errors import Restricted
 from govflow.extensions import db
 from govflow.forums import forms, minutes, services
 from govflow.forums.ics import meeting_ics
@@ -315,13 +316,18 @@ def _locked_error(meeting: Meeting) -> Refused:
 def meeting(meeting_id):
     _require("forums.view")
     meeting = _meeting(meeting_id)
-    agenda = sorted(meeting.agenda, key=lambda a: a.position)
-    decisions = services.decisions_at(meeting)
+    # Restricted items the reader may not see are left out of the page, as of the minutes.
+    leave_out = minutes.left_out_for(meeting, current_user)
+    agenda = sorted((e for e in meeting.agenda if e.item_id not in leave_out),
+                    key=lambda a: a.position)
+    decisions = [d for d in services.decisions_at(meeting) if d.item_id not in leave_out]
     return render_template(
         "forums/meeting.html", page_title=f"{meeting.forum.name}: {_day(meeting)}",
         meeting=meeting, forum=meeting.forum, agenda=agenda, decisions=decisions,
         decisions_by_item=_group(decisions, "item_id"),
-        actions=services.actions_at(meeting), corrections=services.later_corrections(meeting),
+        actions=[a for a in services.actions_at(meeting) if a.item_id not in leave_out],
+        corrections=[d for d in services.later_corrections(meeting)
+                     if d.item_id not in leave_out],
         pending=services.new_candidates(meeting) if _can_run(meeting) else [],
         attendance={status: minutes.in_minutes_order(meeting, status) for status in ("present", "apologies")},
         can_run=_can_run(meeting), can_approve=can(current_user, "meeting.approve", meeting),
@@ -345,6 +351,7 @@ def meeting_calendar(meeting_id):
     meeting = _meeting(meeting_id)
     host = (current_app.config.get("SERVER_NAME") or request.host or "govflow").split(":")[0]
     body = meeting_ics(meeting, uid_host=host,
+                       leave_out=minutes.left_out_for(meeting, current_user),
                        url=url_for("forums.meeting", meeting_id=meeting.id, _external=True))
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
@@ -478,7 +485,10 @@ def _agenda_item_page(meeting, entry, *, notes_form=None, status=200):
 def agenda_item(meeting_id, agenda_item_id):
     _require("forums.view")
     meeting = _meeting(meeting_id)
-    return _agenda_item_page(meeting, _entry(meeting, agenda_item_id))
+    entry = _entry(meeting, agenda_item_id)
+    if entry.item is not None and not can(current_user, "item.view", entry.item):
+        raise Restricted(entry.item)
+    return _agenda_item_page(meeting, entry)
 
 
 @bp.post("/meetings/<int:meeting_id>/agenda/<int:agenda_item_id>/notes")
@@ -824,7 +834,7 @@ def approve(meeting_id):
 def minutes_pdf(meeting_id):
     _require("forums.view")
     meeting = _meeting(meeting_id)
-    data, archived = minutes.minutes_pdf(meeting)
+    data, archived = minutes.minutes_pdf(meeting, reader=current_user)
     stem = f"minutes-{meeting.forum.slug}-{workdays.london_date(meeting.starts_at).isoformat()}"
     if archived:
         return _pdf(data, f"{stem}.pdf", sha256=meeting.minutes_sha256)
@@ -899,7 +909,8 @@ def decision_log_pdf():
                                form=form), 400
     forum = db.session.scalar(select(Forum).where(Forum.slug == form.forum.data)) if form.forum.data else None
     area = db.session.scalar(select(LocalArea).where(LocalArea.slug == form.area.data)) if form.area.data else None
-    scope = minutes.LogScope(forum=forum, area=area, date_from=form.date_from.data, date_to=form.date_to.data)
+    scope = minutes.LogScope(reader=current_user._get_current_object(), forum=forum, area=area,
+                             date_from=form.date_from.data, date_to=form.date_to.data)
     pdf = minutes.render_decision_log(scope, author=forum.name if forum else "govflow")
     name = "decision-log" + (f"-{forum.slug}" if forum else "") + (f"-{area.slug}" if area else "")
     if form.date_from.data:

@@ -138,6 +138,20 @@ class CommentForm(FlaskForm):
     submit = SubmitField("Add comment", widget=_Button())
 
 
+class RestrictionForm(FlaskForm):
+    """Restrict an item to the people involved, or lift that; a reason either way."""
+
+    reason = TextAreaField(
+        "Reason",
+        widget=_BlankTextArea(),
+        description="A staff matter, something commercially sensitive, a live safeguarding "
+        "concern: say which, without personal details. It is kept in the item's history.",
+        validators=[InputRequired(message="Give a reason")],
+    )
+    version = HiddenField()
+    submit = SubmitField("Continue", widget=_Button())
+
+
 # --- the action form, built from the workflow file ----------------------------------------
 
 

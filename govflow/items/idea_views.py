@@ -10,6 +10,7 @@ from werkzeug.routing import BuildError
 from govflow import workdays
 from govflow.accounts.models import LocalArea
 from govflow.domain_errors import Invalid, PersonalDataFound, Unprocessable
+from govflow.errors import Restricted
 from govflow.extensions import db
 from govflow.items import ideas
 from govflow.items.idea_forms import ProposeIdeaForm
@@ -126,8 +127,10 @@ def item_url(item) -> str:
 @login_required
 def proposed(item_id: int):
     item = db.session.get(Item, item_id)
-    if item is None or item.kind != "idea" or not can_view_item(_user(), item):
+    if item is None or item.kind != "idea":
         abort(404)
+    if not can_view_item(_user(), item):
+        raise Restricted(item)
     return render_template("ideas/proposed.html", item=item, **_decision_facts(item),
                            page_title="Idea proposed")
 

@@ -97,6 +97,10 @@ class Item(db.Model):
         # The dashboard's systemic list: only the systemic items (migration 0011).
         Index("ix_items_systemic", "state", sqlite_where=text("systemic = 1"),
               postgresql_where=text("systemic")),
+        # The few restricted items (migration 0013): the access policy reads them to keep
+        # counts from the tallies to what a person may see.
+        Index("ix_items_restricted", "id", sqlite_where=text("restricted = 1"),
+              postgresql_where=text("restricted")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -125,6 +129,11 @@ class Item(db.Model):
     systemic: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     flagged_for_forum_at: Mapped[datetime | None] = mapped_column(DateTime)
     review_on: Mapped[date | None] = mapped_column(Date)
+    # Restricted (a staff matter, something commercially sensitive, a live safeguarding
+    # concern): seen only by the people govflow.permissions.sees_restricted names. Set and
+    # cleared only by the workflow engine (restrict / unrestrict), with an event each time.
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    restricted_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     warning_sent_for: Mapped[datetime | None] = mapped_column(DateTime)
 
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

@@ -116,9 +116,16 @@ class TimelineEntry:
     order: int = 0
 
 
+# Events the workflow engine writes that are not triggers in the workflow files.
+OTHER_EVENTS = {"restrict": "Restricted to the people involved",
+                "unrestrict": "No longer restricted"}
+
+
 def event_label(spec: WorkflowDefinition, trigger: str) -> str:
     if trigger == "raise":
         return f"{spec.label} raised"
+    if trigger in OTHER_EVENTS:
+        return OTHER_EVENTS[trigger]
     found = spec.triggers.get(trigger)
     if found is None:
         return trigger.replace("_", " ").capitalize()

@@ -1,16 +1,18 @@
-"""Which items a person may see, and the filters every item list shares (pages, CSV, API)."""
+"""The filters every item list shares (pages, CSV, API); which items a person may see is
+the access policy's (govflow.permissions.visibility_clause)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
 
-from sqlalchemy import Select, and_, bindparam, false, func, or_, select, true
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from govflow.accounts.models import LocalArea, RoleAssignment
 from govflow.extensions import db
 from govflow.items.models import Item, ItemArea, Tag, item_tags
+from govflow.permissions import sees_every_item, visibility_clause  # noqa: F401 (re-exported)
 from govflow.workflow import vocabulary
 
 # Open: waiting on someone (a blocker at a tier or paused, an idea awaiting a decision).
@@ -31,28 +33,6 @@ def _in_areas(area_ids):
     """Item's own area or an area added to it is in `area_ids` (a list or a subquery)."""
     extra = select(ItemArea.item_id).where(ItemArea.area_id.in_(area_ids))
     return or_(Item.area_id.in_(area_ids), Item.id.in_(extra))
-
-
-def sees_every_item(user) -> bool:
-    """Administrators, executives and forum secretaries may see every item."""
-    return bool(user is not None and user.is_authenticated
-                and user.roles & {"admin", "executive", "secretary"})
-
-
-def visibility_clause(user):
-    """SQL twin of permissions.can_view_item: keep them in step (a test compares them)."""
-    if user is None or not user.is_authenticated:
-        return false()
-    roles = user.roles
-    if sees_every_item(user):
-        return true()
-    area_ids = list(user.area_ids)
-    clauses = [Item.raised_by_id == user.id, Item.owner_id == user.id]
-    if area_ids:
-        clauses.append(_in_areas(area_ids))
-    if "head_of_service" in roles and user.organisation_id is not None:
-        clauses.append(Item.organisation_id == user.organisation_id)
-    return or_(*clauses)
 
 
 def visible_items(user) -> Select:

@@ -32,12 +32,14 @@ from govflow.domain_errors import (
     StaleVersion,
     Unprocessable,
 )
+from govflow.errors import Restricted
 from govflow.extensions import db
-from govflow.items import presenters, services, tallies
+from govflow.items import policy_words, presenters, services, tallies
 from govflow.items.forms import (
     CommentForm,
     RaiseBlockerForm,
     RaiseChoiceForm,
+    RestrictionForm,
     action_form_class,
 )
 from govflow.items.models import Comment, Event, Item, Tag
@@ -204,9 +206,9 @@ def load_visible(item_id: int) -> Item:
     if item is None:
         abort(404)
     if not can_view_item(user, item):
-        # Same answer as a missing item, so ids cannot be probed; but worth a line in the log.
+        # A restricted item: a page that says so and whom to ask (errors.Restricted).
         log.warning("User %s asked for item %s, which they may not see", user.id, item_id)
-        abort(404)
+        raise Restricted(item)
     return item
 
 
@@ -229,6 +231,9 @@ def _render_show(item: Item, *, comment_form=None, refused: str | None = None, s
         entries=presenters.timeline(spec, events, comments),
         comment_form=comment_form or (CommentForm() if can(user, "item.comment", item) else None),
         refused=refused,
+        who_sees=policy_words.who_can_see(item),
+        next_steps=policy_words.next_steps(item, now),
+        may_restrict=can(user, "item.unrestrict" if item.restricted else "item.restrict", item),
         page_title=item.title,
     ), status
 
@@ -282,6 +287,41 @@ def comment(item_id: int):
     return redirect(url_for("items.show", item_id=item_id, _anchor="history"))
 
 
+@bp.route("/items/<int:item_id>/restriction", methods=["GET", "POST"])
+@login_required
+def restriction(item_id: int):
+    """Restrict the item to the people involved, or lift that: a reason either way."""
+    item = load_visible(item_id)
+    user = _user()
+    restricting = not item.restricted
+    if not can(user, "item.restrict" if restricting else "item.unrestrict", item):
+        abort(403)
+    form = RestrictionForm()
+    status = 200
+    if request.method == "GET":
+        form.version.data = str(item.version)
+    elif form.validate_on_submit():
+        try:
+            engine.set_restricted(item, user, restricted=restricting, reason=form.reason.data,
+                                  version=form.version.data or None)
+            db.session.commit()
+        except (Invalid, Unprocessable) as err:
+            db.session.rollback()
+            put_errors(form, err)
+            status = err.status
+        else:
+            flash("Restricted: only the people involved can see it now." if restricting
+                  else "No longer restricted: everyone in the partnership can see it.", "success")
+            return redirect(url_for("items.show", item_id=item_id))
+    else:
+        status = 400
+    return render_template(
+        "items/restriction.html", item=item, form=form, restricting=restricting,
+        who=policy_words.restricted_viewers(item),
+        page_title=("Restrict: " if restricting else "Lift the restriction: ") + item.title,
+    ), status
+
+
 @bp.route("/items/<int:item_id>/actions/<trigger>", methods=["GET", "POST"])
 @login_required
 def action(item_id: int, trigger: str):
@@ -299,6 +339,12 @@ def action(item_id: int, trigger: str):
         form.version.data = str(item.version)
         return _render_action(item, spec, trigger, form, available[trigger])
 
+    sent_version = request.form.get("version") or str(item.version)
+    if (trigger not in available and item.state in spec.triggers[trigger].sources
+            and sent_version == str(item.version)):
+        # Not theirs to do (the policy says so before the form is read): nothing changes.
+        # A form sent from an older version of the item gets the "what changed" page below.
+        abort(403)
     if not form.validate_on_submit():
         return _render_action(item, spec, trigger, form, available.get(trigger), status=400)
     try:

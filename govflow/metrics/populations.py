@@ -34,8 +34,12 @@ def _area_ids(f: MetricFilters):
 
 
 def item_clauses(f: MetricFilters, kind: str) -> list:
-    """Area, organisation and tag filters on Item (area: its own or one added to it)."""
-    clauses = [Item.kind == kind]
+    """Area, organisation and tag filters on Item (area: its own or one added to it).
+
+    Restricted items are left out of the partnership's figures for everyone: the figures
+    are the same for every reader (and cached once), and a restricted item must not show
+    in the counts or drill-downs of people who may not see it."""
+    clauses = [Item.kind == kind, Item.restricted.is_(False)]
     if f.areas:
         ids = _area_ids(f)
         extra = select(ItemArea.item_id).where(ItemArea.area_id.in_(ids))

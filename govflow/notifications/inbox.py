@@ -10,19 +10,25 @@ from govflow.clock import utcnow
 from govflow.domain_errors import NotFound
 from govflow.extensions import db
 from govflow.notifications.models import Notification
+from govflow.permissions import can, item_visible_clause, sees_every_item
 
 PER_PAGE = 25
 
 
 def inbox_query(user, *, unread_only: bool = False):
-    q = select(Notification).where(Notification.user_id == user.id)
+    """The person's notifications, less those about items since restricted away from them."""
+    q = select(Notification).where(Notification.user_id == user.id,
+                                   item_visible_clause(user, Notification.item_id))
     if unread_only:
         q = q.where(Notification.read_at.is_(None))
     return q.order_by(Notification.created_at.desc(), Notification.id.desc())
 
 
 def unread_count(user) -> int:
-    return db.session.scalar(_unread_count_statement(), {"user_id": user.id}) or 0
+    if sees_every_item(user):
+        return db.session.scalar(_unread_count_statement(), {"user_id": user.id}) or 0
+    return db.session.scalar(_unread_count_statement().where(
+        item_visible_clause(user, Notification.item_id)), {"user_id": user.id}) or 0
 
 
 @functools.cache
@@ -44,7 +50,7 @@ def page_of(user, page: int, *, unread_only: bool = False, per_page: int = PER_P
 def open_notification(user, notification_id: int) -> Notification:
     """The person's notification, marked read. Someone else's is 'not found'."""
     row = db.session.get(Notification, notification_id)
-    if row is None or row.user_id != user.id:
+    if row is None or not can(user, "notification.view", row):
         raise NotFound("There is no notification with that number in your inbox.")
     if row.read_at is None:
         row.read_at = utcnow()

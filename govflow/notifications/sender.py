@@ -30,6 +30,7 @@ from govflow.clock import utcnow
 from govflow.db import for_update_skip_locked
 from govflow.extensions import db
 from govflow.notifications.models import Notification
+from govflow.permissions import can
 
 log = logging.getLogger("govflow.notifications")
 
@@ -178,6 +179,13 @@ def _deliver_one(nid: int, mailer: _Mailer, now: datetime, result: SendResult) -
         row.email_status = "not_sent"
         row.last_error = "The person's account is deactivated."
         transaction.commit()
+        result.not_sent += 1
+        return
+    if not can(user, "notification.view", row):
+        # Its item was restricted after it was written, away from this person.
+        row.email_status = "not_sent"
+        row.last_error = "Its item is restricted and this person is not among those who see it."
+        db.session.commit()
         result.not_sent += 1
         return
     message = build_message(row, current_app.config)

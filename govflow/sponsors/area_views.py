@@ -20,7 +20,7 @@ def index():
     if not can(current_user, "area.view"):
         abort(403)
     return render_template("areas/index.html", page_title="Local areas",
-                           summaries=queries.area_summaries())
+                           summaries=queries.area_summaries(user=current_user))
 
 
 @bp.get("/<slug>")

@@ -18,7 +18,7 @@ from govflow.clock import utcnow
 from govflow.decisions.models import Decision
 from govflow.extensions import db
 from govflow.items import tallies
-from govflow.items.models import Item
+from govflow.items.models import Item, ItemArea
 from govflow.items.queries import OPEN_STATES, _in_areas, overdue_first, visibility_clause
 from govflow.sponsors.models import SponsorAction
 from govflow.workflow import vocabulary
@@ -106,8 +106,10 @@ def people_by_area(area_ids) -> dict[int, dict[str, list[User]]]:
     return out
 
 
-def area_summaries(now: datetime | None = None, areas=None) -> list[AreaSummary]:
-    """Every active area with its people and counts (five queries in all)."""
+def area_summaries(now: datetime | None = None, areas=None, user=None) -> list[AreaSummary]:
+    """Every active area with its people and counts (five queries in all). With `user`, the
+    item counts leave out the restricted items that person may not see (the CLI, with no
+    person, counts everything)."""
     now = now or utcnow()
     today = workdays.london_date(now)
     if areas is None:
@@ -117,6 +119,9 @@ def area_summaries(now: datetime | None = None, areas=None) -> list[AreaSummary]
     ids = [a.id for a in areas]
     people = people_by_area(ids)
     item_counts = tallies.open_items_by_area(ids)
+    if user is not None:
+        for key, n in _hidden_open_by_area(user, ids).items():
+            item_counts[key] = item_counts.get(key, 0) - n
     action_counts = dict(
         db.session.execute(
             select(SponsorAction.area_id, func.count())
@@ -144,6 +149,23 @@ def area_summaries(now: datetime | None = None, areas=None) -> list[AreaSummary]
         )
         for a in areas
     ]
+
+
+def _hidden_open_by_area(user, area_ids) -> dict[tuple[int, str], int]:
+    """(area, kind) -> how many open restricted items there this person may not see."""
+    from govflow.permissions import hidden_items
+
+    hidden = hidden_items(user).where(Item.state.in_(OPEN_STATES))
+    own = select(Item.area_id.label("area_id"), Item.kind.label("kind"), Item.id.label("id")) \
+        .where(Item.id.in_(hidden), Item.area_id.in_(area_ids))
+    added = (select(ItemArea.area_id.label("area_id"), Item.kind.label("kind"),
+                    Item.id.label("id"))
+             .join(Item, Item.id == ItemArea.item_id)
+             .where(Item.id.in_(hidden), ItemArea.area_id.in_(area_ids)))
+    both = own.union(added).subquery()
+    return {(r.area_id, r.kind): r.n for r in db.session.execute(
+        select(both.c.area_id, both.c.kind, func.count().label("n"))
+        .group_by(both.c.area_id, both.c.kind))}
 
 
 @dataclass
@@ -196,22 +218,21 @@ def area_page(area: LocalArea, user, now: datetime | None = None,
     for item, may_see in rows:
         if may_see:
             visible_ids.add(item.id)
+        if not may_see:
+            # A restricted item this person may not see: absent, not even counted.
+            continue
         if item.kind == "blocker":
             blocker_counts[item.tier] += 1
-            if may_see:
-                blockers_by_tier[item.tier].append(item)
-            else:
-                hidden += 1
+            blockers_by_tier[item.tier].append(item)
         elif item.state in IDEA_AWAITING:
             ideas_count += 1
-            if may_see:
-                ideas.append(item)
+            ideas.append(item)
 
     decisions = db.session.scalars(
         select(Decision)
         .join(Decision.item)
         .options(contains_eager(Decision.item), joinedload(Decision.decided_by))
-        .where(in_area)
+        .where(in_area, visible)
         .order_by(Decision.decided_at.desc(), Decision.id.desc())
         .limit(RECENT_DECISIONS)
     ).unique().all()
@@ -250,7 +271,7 @@ def area_page(area: LocalArea, user, now: datetime | None = None,
     if can(user, "area.stuck", area):
         cutoff = stuck_cutoff(now, stuck_days)
         stuck = [
-            item for item, _ in rows if item.last_event_at < cutoff
+            item for item, may_see in rows if may_see and item.last_event_at < cutoff
         ]
         stuck.sort(key=lambda i: i.last_event_at)
         for item in stuck[:limit]:

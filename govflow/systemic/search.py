@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from govflow.db import is_postgres
 from govflow.extensions import db
 from govflow.items.models import Item, ItemArea
+from govflow.permissions import hidden_restricted_ids
 from govflow.workflow import vocabulary
 
 OPEN_BLOCKER_STATES = vocabulary.waiting_states("blocker")
@@ -57,8 +58,11 @@ def _prefix_last(title: str, words: list[str]) -> bool:
             and stripped.lower().rstrip().endswith(words[-1]))
 
 
-def similar_ids(title: str, limit: int = 5, exclude: tuple[int, ...] = ()) -> list[int]:
-    """Ids of open blockers (any area) most like `title`, best first."""
+def similar_ids(title: str, limit: int = 5, exclude: tuple[int, ...] = (), *,
+                user) -> list[int]:
+    """Ids of open blockers (any area) most like `title` that `user` may see, best first."""
+    # Restricted items the person may not see are left out like the ones excluded (few).
+    exclude = (*exclude, *hidden_restricted_ids(user))
     words = terms(title)
     if not words:
         return []
@@ -95,9 +99,10 @@ def similar_ids(title: str, limit: int = 5, exclude: tuple[int, ...] = ()) -> li
     return [i for i in ids if i not in exclude][:limit]
 
 
-def similar_blockers(title: str, limit: int = 5, exclude: tuple[int, ...] = ()) -> list[Item]:
-    """Open blockers like `title`, best first, with their areas loaded (two queries)."""
-    ids = similar_ids(title, limit, exclude)
+def similar_blockers(title: str, limit: int = 5, exclude: tuple[int, ...] = (), *,
+                     user) -> list[Item]:
+    """Open blockers like `title` that `user` may see, best first, with their areas loaded."""
+    ids = similar_ids(title, limit, exclude, user=user)
     if not ids:
         return []
     items = db.session.scalars(

@@ -8,19 +8,17 @@ from werkzeug.routing import BuildError
 
 from govflow import permissions
 from govflow.domain_errors import DomainError, Forbidden
+from govflow.errors import Restricted
 from govflow.extensions import db
 from govflow.items.models import Item
-from govflow.permissions import SignedIn
 from govflow.systemic import search, services
 from govflow.systemic.forms import AddAreaForm
 
 bp = Blueprint("systemic", __name__)
 
-# Anyone signed in may look for the same blocker elsewhere and say their area has it too:
-# suggestions show open blockers from any area, which is the point (issue 7).
-permissions.register("item.find_similar", SignedIn)
-permissions.register("item.add_area", SignedIn)
-
+# Anyone signed in may look for the same blocker elsewhere and say their area has it too
+# (permissions: item.find_similar, item.add_area): it makes their area affected, and gives
+# them no powers over the blocker.
 TITLE_LIMIT = 200
 # Fields of the raise form carried through the no-JS check, so nothing typed is lost.
 NOT_CARRIED = {"csrf_token", "check_similar"}
@@ -45,7 +43,7 @@ def _raise_url() -> str | None:
 def similar():
     """Open blockers like ?title=: a fragment for the raise form's script, or a page."""
     title = (request.args.get("title") or "")[:TITLE_LIMIT]
-    items = search.similar_blockers(title) if title.strip() else []
+    items = search.similar_blockers(title, user=current_user) if title.strip() else []
     context = {"items": items, "title": title, "searched": bool(title.strip()),
                "threshold": services.threshold()}
     if request.args.get("fragment") == "1":
@@ -63,7 +61,7 @@ def check_from_raise_form():
     after all (posted to the raise form's own handler, which validates it as usual).
     """
     title = (request.form.get("title") or "")[:TITLE_LIMIT]
-    items = search.similar_blockers(title) if title.strip() else []
+    items = search.similar_blockers(title, user=current_user) if title.strip() else []
     carried = [(k, v) for k in request.form for v in request.form.getlist(k)
                if k not in NOT_CARRIED]
     return render_template("systemic/similar.html", page_title="Similar blockers",
@@ -78,6 +76,8 @@ def add_area(item_id: int):
     item = db.session.get(Item, item_id)
     if item is None or item.kind != "blocker":
         abort(404)
+    if not permissions.can(current_user, "item.view", item):
+        raise Restricted(item)
     if not permissions.can(current_user, "item.add_area", item):
         abort(403)
     areas = services.affected_areas(item)

@@ -472,3 +472,51 @@ def start(item, actor, *, now: datetime | None = None, reason: str = "", tier: s
     outbox.notify_transition(item, event, actor=actor, trigger=None, now=now)
     db.session.flush()
     return event
+
+
+# ---------------------------------------------------------------- restricting an item
+
+RESTRICT_REASON_LIMIT = 2000
+
+
+def set_restricted(item, actor, *, restricted: bool, reason: str, version=None,
+                   now: datetime | None = None):
+    """Mark an item restricted (or lift it), with a reason; both are events in its history.
+
+    Who may is the access policy's (permissions.may_restrict). The state does not move: the
+    event records the same state and tier on both sides. Flushes, never commits."""
+    from govflow.items.models import Event
+    from govflow.permissions import may_restrict
+
+    now = now or utcnow()
+    label = definition(item.kind).label.lower()
+    if not may_restrict(actor, item):
+        raise Forbidden(f"You cannot restrict or unrestrict this {label}: its raiser, a "
+                        "facilitator or sponsor of its area, Silver or Gold can.")
+    _check_version(item, version)
+    if bool(item.restricted) == restricted:
+        raise Refused(f"This {label} is already {'restricted' if restricted else 'not restricted'}.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid("Give a reason.", field_errors={"reason": (
+            "Say why it must be restricted (a staff matter, something commercially sensitive, "
+            "a live safeguarding concern)" if restricted else "Say why it no longer needs to be "
+            "restricted")})
+    check_texts({"reason": reason}, {"reason": RESTRICT_REASON_LIMIT}, {"reason": "Reason"})
+    version_before = item.version
+    item.restricted = restricted
+    item.restricted_reason = reason if restricted else ""
+    item.updated_at = now
+    item.last_event_at = now
+    event = Event(item_id=item.id, trigger="restrict" if restricted else "unrestrict",
+                  from_state=item.state, to_state=item.state, from_tier=item.tier,
+                  to_tier=item.tier, actor_id=actor.id, reason=reason,
+                  details={"version_before": version_before}, at=now)
+    db.session.add(event)
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        db.session.refresh(item)
+        raise _stale(item, version_before) from None
+    return event

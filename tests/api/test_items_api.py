@@ -49,12 +49,16 @@ def create(client, headers, **overrides):
 
 
 def raise_elsewhere(people):
-    """A blocker in Central Central raised by someone the demo practitioner cannot see."""
+    """A restricted blocker in Central Central: the demo practitioner may not see it."""
+    from govflow.workflow import engine
+
     raiser = next(u for u in people.values()
                   if getattr(u, "email", "") == "imran.hussain@dcst.example")
-    return services.raise_blocker(raiser, title="Youth club cannot borrow the school minibus",
+    item = services.raise_blocker(raiser, title="Youth club cannot borrow the school minibus",
                                   description="Insurance says no.", area="central-central",
                                   organisation="dmbc")
+    engine.set_restricted(item, raiser, restricted=True, reason="Commercially sensitive")
+    return item
 
 
 # --- the OpenAPI file ----------------------------------------------------------------------
@@ -76,7 +80,7 @@ def test_every_error_code_of_the_items_endpoints_is_documented():
     paths = spec()["paths"]
     assert set(paths["/items"]["get"]["responses"]) == {"200", "400", "401"}
     assert set(paths["/items"]["post"]["responses"]) == {"201", "400", "401", "413", "422"}
-    assert set(paths["/items/{item_id}"]["get"]["responses"]) == {"200", "401", "404"}
+    assert set(paths["/items/{item_id}"]["get"]["responses"]) == {"200", "401", "403", "404"}
     assert set(paths["/items/{item_id}/transitions"]["post"]["responses"]) == {
         "200", "400", "401", "403", "404", "409", "413", "422"}
 
@@ -332,17 +336,25 @@ def test_read_an_item_with_events_and_the_callers_triggers(app, client, people, 
     escalate = next(a for a in body["actions"] if a["trigger"] == "escalate")
     assert escalate["fields"][0]["name"] == "reason" and escalate["fields"][0]["required"]
     [raised] = body["events"]
-    assert raised["trigger"] == "raise" and raised["actor"]["email"] == people[PRACTITIONER].email
+    # A facilitator reads who raised it, but not their email address: only the item's own
+    # people (and administrators) need that.
+    assert raised["trigger"] == "raise" and raised["actor"]["email"] is None
+    assert raised["actor"]["display_name"] == people[PRACTITIONER].display_name
+    mine = client.get(f"/api/v1/items/{item['id']}", headers=token_for(PRACTITIONER)).get_json()
+    assert mine["events"][0]["actor"]["email"] == people[PRACTITIONER].email
 
 
-def test_an_item_you_cannot_see_is_404_like_one_that_does_not_exist(app, client, people,
-                                                                    token_for):
+def test_a_restricted_item_you_may_not_see_is_403_and_a_missing_one_404(app, client, people,
+                                                                         token_for):
     hidden = raise_elsewhere(people)
     headers = token_for(PRACTITIONER)
-    for item_id in (hidden.id, 987654):
-        response = client.get(f"/api/v1/items/{item_id}", headers=headers)
-        assert response.status_code == 404
-        assert assert_documented(response, "/items/{item_id}", "get")["error"] == "not_found"
+    response = client.get(f"/api/v1/items/{hidden.id}", headers=headers)
+    assert response.status_code == 403
+    body = assert_documented(response, "/items/{item_id}", "get")
+    assert body["error"] == "restricted" and "minibus" not in body["message"]
+    response = client.get("/api/v1/items/987654", headers=headers)
+    assert response.status_code == 404
+    assert assert_documented(response, "/items/{item_id}", "get")["error"] == "not_found"
     assert client.get(f"/api/v1/items/{hidden.id}", headers=token_for("executive")).status_code == 200
 
 
@@ -400,10 +412,10 @@ def test_a_trigger_not_open_to_you_is_403(app, client, token_for):
     assert db.session.get(Item, item["id"]).state == "bronze"
 
 
-def test_a_transition_on_an_item_you_cannot_see_is_404(app, client, people, token_for):
+def test_a_transition_on_a_restricted_item_you_cannot_see_is_403(app, client, people, token_for):
     hidden = raise_elsewhere(people)
     response = fire(client, token_for(PRACTITIONER), hidden.id, trigger="withdraw", version=1)
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert_documented(response, "/items/{item_id}/transitions", "post")
 
 

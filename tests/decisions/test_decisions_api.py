@@ -58,13 +58,23 @@ def test_the_api_needs_a_token_and_hides_decisions_on_items_you_cannot_see(
     mine = client.get("/api/v1/decisions", query_string={"item": declined_idea.id},
                       headers=headers("practitioner")).get_json()
     assert mine["total"] == 1
-    # A Head of Service in another organisation, with no role in Denaby, cannot see this idea.
+    # Reading is open: a Head of Service in another organisation reads it too...
     token = headers("fiona.marsh@schools-partnership.example")
     theirs = client.get("/api/v1/decisions", query_string={"item": declined_idea.id},
                         headers=token).get_json()
-    assert theirs["total"] == 0
+    assert theirs["total"] == 1
     decision_id = mine["decisions"][0]["id"]
-    assert client.get(f"/api/v1/decisions/{decision_id}", headers=token).status_code == 404
+    assert client.get(f"/api/v1/decisions/{decision_id}", headers=token).status_code == 200
+    # ...until the idea is restricted: then she, with no role in Denaby, cannot.
+    from govflow.workflow import engine
+
+    engine.set_restricted(declined_idea, declined_idea.raised_by, restricted=True,
+                          reason="Commercially sensitive")
+    theirs = client.get("/api/v1/decisions", query_string={"item": declined_idea.id},
+                        headers=token).get_json()
+    assert theirs["total"] == 0
+    refused = client.get(f"/api/v1/decisions/{decision_id}", headers=token)
+    assert refused.status_code == 403 and refused.get_json()["error"] == "restricted"
     bad = client.get("/api/v1/decisions", query_string={"per_page": "lots"},
                      headers=headers("admin"))
     assert bad.status_code == 400 and bad.get_json()["error"] == "invalid"

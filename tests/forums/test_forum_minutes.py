@@ -116,32 +116,39 @@ def test_approval_needs_a_closed_meeting_the_chair_and_the_version_they_saw(clie
     assert hashlib.sha256(meeting.minutes_pdf).hexdigest() == meeting.minutes_sha256
 
 
-def test_once_the_next_meeting_has_begun_its_secretary_may_approve_the_last_minutes(app, people):
+def test_only_the_chair_or_a_named_vice_chair_approves_never_the_writer(app, people):
+    """However the meeting was made (back-dated, a later meeting already begun), its
+    secretary who wrote the minutes and the next meeting's chair cannot approve them."""
+    from govflow.domain_errors import Forbidden
     from govflow.permissions import can
 
     group = forum("hexthorpe-group")  # no demo meetings
     chair = people["amara.mensah@rdash.example"]
     secretary = people["zofia.nowak@hexthorpe-primary.example"]
-    next_chair = people["liam.fletcher@hexthorpe-park-friends.example"]
+    vice_chair = people["liam.fletcher@hexthorpe-park-friends.example"]
     earlier = Meeting(forum_id=group.id, starts_at=utcnow() - timedelta(days=8), status="held",
-                      summary="Held.", chair_id=chair.id)
+                      summary="Held.", chair_id=chair.id, created_by_id=secretary.id)
     db.session.add(earlier)
+    later = Meeting(forum_id=group.id, starts_at=utcnow() - timedelta(minutes=5),
+                    status="planned", chair_id=vice_chair.id, created_by_id=secretary.id)
+    db.session.add(later)
     db.session.flush()
     assert can(chair, "meeting.approve", earlier)
     assert not can(secretary, "meeting.approve", earlier)
-    assert not can(next_chair, "meeting.approve", earlier)
-    later = Meeting(forum_id=group.id, starts_at=utcnow() + timedelta(days=1), status="planned",
-                    chair_id=next_chair.id)
-    db.session.add(later)
+    assert not can(vice_chair, "meeting.approve", earlier)  # chairs the next one: not this
+    with pytest.raises(Forbidden, match="Only the meeting's chair"):
+        services.approve_minutes(earlier, vice_chair)
+    earlier.vice_chair_id = vice_chair.id
     db.session.flush()
-    assert not can(secretary, "meeting.approve", earlier)  # the next meeting has not begun
-    later.starts_at = utcnow() - timedelta(minutes=5)
+    assert can(vice_chair, "meeting.approve", earlier)
+    # A secretary named chair of a meeting they wrote up still may not approve it.
+    earlier.chair_id = secretary.id
     db.session.flush()
-    assert can(secretary, "meeting.approve", earlier)
-    assert can(next_chair, "meeting.approve", earlier)
-    assert not can(people["jo.mitchell@denaby-cafe.example"], "meeting.approve", earlier)
-    services.approve_minutes(earlier, secretary)
-    assert earlier.status == "approved" and earlier.approved_by_id == secretary.id
+    with pytest.raises(Forbidden, match="You wrote these minutes"):
+        services.approve_minutes(earlier, secretary)
+    assert earlier.status == "held"
+    services.approve_minutes(earlier, vice_chair)
+    assert earlier.status == "approved" and earlier.approved_by_id == vice_chair.id
 
 
 def test_approved_minutes_are_locked_in_the_service(app, people):

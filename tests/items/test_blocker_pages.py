@@ -113,17 +113,32 @@ def test_a_missing_title_is_an_error_linked_to_the_field(browser, people):
 # --- the item page ------------------------------------------------------------------------
 
 
-def test_an_item_you_may_not_see_is_not_found_and_the_attempt_is_logged(browser, people,
-                                                                         caplog):
+def test_another_areas_item_is_readable_and_a_missing_one_is_not_found(browser, people):
     balby = _raise(people["ryan.cooper@syp.example"], area="balby", organisation="syp")
     browser.sign_in(people["practitioner"])  # Denaby, trust
-    with caplog.at_level(logging.WARNING, logger="govflow.items"):
-        response = browser.get(f"/items/{balby.id}")
-    assert response.status_code == 404
-    assert any(f"item {balby.id}" in r.getMessage() and r.levelno == logging.WARNING
-               for r in caplog.records)
-    assert browser.get(f"/items/{balby.id}/actions/escalate").status_code == 404
+    page = browser.get(f"/items/{balby.id}")
+    assert page.status_code == 200
+    assert "Everyone in the partnership" in text_of(page)
+    assert browser.get(f"/items/{balby.id}/actions/escalate").status_code == 403
     assert browser.get("/items/999999").status_code == 404
+
+
+def test_a_restricted_item_says_it_is_restricted_and_whom_to_ask(browser, people, caplog):
+    ryan = people["ryan.cooper@syp.example"]
+    balby = _raise(ryan, area="balby", organisation="syp",
+                   title="A staff matter at the Balby hub")
+    engine.set_restricted(balby, ryan, restricted=True, reason="A staff matter")
+    browser.sign_in(people["practitioner"])  # Denaby, trust
+    with caplog.at_level(logging.WARNING, logger="govflow"):
+        response = browser.get(f"/items/{balby.id}")
+    assert response.status_code == 403
+    text = text_of(response)
+    assert "This item is restricted" in text
+    assert "Megan Lloyd" in text  # Balby's facilitator, whom to ask
+    assert "A staff matter at the Balby hub" not in text
+    assert any(str(balby.id) in r.getMessage() and r.levelno == logging.WARNING
+               for r in caplog.records)
+    assert browser.get(f"/items/{balby.id}/actions/escalate").status_code == 403
 
 
 @pytest.mark.parametrize("who", ["practitioner", "facilitator", "executive", LORRAINE, GARETH,

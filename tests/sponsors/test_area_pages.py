@@ -3,6 +3,7 @@ local meeting and the "stuck" list — readable by anyone signed in, in a fixed 
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -72,12 +73,22 @@ def test_counts_by_tier_match_the_open_blockers(auth, client, make_blocker):
     assert expected["gold"] >= 1
 
 
-def test_people_from_other_areas_see_counts_but_not_titles(auth, client, make_blocker):
-    blocker = make_blocker(tier="bronze", title="Only Denaby people see this title")
+def test_people_from_other_areas_read_titles_but_not_restricted_items(auth, client,
+                                                                      make_blocker):
+    """Learning travels: a Balby practitioner reads Denaby's blockers; a restricted one is
+    absent from the page and from its counts."""
+    from govflow.workflow import engine
+
+    shared = make_blocker(tier="bronze", title="Every area may read this title")
+    secret = make_blocker(tier="bronze", title="Only the people involved see this title")
     auth.login(BALBY_PRACTITIONER)
+    before = client.get("/areas/denaby").get_data(as_text=True)
+    counted = int(re.search(r'id="count-bronze">(\d+)</dd>', before).group(1))
+    engine.set_restricted(secret, secret.raised_by, restricted=True, reason="A staff matter")
     html = client.get("/areas/denaby").get_data(as_text=True)
-    assert blocker.title not in html
-    assert "only the people working on" in html
+    assert shared.title in html
+    assert secret.title not in html
+    assert f'id="count-bronze">{counted - 1}</dd>' in html
 
 
 def test_next_meeting_is_none_scheduled_until_one_is_planned(auth, client, people):
