@@ -304,9 +304,8 @@ def restriction(item_id: int):
         try:
             engine.set_restricted(item, user, restricted=restricting, reason=form.reason.data,
                                   version=form.version.data or None)
-            db.session.commit()
         except (Invalid, Unprocessable) as err:
-            db.session.rollback()
+            # The request ends with an error status: nothing is committed (transaction.py).
             put_errors(form, err)
             status = err.status
         else:

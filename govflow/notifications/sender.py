@@ -185,7 +185,7 @@ def _deliver_one(nid: int, mailer: _Mailer, now: datetime, result: SendResult) -
         # Its item was restricted after it was written, away from this person.
         row.email_status = "not_sent"
         row.last_error = "Its item is restricted and this person is not among those who see it."
-        db.session.commit()
+        transaction.commit()
         result.not_sent += 1
         return
     message = build_message(row, current_app.config)
