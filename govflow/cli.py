@@ -33,7 +33,7 @@ def _domain_commands():
 
     for module in ("govflow.sweep", "govflow.notifications.cli", "govflow.forums.cli",
                    "govflow.sponsors.cli", "govflow.checks", "govflow.metrics.cli",
-                   "govflow.records.cli"):
+                   "govflow.records.cli", "govflow.access_docs"):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as err:

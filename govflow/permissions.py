@@ -27,7 +27,8 @@ class Predicate:
     def __init__(self, fn: Callable[[Any, Any], bool], name: str = "", doc: str = ""):
         self.fn = fn
         self.name = name or getattr(fn, "__name__", "predicate")
-        self.doc = doc or (fn.__doc__ or "").strip().split("\n")[0]
+        # The docstring's first paragraph: the table of powers (docs/access-policy.md) reads it.
+        self.doc = doc or " ".join((fn.__doc__ or "").strip().split("\n\n")[0].split())
 
     def __call__(self, user, obj=None) -> bool:
         if not signed_in(user):
@@ -54,8 +55,14 @@ def signed_in(user) -> bool:
                 and getattr(user, "is_active", False))
 
 
+ROLE_WORDS = {"admin": "an administrator", "practitioner": "a practitioner",
+              "facilitator": "a facilitator", "sponsor": "a local area sponsor",
+              "secretary": "a forum secretary"}
+
+
 def has_role(role: str) -> Predicate:
-    return Predicate(lambda u, _o: role in u.roles, f"has_role({role})", f"a {role.replace('_', ' ')}")
+    return Predicate(lambda u, _o: role in u.roles, f"has_role({role})",
+                     ROLE_WORDS.get(role, role.replace("_", " ")))
 
 
 SignedIn = Predicate(lambda u, _o: True, "signed_in", "anyone signed in")
@@ -464,7 +471,7 @@ register("item.add_area", _p(may_add_area))
 register("item.restrict", _p(may_restrict))
 register("item.unrestrict", _p(may_restrict))
 register("decision.view", _p(can_view_decision))
-register("decisions.view", SignedIn, "decision")
+register("decisions.view", SignedIn, "decision log")
 register("decision.correct", _p(can_correct_decision))
 register("dashboard.view", SignedIn)
 register("area.view", SignedIn)

@@ -205,6 +205,7 @@ class MeetingDetails:
     end: time | None
     place: str
     chair_id: int | None
+    vice_chair_id: int | None = None
 
 
 def _when(details: MeetingDetails) -> tuple[datetime, datetime]:
@@ -227,11 +228,36 @@ def _chair(forum: Forum, chair_id) -> User:
     return chair
 
 
-def schedule_meeting(forum: Forum, actor, details: MeetingDetails, now: datetime | None = None) -> Meeting:
-    """Schedule a meeting and build its draft agenda from what has happened since the last one."""
+def _vice_chair(forum: Forum, details: MeetingDetails) -> int | None:
+    if not details.vice_chair_id:
+        return None
+    vice = db.session.get(User, int(details.vice_chair_id))
+    if vice is None or not vice.active or vice not in forum.members:
+        raise Invalid("Choose a vice-chair.", field_errors={
+            "vice_chair": "Choose a member of the forum as vice-chair, or nobody"})
+    if str(details.vice_chair_id) == str(details.chair_id):
+        raise Invalid("Choose a vice-chair.", field_errors={
+            "vice_chair": "Choose someone other than the chair as vice-chair"})
+    return vice.id
+
+
+def schedule_meeting(forum: Forum, actor, details: MeetingDetails, now: datetime | None = None,
+                     *, took_place: bool = False) -> Meeting:
+    """Schedule a meeting and build its draft agenda from what has happened since the last one.
+
+    A meeting is scheduled for today or later; one that already took place (an earlier day)
+    is recorded with took_place=True, its own clearly worded step (record_past_meeting)."""
     now = now or utcnow()
     if not forum.active:
         raise Refused("This forum is closed, so no new meetings can be scheduled.")
+    today = workdays.london_date(now)
+    if not took_place and details.day < today:
+        raise Invalid("That date has passed.", field_errors={"day": (
+            "Enter a date from today on. To record a meeting that has already taken place, "
+            "use \"Record a meeting that has already taken place\"")})
+    if took_place and details.day >= today:
+        raise Invalid("That meeting has not taken place yet.", field_errors={"day": (
+            "Enter the date it took place, before today. To plan a meeting, schedule it")})
     starts, ends = _when(details)
     place = (details.place or forum.place or "").strip()
     _check({"place": place}, personal_data=False)
@@ -241,6 +267,7 @@ def schedule_meeting(forum: Forum, actor, details: MeetingDetails, now: datetime
         ends_at=ends,
         place=place,
         chair_id=_chair(forum, details.chair_id).id,
+        vice_chair_id=_vice_chair(forum, details),
         created_by_id=actor.id,
         created_at=now,
         status="planned",
@@ -251,6 +278,14 @@ def schedule_meeting(forum: Forum, actor, details: MeetingDetails, now: datetime
     build_agenda(meeting, now=now)
     db.session.flush()
     return meeting
+
+
+def record_past_meeting(forum: Forum, actor, details: MeetingDetails,
+                        now: datetime | None = None) -> Meeting:
+    """Record a meeting that already took place (an earlier day): then its attendance,
+    decisions and summary can be written up. Its minutes are still approved by its chair
+    or vice-chair, never by the person recording it."""
+    return schedule_meeting(forum, actor, details, now, took_place=True)
 
 
 def update_meeting(meeting: Meeting, actor, details: MeetingDetails, version=None) -> Meeting:
@@ -264,6 +299,7 @@ def update_meeting(meeting: Meeting, actor, details: MeetingDetails, version=Non
     _check({"place": place}, personal_data=False)
     meeting.starts_at, meeting.ends_at, meeting.place = starts, ends, place
     meeting.chair_id = _chair(meeting.forum, details.chair_id).id
+    meeting.vice_chair_id = _vice_chair(meeting.forum, details)
     _save(meeting)
     return meeting
 

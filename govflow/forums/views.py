@@ -23,7 +23,7 @@ from govflow import workdays
 from govflow.accounts.models import LocalArea
 from govflow.clock import utcnow
 from govflow.domain_errors import DomainError, Invalid, Refused, Unprocessable
-from govflow.errors import Restricted
+from govflow.errors import Restricted, error_response
 from govflow.extensions import db
 from govflow.forums import forms, minutes, services
 from govflow.forums.ics import meeting_ics
@@ -235,6 +235,7 @@ def show(slug):
 def _meeting_form(forum: Forum, meeting: Meeting | None = None) -> forms.MeetingForm:
     form = forms.MeetingForm()
     form.chair.choices = _choices_users(forum.members, "Choose the chair")
+    form.vice_chair.choices = _choices_users(forum.members, "Nobody")
     if request.method == "GET":
         if meeting is not None:
             local = workdays.to_london(meeting.starts_at)
@@ -243,6 +244,7 @@ def _meeting_form(forum: Forum, meeting: Meeting | None = None) -> forms.Meeting
             form.end_time.data = workdays.format_time(meeting.ends_at) if meeting.ends_at else ""
             form.place.data = meeting.place
             form.chair.data = str(meeting.chair_id or "")
+            form.vice_chair.data = str(meeting.vice_chair_id or "")
             form.version.data = str(meeting.version)
         else:
             form.place.data = forum.place
@@ -253,7 +255,7 @@ def _details(form) -> services.MeetingDetails:
     return services.MeetingDetails(
         day=form.day.data, start=form.start_time.parsed,
         end=getattr(form.end_time, "parsed", None), place=form.place.data or "",
-        chair_id=form.chair.data,
+        chair_id=form.chair.data, vice_chair_id=form.vice_chair.data or None,
     )
 
 
@@ -278,6 +280,32 @@ def new_meeting(slug):
         status = 400
     return render_template("forums/meeting_form.html", page_title=f"Schedule a meeting of {forum.name}",
                            form=form, forum=forum, meeting=None), status
+
+
+@bp.route("/forums/<slug>/meetings/record-past", methods=["GET", "POST"])
+def record_past_meeting(slug):
+    """A meeting that already took place, recorded afterwards: its own step, so a meeting
+    is never back-dated by scheduling it."""
+    forum = _forum(slug)
+    _require("meeting.record_past", forum)
+    form = _meeting_form(forum)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            meeting = services.record_past_meeting(forum, _user(), _details(form))
+        except (Invalid, Unprocessable) as err:
+            status = _form_failed(form, err)
+        except Refused as err:
+            return _refused(err)
+        else:
+            flash("Meeting recorded. Record who attended, what was decided and a summary; its "
+                  "chair or vice-chair approves the minutes.", "success")
+            return redirect(url_for("forums.meeting", meeting_id=meeting.id))
+    elif request.method == "POST":
+        status = 400
+    return render_template("forums/meeting_form.html",
+                           page_title=f"Record a meeting of {forum.name} that has already taken place",
+                           form=form, forum=forum, meeting=None, past=True), status
 
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -810,7 +838,15 @@ def close(meeting_id):
 @bp.route("/meetings/<int:meeting_id>/approve", methods=["GET", "POST"])
 def approve(meeting_id):
     meeting = _meeting(meeting_id)
-    _require("meeting.approve", meeting)
+    if not can(current_user, "meeting.approve", meeting):
+        # Say why: the one who wrote them up is told so; anyone else, whose it is.
+        if meeting.created_by_id == current_user.id:
+            why = ("You wrote these minutes, so you cannot approve them: the meeting's chair "
+                   "(or a vice-chair named on the meeting) approves them.")
+        else:
+            why = ("Only the meeting's chair (or a vice-chair named on the meeting) can approve "
+                   "these minutes.")
+        return error_response(403, why)
     if meeting.status != "held":
         err = _locked_error(meeting) if meeting.status == "approved" else Refused(
             "Close the meeting with a summary before its minutes are approved.")

@@ -93,6 +93,7 @@ TABLE: dict[str, dict] = {
     "forums.new_action": {"anonymous": 302, "*": 403, "admin": 200},
     "forums.new_forum": {"anonymous": 302, "*": 403, "admin": 200},
     "forums.new_meeting": {"anonymous": 302, "*": 403, "secretary": 200, "admin": 200},
+    "forums.record_past_meeting": {"anonymous": 302, "*": 403, "secretary": 200, "admin": 200},
     "forums.refresh_agenda": {"anonymous": 302, "*": 403, "admin": 302},
     "forums.remove": {"anonymous": 302, "*": 403, "admin": 302},
     "forums.remove_attendance": {"anonymous": 302, "*": 403, "admin": 404},
