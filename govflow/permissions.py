@@ -186,14 +186,19 @@ def may_add_area(user, item) -> bool:
     return can_view_item(user, item) and getattr(item, "kind", "blocker") == "blocker"
 
 
-def may_see_email(viewer, person, item=None) -> bool:
+CONTACT_COLUMNS = ("raised_by_id", "owner_id", "sponsor_id", "created_by_id")
+
+
+def may_see_email(viewer, person, thing=None) -> bool:
     """Email addresses only where needed: one's own, administrators, and the contacts of
-    one's own items (the raiser and owner of an item one raised or owns)."""
+    one's own items and actions (the people on an item or sponsor action one raised, owns,
+    sponsors or recorded)."""
     if not signed_in(viewer) or person is None:
         return False
     if viewer.id == person.id or "admin" in viewer.roles:
         return True
-    return item is not None and viewer.id in (item.raised_by_id, item.owner_id)
+    return thing is not None and viewer.id in {
+        getattr(thing, column, None) for column in CONTACT_COLUMNS} - {None}
 
 
 # ---------------------------------------------------------------------------

@@ -9,13 +9,14 @@ from sqlalchemy import func, select
 from govflow import dates
 from govflow.api import ApiError, bp, json_body, page_args
 from govflow.domain_errors import Invalid
+from govflow.errors import Restricted
 from govflow.extensions import db
 from govflow.permissions import can, may_see_email
 
 
-def _person(u) -> dict:
+def _person(u, action=None) -> dict:
     """Email addresses only where the access policy says the reader needs them."""
-    email = u.email if may_see_email(current_user, u) else None
+    email = u.email if may_see_email(current_user, u, action) else None
     return {"email": email, "display_name": u.display_name}
 
 
@@ -26,8 +27,8 @@ def action_json(a, today, history: bool = False) -> dict:
         "id": a.id,
         "area": a.area.slug,
         "what": a.what,
-        "sponsor": _person(a.sponsor),
-        "owner": _person(a.owner),
+        "sponsor": _person(a.sponsor, a),
+        "owner": _person(a.owner, a),
         "due_on": a.due_on.isoformat(),
         "status": a.status,
         "overdue": is_overdue(a, today),
@@ -41,7 +42,7 @@ def action_json(a, today, history: bool = False) -> dict:
     if history:
         body["history"] = [
             {"from_status": e.from_status, "to_status": e.to_status, "note": e.note,
-             "actor": _person(e.actor)["email"] if e.actor else None,
+             "actor": _person(e.actor, a)["email"] if e.actor else None,
              "at": e.at.isoformat() + "Z"}
             for e in a.history
         ]
@@ -74,6 +75,8 @@ def actions_show(action_id: int):
     if not can(current_user, "action.view"):
         raise ApiError(403, "You cannot see sponsor actions.", "forbidden")
     action = services.get_action(action_id)
+    if not can(current_user, "action.view", action):
+        raise Restricted(action.item)
     return jsonify(action_json(action, services.london_today(), history=True))
 
 

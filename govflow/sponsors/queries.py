@@ -20,6 +20,7 @@ from govflow.extensions import db
 from govflow.items import tallies
 from govflow.items.models import Item, ItemArea
 from govflow.items.queries import OPEN_STATES, _in_areas, overdue_first, visibility_clause
+from govflow.permissions import item_visible_clause
 from govflow.sponsors.models import SponsorAction
 from govflow.workflow import vocabulary
 
@@ -125,7 +126,8 @@ def area_summaries(now: datetime | None = None, areas=None, user=None) -> list[A
     action_counts = dict(
         db.session.execute(
             select(SponsorAction.area_id, func.count())
-            .where(SponsorAction.status == "open", SponsorAction.area_id.in_(ids))
+            .where(SponsorAction.status == "open", SponsorAction.area_id.in_(ids),
+                   *([item_visible_clause(user, SponsorAction.item_id)] if user else []))
             .group_by(SponsorAction.area_id)
         ).all()
     )
@@ -133,7 +135,8 @@ def area_summaries(now: datetime | None = None, areas=None, user=None) -> list[A
         db.session.execute(
             select(SponsorAction.area_id, func.count())
             .where(SponsorAction.status == "open", SponsorAction.area_id.in_(ids),
-                   SponsorAction.due_on < today)
+                   SponsorAction.due_on < today,
+                   *([item_visible_clause(user, SponsorAction.item_id)] if user else []))
             .group_by(SponsorAction.area_id)
         ).all()
     )
@@ -249,7 +252,8 @@ def area_page(area: LocalArea, user, now: datetime | None = None,
         .where(SponsorAction.area_id == area.id, SponsorAction.status == "open")
         .order_by(SponsorAction.due_on, SponsorAction.id)
     ).unique().all()
-    actions = [a for a, _ in action_rows]
+    # An action about a restricted item this person may not see is left out with it.
+    actions = [a for a, may_see in action_rows if a.item_id is None or may_see]
     visible_ids |= {a.item_id for a, may_see in action_rows if a.item_id and may_see}
 
     local_forum = db.session.scalar(
@@ -357,7 +361,8 @@ def sponsor_home(user, now: datetime | None = None, limit: int | None = None) ->
         select(SponsorAction)
         .options(joinedload(SponsorAction.area), joinedload(SponsorAction.item))
         .where(SponsorAction.owner_id == user.id, SponsorAction.status == "open",
-               SponsorAction.due_on <= horizon)
+               SponsorAction.due_on <= horizon,
+               item_visible_clause(user, SponsorAction.item_id))
         .order_by(SponsorAction.due_on, SponsorAction.id)
     ).unique().all()
     for item in [*late[:limit], *ideas[:limit]]:
@@ -413,7 +418,7 @@ def actions_query(f: ActionFilters, user, now: datetime | None = None):
         joinedload(SponsorAction.owner),
         joinedload(SponsorAction.sponsor),
         joinedload(SponsorAction.item),
-    )
+    ).where(item_visible_clause(user, SponsorAction.item_id))
     if f.area:
         q = q.where(SponsorAction.area_id.in_(select(LocalArea.id).where(LocalArea.slug == f.area)))
     if f.status:

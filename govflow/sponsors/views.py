@@ -12,6 +12,7 @@ from govflow import workdays
 from govflow.clock import utcnow
 from govflow.domain_errors import DomainError, Forbidden, Refused, StaleVersion
 from govflow.edge import id_or_none, page_number
+from govflow.errors import Restricted
 from govflow.extensions import db
 from govflow.permissions import can, can_view_item
 from govflow.sponsors import queries, services
@@ -245,8 +246,11 @@ def _show_field_errors(form, err: DomainError) -> None:
 @bp.get("/actions/<int:action_id>")
 @login_required
 def show_action(action_id: int):
-    _require("action.view")
     action = services.get_action(action_id)
+    if not can(current_user, "action.view", action):
+        if action.item is not None:
+            raise Restricted(action.item)  # about a restricted item: says whom to ask
+        abort(403)
     today = services.london_today()
     return render_template(
         "sponsors/show.html",

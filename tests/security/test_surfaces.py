@@ -20,7 +20,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from govflow import permissions
+from govflow import permissions, workdays
 from govflow.accounts.models import LocalArea, Organisation, User
 from govflow.clock import utcnow
 from govflow.decisions.models import Decision
@@ -77,6 +77,14 @@ def scenario(app):
 
     open_item = blocker(aisha, "hexthorpe", "dcst", TOKENS["hexthorpe"])
 
+    # A sponsor action about the restricted Balby blocker, by Balby's sponsor.
+    claire = by_email["claire.firth@dbth.example"]
+    action = SponsorAction(area_id=balby.area_id, sponsor_id=claire.id, owner_id=claire.id,
+                           created_by_id=claire.id,
+                           what=f"Settle the {TOKENS['balby']} rota with both services",
+                           due_on=workdays.london_date(utcnow()) + timedelta(days=3),
+                           item_id=balby.id, status="open")
+    db.session.add(action)
     central = db.session.scalar(select(Forum).where(Forum.slug == "central-forum"))
     starts = utcnow() + timedelta(days=7)
     meeting = Meeting(forum_id=central.id, starts_at=starts, ends_at=starts + timedelta(hours=2),
@@ -87,7 +95,7 @@ def scenario(app):
     forums.add_item(meeting, admin, str(balby.id))
     db.session.flush()
     return {"items": {"balby": balby, "denaby": denaby, "hexthorpe": open_item},
-            "restricted": ("balby", "denaby"), "meeting": meeting}
+            "restricted": ("balby", "denaby"), "meeting": meeting, "action": action}
 
 
 def _text(response) -> str:
@@ -115,8 +123,8 @@ def _args_for(app, person, scenario) -> dict[str, list]:
         "meeting_id": meetings,
         "meeting_id+agenda_item_id": agenda,
         "slug": None,  # per blueprint, below
-        "action_id": list(db.session.scalars(select(SponsorAction.id).order_by(SponsorAction.id)
-                                             .limit(2))),
+        "action_id": [scenario["action"].id, *db.session.scalars(
+            select(SponsorAction.id).order_by(SponsorAction.id).limit(1))],
         "notification_id": list(db.session.scalars(select(Notification.id).where(
             Notification.user_id == person.id, Notification.item_id.in_(ids)))) or [999999],
         "user_id": [person.id],
