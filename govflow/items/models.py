@@ -97,7 +97,7 @@ class Item(db.Model):
         # The dashboard's systemic list: only the systemic items (migration 0011).
         Index("ix_items_systemic", "state", sqlite_where=text("systemic = 1"),
               postgresql_where=text("systemic")),
-        # The few restricted items (migration 0013): the access policy reads them to keep
+        # The few restricted items (migration 0014): the access policy reads them to keep
         # counts from the tallies to what a person may see.
         Index("ix_items_restricted", "id", sqlite_where=text("restricted = 1"),
               postgresql_where=text("restricted")),

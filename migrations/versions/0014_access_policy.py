@@ -1,15 +1,15 @@
 """Restricted items (with the reason) and a vice-chair named on a meeting
 
-Revision ID: 0013_access_policy
-Revises: 0012_item_tallies
+Revision ID: 0014_access_policy
+Revises: 0013_record_chains
 Create Date: 2026-12-06
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013_access_policy"
-down_revision = "0012_item_tallies"
+revision = "0014_access_policy"
+down_revision = "0013_record_chains"
 branch_labels = None
 depends_on = None
 
