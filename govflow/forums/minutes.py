@@ -23,6 +23,7 @@ from govflow.items.models import Item, ItemArea
 from govflow.pdf import render_pdf, sha256
 from govflow.permissions import hidden_restricted_ids, item_visible_clause
 from govflow.records.roots import root_line
+from govflow.workflow import vocabulary
 
 RECORD_NAME = "minutes-record.json"
 OUTCOME_LABELS = {
@@ -38,7 +39,7 @@ OUTCOME_LABELS = {
     "noted": "Noted",
 }
 STATUS_LABELS = {"open": "Open", "done": "Done", "dropped": "Dropped"}
-KIND_LABELS = {"blocker": "Blocker", "idea": "Idea"}
+KIND_LABELS = vocabulary.kind_labels()
 
 
 @dataclass(frozen=True)

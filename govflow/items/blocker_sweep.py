@@ -113,7 +113,7 @@ def _describe(item: Item) -> str:
 
 def escalate_overdue(ctx) -> None:
     """Every overdue blocker at Bronze or Silver goes up one tier, as the system."""
-    conditions = (Item.state.in_(("bronze", "silver")), Item.due_at.is_not(None),
+    conditions = (Item.state.in_(TIER_STATES[:-1]), Item.due_at.is_not(None),
                   Item.due_at < ctx.now)
     _each(ctx, conditions, _escalate_one)
 

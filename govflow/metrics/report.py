@@ -41,6 +41,10 @@ class Column:
     kind: str = "count"  # text | count | percent | days
 
 
+# A count per tier, headed with the tier's word (the workflow vocabulary's ladder).
+TIER_COLUMNS = tuple(Column(t, TIER_LABELS[t]) for t in TIER_ORDER)
+
+
 @dataclass
 class Row:
     values: dict
@@ -305,8 +309,8 @@ def compute(f: MetricFilters, now: datetime, options: dict | None = None) -> Rep
     tables["handled_locally_by_area"] = Table(
         "handled_locally_by_area", "Where blockers were unblocked, by area",
         "A blocker that affects several areas counts in each of them.",
-        [Column("area", "Area", "text"), Column("bronze", "Bronze"), Column("silver", "Silver"),
-         Column("gold", "Gold"), Column("total", "Total"),
+        [Column("area", "Area", "text"), *TIER_COLUMNS,
+         Column("total", "Total"),
          Column("share_bronze", "Share at Bronze (%)", "percent")],
         rows,
     )
@@ -329,8 +333,8 @@ def compute(f: MetricFilters, now: datetime, options: dict | None = None) -> Rep
     tables["handled_locally_by_month"] = Table(
         "handled_locally_by_month", "Where blockers were unblocked, by month",
         "Blockers unblocked each month (London time), by the tier that unblocked them.",
-        [Column("month", "Month", "text"), Column("bronze", "Bronze"), Column("silver", "Silver"),
-         Column("gold", "Gold"), Column("total", "Total"),
+        [Column("month", "Month", "text"), *TIER_COLUMNS,
+         Column("total", "Total"),
          Column("share_bronze", "Share at Bronze (%)", "percent")],
         rows,
     )
@@ -435,8 +439,8 @@ def compute(f: MetricFilters, now: datetime, options: dict | None = None) -> Rep
     tables["open_by_area"] = Table(
         "open_by_area", "Open blockers now, by area",
         "A blocker that affects several areas counts in each of them.",
-        [Column("area", "Area", "text"), Column("bronze", "Bronze"), Column("silver", "Silver"),
-         Column("gold", "Gold"), Column("total", "Total"), Column("overdue", "Overdue"),
+        [Column("area", "Area", "text"), *TIER_COLUMNS,
+         Column("total", "Total"), Column("overdue", "Overdue"),
          Column("paused", "Paused")],
         rows,
     )

@@ -129,7 +129,8 @@ def notify_transition(item, event, *, actor, trigger, now=None):
         notify(item.raised_by, "item_changed", subject, body, item=item, now=now)
         told.add(item.raised_by_id)
     reached_tier = event.from_tier != event.to_tier or event.from_state is None or (
-        event.from_state in ("paused", "unblocked", "closed") and spec.states[event.to_state].tier
+        # back at a tier from a state that has none (paused, unblocked, closed)
+        spec.states[event.from_state].tier is None and spec.states[event.to_state].tier
     )
     if reached_tier and spec.states[event.to_state].open:
         for person in tier_people(item):
