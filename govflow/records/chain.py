@@ -94,9 +94,12 @@ def _plain(value, kind):
     return str(value)
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                            default=str)
+
+
 def _dumps(value) -> bytes:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                      default=str).encode()
+    return _ENCODER.encode(value).encode()
 
 
 def entry_values(table, seq: int, prev: str, chained_at, get) -> list:
