@@ -50,16 +50,17 @@ def check(app) -> dict:
     from govflow.records.verify import verify_chains
 
     with app.app_context():
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         report = verify_chains(examples=5)
         chains_s = time.perf_counter() - started
+        chains_cpu = time.process_time() - cpu
         db.session.rollback()
         started = time.perf_counter()
         results = run_checks()
         total_s = time.perf_counter() - started
         db.session.remove()
     record = next(r for r in results if r.name == "record_chains")
-    return {"chains_s": chains_s, "check_s": total_s, "entries": report.entries,
+    return {"chains_s": chains_s, "chains_cpu": chains_cpu, "check_s": total_s, "entries": report.entries,
             "chains": report.chains, "breaks": report.break_count,
             "failed": [r.name for r in results if not r.ok], "record_ok": record.ok}
 
@@ -96,6 +97,7 @@ def transitions(app, rounds: int, per_round: int) -> dict:
                     actor = db.session.get(User, actor_id)
                     item = db.session.get(Item, item_id)
                     engine.fire(item, "take", actor, version=item.version)
+                    db.session.commit()  # the request's boundary: the engine only flushes
                 db.session.remove()
             rates[on].append(len(batch) / (time.perf_counter() - started))
         _sealing(True)
@@ -133,7 +135,8 @@ def main(argv=None) -> int:
     print(f"database: {url.split('@')[-1]}")
     if not args.skip_check:
         c = check(app)
-        print(f"govflow check: {c['check_s']:.1f} s in all (record chains {c['chains_s']:.1f} s: "
+        print(f"govflow check: {c['check_s']:.1f} s in all (record chains {c['chains_s']:.1f} s, "
+              f"{c['chains_cpu']:.1f} s of this process's CPU: "
               f"{c['entries']:,} entries in {c['chains']:,} chains, {c['breaks']} breaks); "
               f"checks with problems: {c['failed'] or 'none'}  "
               f"[{'OK' if c['check_s'] < 60 else 'OVER'} target 60 s]")
@@ -149,7 +152,7 @@ def main(argv=None) -> int:
     if not args.skip_check:
         c = check(app)
         print(f"govflow check again: record chains {'intact' if c['record_ok'] else 'BROKEN'} "
-              f"({c['entries']:,} entries, {c['chains_s']:.1f} s)")
+              f"({c['entries']:,} entries, {c['chains_s']:.1f} s, {c['chains_cpu']:.1f} s CPU)")
     return 0
 
 
