@@ -62,7 +62,18 @@ class SignInForm(FlaskForm):
 
 
 def _new_password_check(form, field):
-    problem = password_problem(field.data or "")
+    """The password rules, for the person the form is about: the admin form's own email
+    and name fields (as typed), otherwise the person signed in changing their own."""
+    if hasattr(form, "email") and hasattr(form, "display_name"):
+        name, email, whose = form.display_name.data or "", form.email.data or "", "the person's"
+    else:
+        from flask_login import current_user
+
+        signed_in = current_user.is_authenticated
+        name = current_user.display_name if signed_in else ""
+        email = current_user.email if signed_in else ""
+        whose = "your"
+    problem = password_problem(field.data or "", name=name, email=email, whose=whose)
     if problem:
         raise ValidationError(problem)
 
@@ -76,7 +87,8 @@ class ChangePasswordForm(FlaskForm):
     new_password = PasswordField(
         "New password",
         widget=GovPasswordInput(),
-        description="12 characters or more. A few unrelated words make a strong password.",
+        description="12 characters or more, not a common password and not your name or "
+        "email address. A few unrelated words make a strong password.",
         validators=[InputRequired(message="Enter a new password"), _new_password_check],
     )
     submit = SubmitField("Change password", widget=GovSubmitInput())
@@ -135,8 +147,9 @@ class UserForm(FlaskForm):
     password = PasswordField(
         "New password",
         widget=GovPasswordInput(),
-        description="Only if the person needs a new one: 12 characters or more. Leave blank "
-        "to keep their current password. Setting one signs them out everywhere.",
+        description="Only if the person needs a new one: 12 characters or more, not a common "
+        "password and not their name or email address. Leave blank to keep their current "
+        "password. Setting one signs them out everywhere.",
         validators=[Optional(), _new_password_check],
     )
     submit = SubmitField("Save changes", widget=GovSubmitInput())
@@ -146,8 +159,9 @@ class NewUserForm(UserForm):
     password = PasswordField(
         "Initial password",
         widget=GovPasswordInput(),
-        description="12 characters or more. Give it to the person in a safe way; they can "
-        "change it from their account page.",
+        description="12 characters or more, not a common password and not their name or email "
+        "address. Give it to the person in a safe way; they can change it from their account "
+        "page.",
         validators=[InputRequired(message="Enter an initial password"), _new_password_check],
     )
     submit = SubmitField("Add person", widget=GovSubmitInput())

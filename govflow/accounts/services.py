@@ -44,7 +44,7 @@ def end_all_sessions(user: User) -> None:
 def change_password(user: User, current: str, new: str) -> None:
     if not verify_password(user.password_hash, current):
         raise Invalid("Your current password is not right", field_errors={"current_password": "Your current password is not right"})
-    problem = password_problem(new)
+    problem = password_problem(new, name=user.display_name, email=user.email)
     if problem:
         raise Invalid(problem, field_errors={"new_password": problem})
     user.password_hash = hash_password(new)
@@ -75,7 +75,8 @@ def reactivate(user: User) -> None:
 
 def set_password(user: User, password: str) -> None:
     """An administrator sets a new password: the person's sessions everywhere end."""
-    problem = password_problem(password)
+    problem = password_problem(password, name=user.display_name, email=user.email,
+                               whose="the person's")
     if problem:
         raise Invalid(problem, field_errors={"password": problem})
     user.password_hash = hash_password(password)
@@ -160,14 +161,14 @@ def create_user(
     organisation: str | None = None,
     home_area: str | None = None,
     job_title: str = "",
-    check_password: bool = True,
 ) -> User:
     email = normalise_email(email)
     if find_user(email) is not None:
         raise Invalid("A person with that email address already exists",
                       field_errors={"email": "A person with that email address already exists"})
-    if password and check_password:
-        problem = password_problem(password)
+    if password:
+        problem = password_problem(password, name=display_name, email=email,
+                                   whose="the person's")
         if problem:
             raise Invalid(problem, field_errors={"password": problem})
     user = User(
