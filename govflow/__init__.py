@@ -64,6 +64,10 @@ def configure_settings(app: Flask, test_config: dict | None) -> None:
     app.config.update(load_config(app.instance_path, environ))
     if test_config:
         app.config.update(test_config)
+    if "SQLALCHEMY_ENGINE_OPTIONS" not in app.config:
+        from govflow.config import engine_options
+
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     app.config["TESTING"] = app.config.get("TESTING", app.config["GOVFLOW_ENV"] == "test")
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 DEV_SECRET_PLACEHOLDER = "dev-only-not-secret"  # noqa: S105 - marks the insecure default
+# OWASP ASVS 5.0: a "remember me" sign-in lasts at most 30 days.
+MAX_REMEMBER_DAYS = 30
 
 
 class ConfigError(RuntimeError):
@@ -17,6 +20,37 @@ def _bool(value: str | None, default: bool = False) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _positive(env, name: str, default: str, kind=int):
+    raw = env.get(name, default)
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, not {raw!r}") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be more than 0, not {raw!r}")
+    return value
+
+
+def engine_options(config: dict) -> dict:
+    """SQLAlchemy engine options for the database the app ends up using (tests and served
+    apps replace the URL after the environment is read).
+
+    Fail fast when the database does: a database that accepts connections and never
+    answers, or a statement stuck behind a lock, ends in the 503 page within seconds
+    instead of holding a worker (and the requests queued behind it) for minutes. SQLite's
+    equivalent is its busy timeout (see govflow.db)."""
+    options: dict = {"pool_pre_ping": True}
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # libpq's connect_timeout bounds the TCP connect and the start-up exchange;
+        # statement_timeout is enforced by the server, for every statement of ours.
+        options["connect_args"] = {
+            "connect_timeout": config["DB_CONNECT_TIMEOUT"],
+            "options": f"-c statement_timeout={config['DB_STATEMENT_TIMEOUT_MS']}",
+        }
+        options["pool_timeout"] = config["DB_POOL_TIMEOUT"]
+    return options
 
 
 def load_config(instance_path: str, environ: dict | None = None) -> dict:
@@ -45,24 +79,49 @@ def load_config(instance_path: str, environ: dict | None = None) -> dict:
     elif database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
 
+    remember_days = _positive(env, "GOVFLOW_REMEMBER_DAYS", str(MAX_REMEMBER_DAYS))
+    if remember_days > MAX_REMEMBER_DAYS:
+        raise ConfigError(f"GOVFLOW_REMEMBER_DAYS must be {MAX_REMEMBER_DAYS} or fewer, "
+                          f"not {remember_days}")
+    # In production the cookies are bound to this exact host over HTTPS: a "__Host-" name
+    # makes browsers refuse one set without Secure, with a Domain, or for a narrower path,
+    # so a sibling subdomain cannot plant or overwrite them.
+    cookie_prefix = "__Host-" if production else ""
+
     return {
         "GOVFLOW_ENV": mode,
         "PRODUCTION": production,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Seconds to wait for a new PostgreSQL connection (libpq counts 2 at least), the
+        # longest any one statement may run, and seconds to wait for a pooled connection.
+        "DB_CONNECT_TIMEOUT": _positive(env, "GOVFLOW_DB_CONNECT_TIMEOUT", "3"),
+        "DB_STATEMENT_TIMEOUT_MS": _positive(env, "GOVFLOW_DB_STATEMENT_TIMEOUT_MS", "4000"),
+        "DB_POOL_TIMEOUT": _positive(env, "GOVFLOW_DB_POOL_TIMEOUT", "3", float),
         "BASE_URL": env.get("GOVFLOW_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "REDIS_URL": env.get("REDIS_URL", ""),
         # How long a SQLite request waits for another writer before giving up (a 503).
-        "SQLITE_BUSY_TIMEOUT_MS": int(env.get("GOVFLOW_SQLITE_BUSY_TIMEOUT_MS", "10000")),
+        "SQLITE_BUSY_TIMEOUT_MS": _positive(env, "GOVFLOW_SQLITE_BUSY_TIMEOUT_MS", "4000"),
         "MAX_CONTENT_LENGTH": int(env.get("GOVFLOW_MAX_CONTENT_LENGTH", str(1024 * 1024))),
+        "SESSION_COOKIE_NAME": f"{cookie_prefix}session",
+        "SESSION_COOKIE_PATH": "/",
+        "SESSION_COOKIE_DOMAIN": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_NAME": f"{cookie_prefix}remember_token",
+        "REMEMBER_COOKIE_PATH": "/",
+        "REMEMBER_COOKIE_DOMAIN": None,
+        "REMEMBER_COOKIE_DURATION": timedelta(days=remember_days),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
         "GOVFLOW_REMEMBER_ME": _bool(env.get("GOVFLOW_REMEMBER_ME"), default=True),
+        # A sign-in without "keep me signed in" ends after this long without a request,
+        # and in any case this long after signing in; a remembered one after REMEMBER_DAYS.
+        "SESSION_IDLE_MINUTES": _positive(env, "GOVFLOW_SESSION_IDLE_MINUTES", "30"),
+        "SESSION_LIFETIME_HOURS": _positive(env, "GOVFLOW_SESSION_LIFETIME_HOURS", "12"),
+        "REMEMBER_DAYS": remember_days,
         "WTF_CSRF_TIME_LIMIT": int(env.get("GOVFLOW_CSRF_TIME_LIMIT", "3600")),
         "WTF_CSRF_SSL_STRICT": production,
         "LOGIN_MAX_ATTEMPTS": int(env.get("GOVFLOW_LOGIN_MAX_ATTEMPTS", "5")),

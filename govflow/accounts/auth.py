@@ -1,13 +1,15 @@
-"""Flask-Login wiring: session epochs, safe redirects, and API bearer tokens."""
+"""Flask-Login wiring: session epochs and lifetimes, safe redirects, and API bearer tokens."""
 
 from __future__ import annotations
 
 import functools
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import UTC, timedelta
+from typing import NamedTuple
 
-from flask import Flask, request
+from flask import Flask, current_app, flash, request, session
+from flask_login import login_user
 from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import joinedload
 
@@ -16,6 +18,44 @@ from govflow.clock import utcnow
 from govflow.extensions import db, login_manager
 
 TOKEN_PREFIX = "gf_"  # noqa: S105 - a visible prefix, not a secret
+# The idle clock is moved on at most this often, so a busy page does not rewrite the session
+# cookie on every request; idle expiry is exact to within this many seconds.
+SEEN_EVERY_SECONDS = 60
+REMEMBERED, SESSION_ONLY = "r", "s"
+
+
+class SignIn(NamedTuple):
+    """What a session (and a remember cookie) says about the sign-in behind it."""
+
+    user_id: int
+    epoch: int
+    signed_in_at: int  # seconds since the epoch, UTC, from govflow.clock
+    kind: str  # REMEMBERED or SESSION_ONLY
+
+    def encode(self) -> str:
+        return f"{self.user_id}:{self.epoch}:{self.signed_in_at}:{self.kind}"
+
+    @classmethod
+    def decode(cls, value) -> SignIn | None:
+        try:
+            user_id, epoch, signed_in_at, kind = str(value).split(":")
+            parsed = cls(int(user_id), int(epoch), int(signed_in_at), kind)
+        except (ValueError, TypeError):
+            return None
+        return parsed if kind in (REMEMBERED, SESSION_ONLY) else None
+
+    def expired(self, now: int) -> bool:
+        """Past its absolute lifetime (or from the future: a forged or skewed cookie)."""
+        cfg = current_app.config
+        if self.kind == REMEMBERED:
+            lifetime = timedelta(days=cfg["REMEMBER_DAYS"])
+        else:
+            lifetime = timedelta(hours=cfg["SESSION_LIFETIME_HOURS"])
+        return not (-SEEN_EVERY_SECONDS <= now - self.signed_in_at <= lifetime.total_seconds())
+
+
+def now_seconds() -> int:
+    return int(utcnow().replace(tzinfo=UTC).timestamp())
 
 
 def init_login(app: Flask) -> None:
@@ -26,19 +66,79 @@ def init_login(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_user)
     login_manager.request_loader(load_user_from_token)
+    app.before_request(end_expired_sessions)
+
+
+def start_session(user, *, remember: bool = False, signed_in_at: int | None = None) -> None:
+    """Start a session for the person (and a remember cookie if asked). The session says
+    when they signed in and whether they asked to be remembered, so its lifetime is checked
+    here on the server, whatever a browser does with cookie expiry dates. `signed_in_at`
+    carries an existing sign-in's start over (a password change renews the epoch, not the
+    lifetime)."""
+    kind = REMEMBERED if remember else SESSION_ONLY
+    login_user(user, remember=remember,
+               duration=timedelta(days=current_app.config["REMEMBER_DAYS"]))
+    now = now_seconds()
+    session["_user_id"] = SignIn(user.id, user.session_epoch, signed_in_at or now, kind).encode()
+    session["_seen"] = now
+
+
+def current_sign_in() -> SignIn | None:
+    return SignIn.decode(session.get("_user_id"))
+
+
+def end_expired_sessions():
+    """Before any view: a session idle for too long, or past its absolute lifetime, is
+    ended before anything loads the person. No database work, and none at all for static
+    files (which never need the session)."""
+    if request.endpoint == "static" or "_user_id" not in session:
+        return None
+    cfg = current_app.config
+    signed_in = current_sign_in()
+    now = now_seconds()
+    seen = session.get("_seen")
+    if signed_in is None or signed_in.expired(now):
+        _end_session()
+        flash("Your session has ended. Sign in again to continue.", "info")
+        return None
+    # A remembered sign-in ("keep me signed in on this device") has no idle limit: that is
+    # what the person asked for; its absolute lifetime (at most 30 days) still applies.
+    if signed_in.kind == SESSION_ONLY:
+        idle = cfg["SESSION_IDLE_MINUTES"]
+        if not isinstance(seen, int) or now - seen > idle * 60:
+            _end_session()
+            flash(f"You have been signed out because you had not used govflow for {idle} "
+                  f"minute{'s' if idle != 1 else ''}. Sign in again to continue.", "info")
+            return None
+    if not isinstance(seen, int) or now - seen >= SEEN_EVERY_SECONDS:
+        session["_seen"] = now
+    return None
+
+
+def _end_session() -> None:
+    """Flask-Login's logout_user without loading the person first (it would ask the
+    database, for a session we are ending anyway)."""
+    for key in ("_user_id", "_fresh", "_id", "_seen", "_remember_seconds"):
+        session.pop(key, None)
+    if current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies:
+        session["_remember"] = "clear"
 
 
 def load_user(session_id: str):
-    """Load the person only if the session was issued under their current epoch."""
-
-    try:
-        user_id, epoch = (int(part) for part in session_id.split(":", 1))
-    except (ValueError, AttributeError):
+    """Load the person only if the session was issued under their current epoch and is
+    within its absolute lifetime (checked here too for a remember cookie, which has no
+    session yet)."""
+    signed_in = SignIn.decode(session_id)
+    if signed_in is None or signed_in.expired(now_seconds()):
         return None
     # With the roles in the same statement: every signed-in page's navigation asks for them.
-    user = db.session.execute(_user_statement(), {"user_id": user_id}).unique().scalar()
-    if user is None or not user.active or user.session_epoch != epoch:
+    user = db.session.execute(_user_statement(),
+                              {"user_id": signed_in.user_id}).unique().scalar()
+    if user is None or not user.active or user.session_epoch != signed_in.epoch:
         return None
+    if "_seen" not in session:
+        # Restored from a remember cookie: the idle clock starts now.
+        session["_seen"] = now_seconds()
     return user
 
 

@@ -5,11 +5,18 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 
 from govflow.accounts import services
-from govflow.accounts.auth import client_address, hash_token, is_safe_next, new_token
+from govflow.accounts.auth import (
+    client_address,
+    current_sign_in,
+    hash_token,
+    is_safe_next,
+    new_token,
+    start_session,
+)
 from govflow.accounts.forms import ApiTokenForm, ChangePasswordForm, SignInForm
 from govflow.accounts.models import ApiToken
 from govflow.accounts.throttle import get_throttle
@@ -55,7 +62,7 @@ def sign_in():
                 status = 200
             else:
                 throttle.clear(keys[0])
-                login_user(user, remember=bool(form.remember.data and remember_allowed))
+                start_session(user, remember=bool(form.remember.data and remember_allowed))
                 services.record_sign_in(user)
                 return redirect(next_url or url_for("main.home"))
     elif request.method == "POST":
@@ -115,8 +122,11 @@ def change_password():
             for name, message in err.field_errors.items():
                 getattr(form, name).errors = list(getattr(form, name).errors) + [message]
         else:
-            # Every other session has ended; this one carries on under the new epoch.
-            login_user(user)
+            # Every other session has ended; this one carries on under the new epoch, with
+            # the lifetime it had (a new password is no reason to stay signed in longer).
+            before = current_sign_in()
+            start_session(user, remember=False,
+                          signed_in_at=before.signed_in_at if before else None)
             flash("Your password has been changed. You have been signed out everywhere else.",
                   "success")
             return redirect(url_for("accounts.account"))

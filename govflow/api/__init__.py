@@ -6,7 +6,7 @@ blueprint, and describes them in govflow/api/openapi.yaml (served as /api/v1/ope
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -38,6 +38,16 @@ def _api_error(err: ApiError):
 def _authenticate():
     if request.endpoint == "api.openapi":
         return None
+    if "Authorization" in request.headers:
+        # A request that names its credentials is answered for them alone: a bad token
+        # beside a browser's session cookie is refused, not served as the session's person.
+        from govflow.accounts.auth import load_user_from_token
+
+        user = load_user_from_token(request)
+        if user is None:
+            raise ApiError(401, "The API token is not valid: send a valid token as "
+                           "'Authorization: Bearer <token>'.", "unauthorized")
+        g._login_user = user  # Flask-Login's per-request person; the session is not consulted
     if not current_user.is_authenticated:
         raise ApiError(401, "Send a valid API token as 'Authorization: Bearer <token>'.",
                        "unauthorized")

@@ -103,10 +103,23 @@ def test_cookies_are_secure_in_production(make_app, monkeypatch, people):
                         remember=True, **https)
     assert response.status_code == 302
     cookies = _set_cookies(response)
-    for name in ("session", "remember_token"):
+    # __Host- names: browsers accept them only with Secure, Path=/ and no Domain, so no
+    # sibling subdomain can plant or overwrite a session.
+    assert set(cookies) == {"__Host-session", "__Host-remember_token"}
+    for name in ("__Host-session", "__Host-remember_token"):
         assert "Secure" in cookies[name] and "HttpOnly" in cookies[name]
         assert "SameSite=Lax" in cookies[name]
+        assert "Path=/;" in cookies[name] + ";" and "Domain" not in cookies[name]
     assert "Strict-Transport-Security" in response.headers
+    # The cookies carry the sign-in onwards, under the same names.
+    page = client.get("/account", **https)
+    assert page.status_code == 200 and "Your account" in page.get_data(as_text=True)
+
+
+def test_development_cookies_keep_plain_names(tmp_path):
+    config = load_config(str(tmp_path), {})
+    assert (config["SESSION_COOKIE_NAME"], config["REMEMBER_COOKIE_NAME"]) == (
+        "session", "remember_token")
 
 
 def test_remember_me_can_be_turned_off(make_app, people):
