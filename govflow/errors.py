@@ -8,6 +8,7 @@ import logging
 from flask import Flask, Response, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from govflow.domain_errors import DomainError
@@ -102,6 +103,7 @@ def _error_response(status: int, message: str = "", *, code: str | None = None, 
         body.update(extra or {})
         return jsonify(body), status
     template = f"errors/{status if status in TEMPLATES else (500 if status >= 500 else 400)}.html"
+    _signed_in_person_or_nobody()
     context = {"page_title": TITLES.get(status, "Error"), "message": message}
     context.update(extra or {})
     return render_template(template, **context), status
@@ -113,6 +115,25 @@ def _forget_user() -> None:
     from govflow.extensions import login_manager
 
     g._login_user = login_manager.anonymous_user()
+
+
+def _signed_in_person_or_nobody() -> None:
+    """Load the signed-in person for the page's header now, and if the database cannot say
+    who they are, render the page as signed out: a 404 or a refused form met during a
+    database outage is still that page, not a bare 500 from inside the error handler."""
+    from flask_login import current_user
+
+    try:
+        current_user.is_authenticated  # noqa: B018 - loading is the point
+    except (OperationalError, InterfaceError, PoolTimeout) as err:
+        log.error("Database unavailable while showing an error page on %s %s: %s",
+                  request.method, request.path, err)
+        g.database_down = True
+        _forget_user()
+        from govflow.extensions import db
+
+        with contextlib.suppress(Exception):  # the connection is already gone
+            db.session.rollback()
 
 
 NOT_TYPED = {"csrf_token", "version", "next", "submit"}
@@ -237,6 +258,7 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
+    @app.errorhandler(PoolTimeout)  # every pooled connection busy for DB_POOL_TIMEOUT seconds
     def _database_down(err):
         log.error("Database unavailable on %s %s: %s", request.method, _safe(request.path), err)
         g.database_down = True

@@ -25,11 +25,24 @@ def privacy():
 
 @bp.get("/healthz")
 def healthz():
+    """For the load balancer: 200 when the database answers, 503 (quickly: the database
+    timeouts bound the wait) when it does not."""
+    import contextlib
+    import logging
+
     from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
     from govflow.extensions import db
 
-    db.session.execute(text("SELECT 1"))
+    try:
+        db.session.execute(text("SELECT 1"))
+    except (DBAPIError, SQLAlchemyError) as err:
+        logging.getLogger("govflow.health").error("Health check: database not answering: %s",
+                                                  err)
+        with contextlib.suppress(Exception):  # the connection is already gone
+            db.session.rollback()
+        return {"status": "unavailable", "database": "not answering"}, 503
     return {"status": "ok"}
 
 

@@ -1,0 +1,168 @@
+"""A database that accepts connections and never answers: every page that needs it gives
+the 503 page within 5 seconds (the connect timeout, not gunicorn's 30 s worker timeout),
+/healthz says the database is not answering, and stylesheets are served meanwhile without
+waiting on it. The "database" is a TCP listener on 127.0.0.1 that accepts and stays silent,
+so this runs the same whichever database the rest of the suite uses."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from email.utils import parsedate_to_datetime
+
+import pytest
+from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
+
+from tests.support.http import Client
+from tests.support.served import ExistingDatabase, ServedGovflow
+
+pytestmark = pytest.mark.slow
+
+STYLESHEET = "/static/build/govflow.css"
+USER_AGENT = "govflow-fault-test"
+LIMIT = 5.0
+
+
+class SilentDatabase:
+    """Accepts TCP connections on 127.0.0.1 and never sends a byte."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(128)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.accepted: list[socket.socket] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self):
+        while not self._stop.is_set():
+            with contextlib.suppress(TimeoutError, OSError):
+                conn, _ = self.sock.accept()
+                self.accepted.append(conn)
+
+    def close(self):
+        self._stop.set()
+        self._thread.join(timeout=2)
+        for conn in self.accepted:
+            conn.close()
+        self.sock.close()
+
+
+@pytest.fixture
+def hung_app():
+    silent = SilentDatabase()
+    database = ExistingDatabase(f"postgresql://govflow@127.0.0.1:{silent.port}/govflow")
+    server = ServedGovflow(database, workers=2, threads=8,
+                           env={"GOVFLOW_DB_CONNECT_TIMEOUT": "3"})
+    try:
+        _start_without_health(server)
+        yield server, silent
+    finally:
+        server.stop()
+        silent.close()
+
+
+def _start_without_health(server: ServedGovflow, timeout: float = 30.0) -> None:
+    """ServedGovflow.start waits for /healthz to say 200, which it never will here: wait for
+    the stylesheet instead."""
+    original = server.base_url
+    import subprocess
+    import sys
+
+    from tests.support.served import ROOT
+
+    cmd = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{server.port}",
+           "--workers", str(server.workers), "--threads", str(server.threads),
+           "--worker-class", "gthread", "--timeout", "30", "--graceful-timeout", "5",
+           "--chdir", str(ROOT), "govflow:create_app()"]
+    server._log = server.log_path.open("ab")
+    server.process = subprocess.Popen(cmd, cwd=ROOT, env=server.environment(),
+                                      stdout=server._log, stderr=subprocess.STDOUT,
+                                      start_new_session=True)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited early:\n{server.log()}")
+        with contextlib.suppress(OSError, urllib.error.URLError), urllib.request.urlopen(  # noqa: S310 - loopback
+                original + STYLESHEET, timeout=2) as reply:
+            if reply.status == 200:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not serve its stylesheet within {timeout}s:\n{server.log()}")
+
+
+def _signed_in_cookie(server: ServedGovflow, now_seconds: int) -> str:
+    """A session cookie as the served app would issue it on signing in person 1 (it cannot
+    issue one itself: signing in needs the database). `now_seconds` is the server's time,
+    from its Date header, so the sign-in is fresh by its clock."""
+    from flask_login.utils import _create_identifier
+
+    signer = Flask(__name__)
+    signer.secret_key = server.secret_key
+    with signer.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"},
+                                     headers={"User-Agent": USER_AGENT}):
+        identifier = _create_identifier()
+    serializer = SecureCookieSessionInterface().get_signing_serializer(signer)
+    return serializer.dumps({"_user_id": f"1:0:{now_seconds}:s", "_seen": now_seconds,
+                             "_fresh": True, "_id": identifier})
+
+
+def _timed(fn):
+    started = time.monotonic()
+    reply = fn()
+    return reply, time.monotonic() - started
+
+
+def test_a_database_that_never_answers_gives_503_within_5_seconds(hung_app):
+    server, silent = hung_app
+    base = server.base_url
+    first = Client(base, user_agent=USER_AGENT).get(STYLESHEET)
+    server_now = int(parsedate_to_datetime(first.headers["Date"]).timestamp())
+
+    signed_in = Client(base, user_agent=USER_AGENT)
+    signed_in.opener.addheaders = [("Cookie", f"session={_signed_in_cookie(server, server_now)}")]
+    anonymous = Client(base, user_agent=USER_AGENT)
+    _, hidden = anonymous.form("/sign-in")  # the sign-in form itself needs no database
+    assert "csrf_token" in hidden
+
+    calls = {
+        "healthz": lambda: Client(base).get("/healthz"),
+        "signed-in page": lambda: signed_in.get("/account"),
+        "signed-in home": lambda: signed_in.get("/"),
+        "page not found": lambda: signed_in.get("/no-such-page"),
+        "sign-in attempt": lambda: anonymous.post("/sign-in", {
+            **hidden, "email": "priya.shah@dcst.example", "password": "whatever it is"}),
+    }
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        futures = {name: pool.submit(_timed, fn) for name, fn in calls.items()}
+        time.sleep(0.5)  # the calls above are now waiting on the silent database
+        assert len(silent.accepted) >= 1, "the app never tried the database"
+        # Meanwhile the stylesheet is served at once, even with the session cookie.
+        sheet, sheet_took = _timed(lambda: signed_in.get(STYLESHEET))
+        assert not all(f.done() for f in futures.values())
+        results = {name: f.result() for name, f in futures.items()}
+
+    assert sheet.status == 200 and "govuk" in sheet.text[:5000].lower(), sheet.status
+    assert sheet_took < 1.0, sheet_took
+    for name, (reply, took) in results.items():
+        # A page that does not exist is still "page not found" (shown signed out: who is
+        # signed in cannot be known), never a bare 500 from inside the error handler.
+        expected = 404 if name == "page not found" else 503
+        assert reply.status == expected, (name, reply.status, reply.text[:300])
+        assert took < LIMIT, (name, took)
+    assert "Page not found" in results["page not found"][0].text
+    health = results["healthz"][0]
+    assert json.loads(health.text) == {"status": "unavailable", "database": "not answering"}
+    page = results["signed-in page"][0]
+    assert "govflow is unavailable for a moment" in page.text and "Traceback" not in page.text
+    assert "govflow is unavailable for a moment" in results["sign-in attempt"][0].text
