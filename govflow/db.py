@@ -14,6 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
 _writing: ContextVar[bool] = ContextVar("govflow_writing", default=False)
+_reading: ContextVar[bool] = ContextVar("govflow_reading", default=False)
 
 
 @contextmanager
@@ -25,6 +26,20 @@ def writing() -> Iterator[None]:
         yield
     finally:
         _writing.reset(token)
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """Transactions begun in this block only read, even in a POST request: on SQLite they
+    do not take the write lock. Signing in checks a password (scrypt: a few tenths of a
+    second) between reading the person and writing anything; holding the lock for that
+    queued every other writer, and every other sign-in, behind it. End the transaction
+    before the block ends: a write in a read transaction can fail at once on SQLite."""
+    token = _reading.set(True)
+    try:
+        yield
+    finally:
+        _reading.reset(token)
 
 
 def init_sqlite(app: Flask) -> None:
@@ -51,7 +66,7 @@ def init_sqlite(app: Flask) -> None:
         # transaction that upgrade fails at once with "database is locked" when another
         # process wrote in between (busy_timeout does not apply), so such requests take the
         # write lock up front and wait their turn instead.
-        if _writing.get() or _changing_request():
+        if not _reading.get() and (_writing.get() or _changing_request()):
             wait_for_write_lock(conn.connection.driver_connection,
                                 int(app.config.get("SQLITE_BUSY_TIMEOUT_MS", 10000)))
         else:

@@ -21,9 +21,11 @@ PACKAGE = Path(__file__).resolve().parent.parent / "govflow"
 # The units of work that are not a whole request or command: each batch of a sweep, each
 # email the sender hands to the SMTP server, the API token's "last used" note (kept apart
 # so API reads never wait for the write lock), and the end of a read-only request on
-# PostgreSQL. Each ends its transaction through govflow.transaction.
+# PostgreSQL; a sign-in attempt, counted before the password is checked whatever the request
+# then does, and the password check, read apart from the write lock.
+# Each ends its transaction through govflow.transaction.
 BATCH_BOUNDARIES = {
-    "accounts/auth.py", "db.py", "items/idea_sweep.py", "items/tallies.py",
+    "accounts/auth.py", "accounts/throttle.py", "db.py", "items/idea_sweep.py", "items/tallies.py",
     "metrics/sweep.py", "notifications/digest.py", "notifications/outbox.py",
     "notifications/sender.py", "sponsors/sweep.py", "sweep.py",
 }

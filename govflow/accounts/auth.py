@@ -83,6 +83,21 @@ def start_session(user, *, remember: bool = False, signed_in_at: int | None = No
     session["_seen"] = now
 
 
+def check_password(email: str, password: str):
+    """The person with this email and password (or None), found in a read of its own.
+
+    On SQLite a POST's transaction takes the write lock up front; checking a password (scrypt,
+    a few tenths of a second) inside it queued every other writer and every other sign-in
+    behind it. The read ends before anything is written."""
+    from govflow.accounts import services
+    from govflow.db import reading
+
+    with reading():
+        user = services.authenticate(email, password)
+        transaction.commit()
+    return user
+
+
 def current_sign_in() -> SignIn | None:
     return SignIn.decode(session.get("_user_id"))
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from govflow.accounts import services
 from govflow.accounts.auth import (
+    check_password,
     client_address,
     current_sign_in,
     hash_token,
@@ -46,7 +47,8 @@ def sign_in():
         email = services.normalise_email(form.email.data)
         keys = [f"account:{email}", f"address:{client_address()}"]
         throttle = get_throttle()
-        if throttle.blocked(keys):
+        receipt = throttle.attempt(keys)
+        if receipt is None:
             log.warning("Sign-in throttled for %s from %s", email, client_address())
             minutes = max(1, throttle.window // 60)
             form.email.errors = list(form.email.errors) + [
@@ -55,13 +57,12 @@ def sign_in():
             ]
             status = 429
         else:
-            user = services.authenticate(email, form.password.data)
+            user = check_password(email, form.password.data)
             if user is None:
-                throttle.record_failure(keys)
                 form.password.errors = list(form.password.errors) + [WRONG_DETAILS]
                 status = 200
             else:
-                throttle.clear(keys[0])
+                throttle.succeeded(keys, receipt)
                 start_session(user, remember=bool(form.remember.data and remember_allowed))
                 services.record_sign_in(user)
                 return redirect(next_url or url_for("main.home"))

@@ -164,3 +164,16 @@ def test_redis_is_shared_by_every_app_process(redis_app, make_app, people):
         _assert_throttled(Browser(second, address).sign_in(email, "nope" * 4))
     finally:
         second.extensions["govflow_redis"].close()
+
+
+def test_an_absurdly_long_key_is_still_counted(app):
+    """A key longer than the column (a forged X-Forwarded-For, say) is stored as its digest,
+    not refused by the database with a 500 that would leave the attempt uncounted."""
+    from govflow.accounts.throttle import DatabaseThrottle
+
+    throttle = DatabaseThrottle(max_attempts=2, window_seconds=60)
+    keys = ["account:someone@example.org", "address:" + "10.0.0.1, " * 200]
+    assert throttle.attempt(keys) is not None
+    assert throttle.attempt(keys) is not None
+    assert throttle.attempt(keys) is None
+    assert throttle.count(keys[1]) == 2
