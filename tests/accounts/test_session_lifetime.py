@@ -166,3 +166,34 @@ def test_a_valid_token_beside_someone_elses_session_acts_as_the_token(client, au
     assert response.status_code == 200
     # An admin-only answer would differ; the token's person is the practitioner.
     assert client.get("/account").status_code == 200  # the session itself is untouched
+
+
+# ------------------------------------------------------------------- static files
+
+
+def test_static_files_never_touch_the_database_or_the_session(app, client, auth, people):
+    """A stylesheet is served while the database is away: nothing on its way asks the
+    database (not even to load the signed-in person), and it neither ends nor renews the
+    session."""
+    from sqlalchemy import event
+
+    from govflow.extensions import db
+
+    _sign_in(auth, people["practitioner"])
+    statements = []
+
+    def count(*_args):
+        statements.append(_args[2])
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        for at in (_at(1), _at(minutes=0, hours=13)):  # fresh, then long past its lifetime
+            with fixed_at(at):
+                response = client.get("/static/build/govflow.css")
+            assert response.status_code == 200
+            assert "Set-Cookie" not in response.headers
+            response.close()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert statements == []
