@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -15,7 +16,12 @@ from govflow.transaction import autocommit
 def main() -> None:
     from govflow import create_app
 
-    cli = FlaskGroup(create_app=lambda: create_app(), help="govflow: blockers, ideas, decisions and forums.")
+    # Commands (the sweep, `govflow check` over a million events, seeding) hold no web worker:
+    # unless the operator sets a statement limit, they run without the pages' one.
+    settings = (None if os.environ.get("GOVFLOW_DB_STATEMENT_TIMEOUT_MS")
+                else {"DB_STATEMENT_TIMEOUT_MS": 0})
+    cli = FlaskGroup(create_app=lambda: create_app(settings),
+                     help="govflow: blockers, ideas, decisions and forums.")
     cli.main(prog_name="govflow")
 
 

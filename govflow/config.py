@@ -45,10 +45,10 @@ def engine_options(config: dict) -> dict:
     if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         # libpq's connect_timeout bounds the TCP connect and the start-up exchange;
         # statement_timeout is enforced by the server, for every statement of ours.
-        options["connect_args"] = {
-            "connect_timeout": config["DB_CONNECT_TIMEOUT"],
-            "options": f"-c statement_timeout={config['DB_STATEMENT_TIMEOUT_MS']}",
-        }
+        options["connect_args"] = {"connect_timeout": config["DB_CONNECT_TIMEOUT"]}
+        if config["DB_STATEMENT_TIMEOUT_MS"]:  # 0: no limit (the command line's default)
+            options["connect_args"]["options"] = (
+                f"-c statement_timeout={int(config['DB_STATEMENT_TIMEOUT_MS'])}")
         options["pool_timeout"] = config["DB_POOL_TIMEOUT"]
     return options
 

@@ -19,6 +19,7 @@ from email.utils import parsedate_to_datetime
 import pytest
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
+from sqlalchemy import text as text_sql
 
 from tests.support.http import Client
 from tests.support.served import ExistingDatabase, ServedGovflow
@@ -166,3 +167,26 @@ def test_a_database_that_never_answers_gives_503_within_5_seconds(hung_app):
     page = results["signed-in page"][0]
     assert "govflow is unavailable for a moment" in page.text and "Traceback" not in page.text
     assert "govflow is unavailable for a moment" in results["sign-in attempt"][0].text
+
+
+@pytest.mark.postgres_only
+def test_a_statement_stuck_behind_a_lock_gives_503_within_5_seconds(serve):
+    """PostgreSQL answers, but the item's table is locked by someone else: the server's
+    statement_timeout ends the wait, and the person gets the 503 page, not a hung worker."""
+    from sqlalchemy import create_engine as engine_for
+
+    from govflow.seeding import demo_sign_ins
+
+    database, server = serve(workers=1, threads=4)
+    email = next(e for r, e, _ in demo_sign_ins() if r == "practitioner")
+    client = Client(server.base_url).sign_in(email)
+    locker_engine = engine_for(database.url)
+    with locker_engine.connect() as locker:
+        item_id = locker.execute(text_sql("SELECT min(id) FROM items")).scalar()
+        locker.execute(text_sql("LOCK TABLE items IN ACCESS EXCLUSIVE MODE"))
+        reply, took = _timed(lambda: client.get(f"/items/{item_id}"))
+        locker.rollback()
+    locker_engine.dispose()
+    assert reply.status == 503, (reply.status, reply.text[:300])
+    assert took < LIMIT, took
+    assert client.get(f"/items/{item_id}").status == 200  # and back at once when it is free
