@@ -100,6 +100,8 @@ def load_config(instance_path: str, environ: dict | None = None) -> dict:
         "DB_POOL_TIMEOUT": _positive(env, "GOVFLOW_DB_POOL_TIMEOUT", "3", float),
         "BASE_URL": env.get("GOVFLOW_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "REDIS_URL": env.get("REDIS_URL", ""),
+        # Names in Redis start with this: several deployments (or test runs) can share one.
+        "REDIS_KEY_PREFIX": env.get("GOVFLOW_REDIS_KEY_PREFIX", "govflow"),
         # How long a SQLite request waits for another writer before giving up (a 503).
         "SQLITE_BUSY_TIMEOUT_MS": _positive(env, "GOVFLOW_SQLITE_BUSY_TIMEOUT_MS", "4000"),
         "MAX_CONTENT_LENGTH": int(env.get("GOVFLOW_MAX_CONTENT_LENGTH", str(1024 * 1024))),

@@ -119,12 +119,13 @@ return 1
 
 
 class RedisThrottle(Throttle):
-    def __init__(self, client, max_attempts: int, window_seconds: int):
+    def __init__(self, client, max_attempts: int, window_seconds: int, prefix: str = "govflow"):
         super().__init__(max_attempts, window_seconds)
         self.client = client
+        self.prefix = prefix
 
     def _name(self, key: str) -> str:
-        return f"govflow:signin:{bounded_key(key)}"
+        return f"{self.prefix}:signin:{bounded_key(key)}"
 
     def count(self, key: str) -> int:
         name = self._name(key)
@@ -154,5 +155,6 @@ def get_throttle() -> Throttle:
 
             client = redis.Redis.from_url(cfg["REDIS_URL"])
             current_app.extensions["govflow_redis"] = client
-        return RedisThrottle(client, cfg["LOGIN_MAX_ATTEMPTS"], cfg["LOGIN_WINDOW_SECONDS"])
+        return RedisThrottle(client, cfg["LOGIN_MAX_ATTEMPTS"], cfg["LOGIN_WINDOW_SECONDS"],
+                             cfg.get("REDIS_KEY_PREFIX", "govflow"))
     return DatabaseThrottle(cfg["LOGIN_MAX_ATTEMPTS"], cfg["LOGIN_WINDOW_SECONDS"])

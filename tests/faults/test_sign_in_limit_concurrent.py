@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import threading
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -20,6 +21,8 @@ pytestmark = pytest.mark.slow
 ALLOWED = 5
 BURST = 24
 REDIS_URL = "redis://127.0.0.1:6379/15"
+# Names of this test's own: other runs of the suite may share the Redis database.
+REDIS_PREFIX = f"govflow-burst-{uuid.uuid4().hex[:12]}"
 
 
 def _redis_or_skip():
@@ -65,16 +68,14 @@ def test_a_burst_of_wrong_passwords_gets_exactly_the_allowed_number_of_tries(ser
     redis_client = None
     if store == "redis":
         redis_client = _redis_or_skip()
-        for key in redis_client.scan_iter("govflow:signin:*"):
-            redis_client.delete(key)
-        env["REDIS_URL"] = REDIS_URL
+        env.update(REDIS_URL=REDIS_URL, GOVFLOW_REDIS_KEY_PREFIX=REDIS_PREFIX)
     database, server = serve(workers=2, threads=8, env=env)
     email = "priya.shah@dcst.example"
     try:
         statuses = _burst(server, email)
         assert sorted(statuses) == [200] * ALLOWED + [429] * (BURST - ALLOWED), statuses
         if redis_client is not None:
-            assert redis_client.zcard(f"govflow:signin:account:{email}") == ALLOWED
+            assert redis_client.zcard(f"{REDIS_PREFIX}:signin:account:{email}") == ALLOWED
         else:
             engine = create_engine(database.url)
             with engine.connect() as conn:
@@ -88,6 +89,6 @@ def test_a_burst_of_wrong_passwords_gets_exactly_the_allowed_number_of_tries(ser
         assert reply.status == 429
     finally:
         if redis_client is not None:
-            for key in redis_client.scan_iter("govflow:signin:*"):
+            for key in redis_client.scan_iter(f"{REDIS_PREFIX}:signin:*"):
                 redis_client.delete(key)
             redis_client.close()
