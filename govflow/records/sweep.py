@@ -9,7 +9,7 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from govflow import workdays
+from govflow import transaction, workdays
 from govflow.clock import utcnow
 from govflow.db import writing
 from govflow.extensions import db
@@ -70,7 +70,7 @@ def take_roots(ctx) -> None:
                            "(govflow verify-export checks an export against it).",
                            link="/admin/record", dedupe_key=f"record-root:{day}:{person.id}",
                            now=ctx.now)
-                db.session.commit()
+                transaction.commit()
         except IntegrityError:
             db.session.rollback()  # another sweep took this day's root first
             continue
@@ -93,7 +93,7 @@ def verify_record(ctx) -> None:
                 return
             run = RecordVerification(day=today, started_at=utcnow())
             db.session.add(run)
-            db.session.commit()
+            transaction.commit()
     except IntegrityError:
         db.session.rollback()  # another sweep is checking today
         return
@@ -117,6 +117,6 @@ def verify_record(ctx) -> None:
                        now=ctx.now)
             log.error("record check: %s broken chain(s); first: %s", report.break_count,
                       run.first_break)
-        db.session.commit()
+        transaction.commit()
     ctx.did("record checked" if report.intact else "record breaks found",
             f"Record checked: {report.entries:,} entries, {report.break_count:,} break(s)")
