@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
-from datetime import UTC, timedelta
+import time
+from datetime import timedelta
 from typing import NamedTuple
 
 from flask import Flask, current_app, flash, request, session
@@ -55,7 +56,11 @@ class SignIn(NamedTuple):
 
 
 def now_seconds() -> int:
-    return int(utcnow().replace(tzinfo=UTC).timestamp())
+    """Seconds on the wall clock. Not govflow.clock: a session's age is time the person has
+    actually been away, whatever moment the domain is asked to act at (clock.fixed_at moves
+    deadlines and sweeps for previews and tests, and must not sign anyone out). Tests move
+    this clock with time-machine."""
+    return int(time.time())
 
 
 def init_login(app: Flask) -> None:

@@ -1,18 +1,25 @@
 """How long a sign-in lasts (OWASP ASVS 5.0 level 2): an idle timeout and an absolute
 lifetime for a session, at most 30 days for "keep me signed in", enforced on the server
 whatever the browser does with cookies; and an API request whose bearer token is bad is
-refused even beside a valid session cookie. Time is moved with govflow.clock, never slept."""
+refused even beside a valid session cookie. Time is moved with time-machine, never slept
+(sessions age on the wall clock; govflow.clock's fixed moments, used to preview deadlines,
+must not sign anyone out)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 
-from govflow.clock import fixed_at
 from govflow.config import ConfigError, load_config
 
-SIGNED_IN_AT = datetime(2026, 3, 2, 9, 0)  # a Monday morning
+SIGNED_IN_AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday morning
+
+
+def fixed_at(moment: datetime):
+    """The whole process at this moment (the wall clock sessions age by), not ticking."""
+    return time_machine.travel(moment, tick=False)
 IDLE_NOTICE = "You have been signed out because you had not used govflow for 30 minutes"
 ENDED_NOTICE = "Your session has ended. Sign in again to continue."
 
@@ -94,6 +101,15 @@ def test_a_remember_cookie_from_the_future_is_refused(app, client, auth, people)
     browser = app.test_client()
     browser.set_cookie("remember_token", remembered)
     assert not _signed_in(browser, SIGNED_IN_AT)
+
+
+def test_moving_the_domain_clock_signs_nobody_out(client, auth, people):
+    """govflow.clock.fixed_at (deadline previews, tests of sweeps) is not the wall clock."""
+    from govflow import clock
+
+    _sign_in(auth, people["practitioner"])
+    with time_machine.travel(_at(5), tick=False), clock.fixed_at(datetime(2027, 1, 4, 9, 0)):
+        assert client.get("/account").status_code == 200
 
 
 def test_changing_password_keeps_the_sign_ins_lifetime(client, auth, people, app):
