@@ -130,6 +130,9 @@ def _check_forwarded_address() -> None:
         raise HostileInput("The forwarded address is not an IP address.") from None
     if len(address) > MAX_ADDRESS_LENGTH:
         raise HostileInput("The forwarded address is not an IP address.")
+    # The forwarded scheme becomes the scheme of every link and redirect we write.
+    if request.scheme not in ("http", "https"):
+        raise HostileInput("The forwarded protocol must be http or https.")
 
 
 # ---------------------------------------------------------------------------- JSON

@@ -53,6 +53,16 @@ def test_a_nul_byte_in_the_sign_in_email_is_a_400_page_before_anything_else(clie
     assert "not allowed" in response.get_data(as_text=True)
 
 
+def test_the_guard_answers_before_the_csrf_check(auth, client, people):
+    """A form with a NUL byte and no security token: the NUL is what is refused, so the
+    CSRF handler (which may show the form again) never sees the value."""
+    auth.login(people["practitioner"].email)
+    response = client.post("/blockers/new", data={"title": "Rooms\x00", "area": "denaby"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "not allowed" in page and "security token" not in page
+
+
 def test_nul_bytes_and_surrogates_in_api_json_are_json_400s(api):
     before = _items()
     for body in ('{"kind": "blocker", "title": "Rooms\\u0000", "description": "x", "area": "denaby"}',
@@ -158,6 +168,10 @@ def test_a_long_forwarded_address_in_production_is_refused_and_sign_in_still_lim
         response = client.get("/sign-in", headers={"X-Forwarded-For": address}, **https)
         assert response.status_code == 400
         assert "forwarded address" in response.get_data(as_text=True)
+    response = client.get("/sign-in", headers={"X-Forwarded-For": "203.0.113.9",
+                                               "X-Forwarded-Proto": "javascript"}, **https)
+    assert response.status_code == 400
+    assert "forwarded protocol" in response.get_data(as_text=True)
     # A long chain ending in the address the load balancer saw is fine, and that address
     # is what sign-ins are counted by: the fourth wrong password is refused.
     headers = {"X-Forwarded-For": "198.51.100.1, " * 300 + "203.0.113.9"}
