@@ -162,9 +162,10 @@ class MeetingForm(FlaskForm):
                            validators=[time_text("", required=False)])
     place = StringField("Place", widget=GovTextInput(), validators=[Optional(), Length(max=300)])
     chair = SelectField("Chair", widget=GovSelect(), validators=[InputRequired(message="Choose who will chair it")])
-    vice_chair = SelectField("Vice-chair (optional)", widget=GovSelect(),
-                             description="Approves the minutes if the chair cannot. Whoever "
-                                         "writes the minutes cannot approve them.",
+    # Labelled "Deputy": a label holding the word "chair" would read as a second "Chair".
+    vice_chair = SelectField("Deputy (optional)", widget=GovSelect(),
+                             description="The vice-chair: approves the minutes if the chair "
+                                         "cannot. Whoever writes the minutes cannot approve them.",
                              validators=[Optional()])
     version = HiddenField()
     submit = SubmitField("Save meeting", widget=GovSubmitInput())

@@ -59,10 +59,13 @@ def _prefix_last(title: str, words: list[str]) -> bool:
 
 
 def similar_ids(title: str, limit: int = 5, exclude: tuple[int, ...] = (), *,
-                user) -> list[int]:
-    """Ids of open blockers (any area) most like `title` that `user` may see, best first."""
+                user=None) -> list[int]:
+    """Ids of open blockers (any area) most like `title` that `user` may see, best first
+    (with no person, no restricted item at all)."""
     # Restricted items the person may not see are left out like the ones excluded (few).
-    exclude = (*exclude, *hidden_restricted_ids(user))
+    hidden = (hidden_restricted_ids(user) if user is not None else
+              db.session.scalars(select(Item.id).where(Item.restricted.is_(True))).all())
+    exclude = (*exclude, *hidden)
     words = terms(title)
     if not words:
         return []
@@ -100,7 +103,7 @@ def similar_ids(title: str, limit: int = 5, exclude: tuple[int, ...] = (), *,
 
 
 def similar_blockers(title: str, limit: int = 5, exclude: tuple[int, ...] = (), *,
-                     user) -> list[Item]:
+                     user=None) -> list[Item]:
     """Open blockers like `title` that `user` may see, best first, with their areas loaded."""
     ids = similar_ids(title, limit, exclude, user=user)
     if not ids:
