@@ -62,6 +62,36 @@ NOT_HASHED = {"id", *CHAIN_COLUMNS}
 NOT_HASHED_IN = {"meetings": {"version", "minutes_pdf"}}
 
 
+# The columns each table had when the chains began (migration 0013): always hashed, NULL or
+# not. A column added to a chained table later is hashed only when it holds a value, so a
+# new nullable column (NULL in every row sealed before it existed) leaves existing hashes as
+# they were, while a value written into it (then, or later behind govflow's back) is covered.
+HASHED_SINCE_0013 = {
+    "events": ("actor_id", "at", "details", "from_state", "from_tier", "item_id", "meeting_id",
+               "reason", "to_state", "to_tier", "trigger"),
+    "decisions": ("alternatives", "by_default", "conditions", "conflicts", "decided_at",
+                  "decided_by_id", "delay_explanation", "event_id", "item_id", "meeting_id",
+                  "outcome", "rationale", "reason_category", "recorded_at", "review_on",
+                  "summary", "supersedes_id", "tier", "what_would_make_yes", "why_not"),
+    "comments": ("author_id", "body", "created_at", "item_id", "supersedes_id"),
+    "sponsor_action_events": ("action_id", "actor_id", "at", "fields", "from_status", "note",
+                              "to_status"),
+    "meeting_attendance": ("guest_name", "guest_role", "meeting_id", "status", "user_id"),
+    "conflict_declarations": ("agenda_item_id", "declaration", "meeting_id", "person_name",
+                              "user_id"),
+    "agenda_items": ("item_id", "kind", "meeting_id", "notes", "position", "sponsor_action_id",
+                     "title"),
+    "meetings": ("approved_at", "approved_by_id", "chair_id", "closed_at", "created_at",
+                 "created_by_id", "ends_at", "forum_id", "minutes_fingerprint",
+                 "minutes_sha256", "place", "starts_at", "status", "summary"),
+    "minutes_addenda": ("author_id", "body", "created_at", "meeting_id", "supersedes_id"),
+}
+
+
+def always_hashed(table_name: str, column_name: str) -> bool:
+    return column_name in HASHED_SINCE_0013.get(table_name, ())
+
+
 @cache
 def content_columns(table) -> list:
     """The columns an entry's hash covers, in name order."""
@@ -106,8 +136,12 @@ def entry_values(table, seq: int, prev: str, chained_at, get) -> list:
     """[(name, plain value)] for everything an entry's hash covers; `get(column)` reads a
     value from an ORM object or a database row."""
     at = _plain(chained_at, DateTime())
-    return ([("chain_seq", int(seq)), ("chain_prev", prev), ("chained_at", at)]
-            + [(c.name, _plain(get(c), c.type)) for c in content_columns(table)])
+    values = [("chain_seq", int(seq)), ("chain_prev", prev), ("chained_at", at)]
+    for c in content_columns(table):
+        value = _plain(get(c), c.type)
+        if value is not None or always_hashed(table.name, c.name):
+            values.append((c.name, value))
+    return values
 
 
 def entry_hash(table, subject: int, values: list) -> str:

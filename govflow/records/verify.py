@@ -22,6 +22,7 @@ from govflow.records.chain import (
     GENESIS,
     KIND_TABLES,
     SEALED_ON_INSERT,
+    always_hashed,
     changed_fields,
     content_columns,
     entry_hash,
@@ -63,8 +64,8 @@ class _Plan:
                 table.c.chain_fields, table.c.chained_at, *content]
         self.columns = [self._raw(c, sqlite).label(f"c{i}") for i, c in enumerate(read)]
         self.chained_at = _converter(table.c.chained_at.type, sqlite)
-        self.converters = [(c.name, 7 + i, _converter(c.type, sqlite))
-                           for i, c in enumerate(content)]
+        self.converters = [(c.name, 7 + i, _converter(c.type, sqlite),
+                            always_hashed(name, c.name)) for i, c in enumerate(content)]
 
     @staticmethod
     def _raw(column, sqlite: bool):
@@ -76,9 +77,13 @@ class _Plan:
         at = row[6]
         values = [("chain_seq", row[2]), ("chain_prev", row[3]),
                   ("chained_at", None if at is None else self.chained_at(at))]
-        for name, index, convert in self.converters:
+        for name, index, convert, always in self.converters:
             value = row[index]
-            values.append((name, value if value is None or convert is None else convert(value)))
+            if value is None:
+                if always:
+                    values.append((name, None))
+            else:
+                values.append((name, value if convert is None else convert(value)))
         return values
 
 
