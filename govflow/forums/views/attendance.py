@@ -1,0 +1,110 @@
+"""Attendance pages: who came, who sent apologies, guests, and declarations of interest."""
+
+from __future__ import annotations
+
+from flask import render_template, request, url_for
+
+from govflow.forums import forms, services
+from govflow.forums.views.common import (
+    bp,
+    done,
+    locked_error,
+    refused,
+    running,
+    take_form,
+    user,
+)
+
+
+def _attendance_page(meeting, *, form=None, guest_form=None, conflict_form=None, status=200):
+    members = meeting.forum.members
+    if form is None:
+        form = forms.AttendanceForm(formdata=None)
+        form.present.data = [str(a.user_id) for a in meeting.attendance if a.user_id and a.status == "present"]
+        form.apologies.data = [str(a.user_id) for a in meeting.attendance if a.user_id and a.status == "apologies"]
+    form.present.choices = [(str(u.id), u.display_name) for u in members]
+    form.apologies.choices = [(str(u.id), u.display_name) for u in members]
+    guest_form = guest_form or forms.GuestForm(formdata=None)
+    conflict_form = conflict_form or forms.ConflictForm(formdata=None)
+    _conflict_choices(meeting, conflict_form)
+    return render_template(
+        "forums/attendance.html", page_title="Attendance and declarations", meeting=meeting,
+        forum=meeting.forum, form=form, guest_form=guest_form, conflict_form=conflict_form,
+        guests=[a for a in meeting.attendance if a.user_id is None],
+    ), status
+
+
+def _conflict_choices(meeting, form):
+    people = [(f"user:{a.user_id}", a.name) for a in meeting.attendance if a.user_id]
+    people += [(f"guest:{a.guest_name}", f"{a.guest_name} (guest)") for a in meeting.attendance if not a.user_id]
+    form.person.choices = [("", "Choose a person")] + people
+    form.agenda_item.choices = [("", "The whole meeting")] + [
+        (str(a.id), f"{a.position}. {a.title}"[:120]) for a in sorted(meeting.agenda, key=lambda a: a.position)
+    ]
+
+
+def _to_attendance(meeting, message: str):
+    return done(message, url_for("forums.attendance", meeting_id=meeting.id))
+
+
+@bp.route("/meetings/<int:meeting_id>/attendance", methods=["GET", "POST"])
+def attendance(meeting_id):
+    meeting = running(meeting_id)
+    if meeting.status == "approved":
+        return refused(locked_error(meeting), meeting)
+    if request.method == "GET":
+        return _attendance_page(meeting)
+    form = forms.AttendanceForm()
+    form.present.choices = form.apologies.choices = [(str(u.id), u.display_name) for u in meeting.forum.members]
+    return take_form(
+        form, lambda: services.set_member_attendance(meeting, user(), present_ids=form.present.data,
+                                                     apology_ids=form.apologies.data),
+        then=lambda _: _to_attendance(meeting, "Attendance saved."),
+        again=lambda status: _attendance_page(meeting, form=form, status=status),
+        meeting=meeting,
+    )
+
+
+@bp.post("/meetings/<int:meeting_id>/attendance/guests")
+def add_guest(meeting_id):
+    meeting = running(meeting_id)
+    form = forms.GuestForm()
+    return take_form(
+        form, lambda: services.add_guest(meeting, user(), name=form.guest_name.data,
+                                         role=form.guest_role.data or "",
+                                         status=form.guest_status.data),
+        then=lambda _: _to_attendance(meeting, f"{form.guest_name.data.strip()} added."),
+        again=lambda status: _attendance_page(meeting, guest_form=form, status=status),
+        meeting=meeting,
+    )
+
+
+@bp.post("/meetings/<int:meeting_id>/attendance/<int:attendance_id>/remove")
+def remove_attendance(meeting_id, attendance_id):
+    meeting = running(meeting_id)
+    return take_form(None, lambda: services.remove_attendance(meeting, user(), attendance_id),
+                     then=lambda _: _to_attendance(meeting, "Removed from the attendance."),
+                     meeting=meeting)
+
+
+@bp.post("/meetings/<int:meeting_id>/conflicts")
+def declare_conflict(meeting_id):
+    meeting = running(meeting_id)
+    form = forms.ConflictForm()
+    _conflict_choices(meeting, form)
+    return take_form(
+        form, lambda: services.declare_conflict(
+            meeting, user(), person=form.person.data, declaration=form.declaration.data,
+            agenda_item_id=int(form.agenda_item.data) if form.agenda_item.data else None),
+        then=lambda _: _to_attendance(meeting, "Declaration of interest recorded."),
+        again=lambda status: _attendance_page(meeting, conflict_form=form, status=status),
+        meeting=meeting,
+    )
+
+
+@bp.post("/meetings/<int:meeting_id>/conflicts/<int:conflict_id>/remove")
+def remove_conflict(meeting_id, conflict_id):
+    meeting = running(meeting_id)
+    return take_form(None, lambda: services.remove_conflict(meeting, user(), conflict_id),
+                     then=lambda _: _to_attendance(meeting, "Declaration removed."),
+                     meeting=meeting)
