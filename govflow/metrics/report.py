@@ -8,10 +8,9 @@ item detail); the list behind each figure shows the items the person may see.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from fractions import Fraction
+from datetime import date, datetime
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import func, literal, select
 
 from govflow import workdays
 from govflow.accounts.models import TIER_LABELS, LocalArea, Organisation, User
@@ -20,183 +19,26 @@ from govflow.extensions import db
 from govflow.items.models import Item, Tag, item_tags
 from govflow.metrics import populations as P
 from govflow.metrics.filters import MetricFilters
-from govflow.workflow.definition import TIER_ORDER
+from govflow.metrics.shapes import (
+    MEDIAN,
+    P90,
+    TIER_COLUMNS,
+    TIERS,
+    Column,
+    Figure,
+    Report,
+    Row,
+    Table,
+    month_bounds,
+    month_label,
+    months_between,
+    percentiles,
+    ranked_percentiles,
+    share,
+)
 
-TIERS = TIER_ORDER
-MEDIAN = (1, 2)
-P90 = (9, 10)
 TOP_THEMES = 10
 RECENT_ADOPTED = 5
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
-
-
-# ---------------------------------------------------------------- result shapes
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    kind: str = "count"  # text | count | percent | days
-
-
-# A count per tier, headed with the tier's word (the workflow vocabulary's ladder).
-TIER_COLUMNS = tuple(Column(t, TIER_LABELS[t]) for t in TIER_ORDER)
-
-
-@dataclass
-class Row:
-    values: dict
-    # column key -> the parameters of the list behind that figure (see metrics.lists)
-    links: dict = field(default_factory=dict)
-
-
-@dataclass
-class Table:
-    key: str
-    title: str
-    description: str
-    columns: list[Column]
-    rows: list[Row]
-
-    def as_dicts(self) -> list[dict]:
-        return [{c.key: r.values.get(c.key) for c in self.columns} for r in self.rows]
-
-
-@dataclass
-class Figure:
-    key: str
-    label: str
-    value: object  # int, float or None (no data)
-    kind: str = "count"
-    link: dict | None = None
-
-
-@dataclass
-class Report:
-    filters: MetricFilters
-    now: datetime
-    headline: dict[str, Figure]
-    tables: dict[str, Table]
-    recent_adopted: list[dict]
-    area_names: dict[str, str]
-    options: dict
-
-    def as_json(self) -> dict:
-        return {
-            "filters": self.filters.describe(),
-            "generated_at": self.now.isoformat(timespec="seconds") + "Z",
-            "headline": {k: f.value for k, f in self.headline.items()},
-            "tables": {
-                key: {"title": t.title, "description": t.description,
-                      "columns": [{"key": c.key, "label": c.label, "kind": c.kind}
-                                  for c in t.columns],
-                      "rows": t.as_dicts()}
-                for key, t in self.tables.items()
-            },
-            "recent_adopted_ideas": [
-                {"id": i["id"], "title": i["title"], "area": i["area"], "adopted_on": i["on"]}
-                for i in self.recent_adopted
-            ],
-        }
-
-
-# ---------------------------------------------------------------- SQL helpers
-
-
-def percentiles(values, points=(MEDIAN, P90)):
-    """Per group: how many values, and each percentile (linear interpolation between the two
-    nearest ranks, as PostgreSQL's PERCENTILE_CONT) — in one portable window query.
-
-    `values` is a subquery with columns (grp, value) of integers. For p = num/den over n
-    sorted values, the position is h = num·(n−1)/den (0-based): the lower rank lo = ⌊h⌋ and
-    the remainder r = num·(n−1) − den·lo give value = (v[lo]·(den−r) + v[lo+1]·r) / den.
-    Integer arithmetic throughout, so SQLite and PostgreSQL give identical answers; the
-    division by den is exact (a Fraction).
-    """
-    ranked = select(
-        values.c.grp,
-        values.c.value,
-        func.row_number().over(partition_by=values.c.grp, order_by=values.c.value)
-        .label("rn"),
-        func.count().over(partition_by=values.c.grp).label("n"),
-    ).subquery("ranked")
-    columns = [ranked.c.grp, func.max(ranked.c.n).label("n")]
-    for num, den in points:
-        k = (ranked.c.n - 1) * num
-        lo = k // den
-        r = k - lo * den
-        weight = case((ranked.c.rn == lo + 1, den - r), (ranked.c.rn == lo + 2, r), else_=0)
-        columns.append(func.sum(ranked.c.value * weight).label(f"p{num}_{den}"))
-    rows = db.session.execute(select(*columns).group_by(ranked.c.grp)).all()
-    out = {}
-    for row in rows:
-        n = int(row.n)
-        result = {"n": n}
-        for i, (num, den) in enumerate(points):
-            result[(num, den)] = _number(Fraction(int(row[2 + i]), den))
-        out[row.grp] = result
-    return out
-
-
-def ranked_percentiles(values, points=(MEDIAN, P90)) -> dict:
-    """The same answer as percentiles() for one group's values, worked out in Python (for a
-    population already fetched): n, and each percentile interpolated between the two
-    nearest ranks."""
-    ranked = sorted(values)
-    n = len(ranked)
-    result = {"n": n}
-    for num, den in points:
-        k = (n - 1) * num
-        lo, r = divmod(k, den)
-        total = ranked[lo] * (den - r) + (ranked[lo + 1] * r if r else 0)
-        result[(num, den)] = _number(Fraction(total, den))
-    return result
-
-
-def _number(value: Fraction):
-    return int(value) if value.denominator == 1 else float(value)
-
-
-def _share(part: int, whole: int):
-    """A percentage to one decimal place, or None when there is nothing to share."""
-    return round(100 * part / whole, 1) if whole else None
-
-
-# ---------------------------------------------------------------- months
-
-
-def month_key(d: date) -> str:
-    return f"{d.year:04d}-{d.month:02d}"
-
-
-def month_label(key: str) -> str:
-    year, month = key.split("-")
-    return f"{_MONTHS[int(month) - 1]} {year}"
-
-
-def months_between(first: date, last: date) -> list[str]:
-    out = []
-    y, m = first.year, first.month
-    while (y, m) <= (last.year, last.month):
-        out.append(f"{y:04d}-{m:02d}")
-        m += 1
-        if m > 12:
-            y, m = y + 1, 1
-    return out
-
-
-def month_bounds(key: str, f: MetricFilters) -> tuple[date, date]:
-    """The part of a month inside the filter's period (for the link behind a month's figure)."""
-    year, month = (int(p) for p in key.split("-"))
-    first = date(year, month, 1)
-    last = (date(year + (month == 12), month % 12 + 1, 1)) - timedelta(days=1)
-    if f.date_from and f.date_from > first:
-        first = f.date_from
-    if f.date_to and f.date_to < last:
-        last = f.date_to
-    return first, last
 
 
 # ---------------------------------------------------------------- compute
@@ -234,20 +76,74 @@ def unknown_filters(f: MetricFilters, options: dict) -> dict[str, str]:
     return errors
 
 
+@dataclass
+class _Run:
+    """What every part of one compute() shares: the filters, the moment, the areas, and the
+    tables and headline figures filled in as the parts run."""
+
+    f: MetricFilters
+    now: datetime
+    options: dict
+    today: date = field(init=False)
+    area_by_id: dict = field(init=False)
+    tables: dict[str, Table] = field(default_factory=dict)
+    headline: dict[str, Figure] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.today = workdays.london_date(self.now)
+        self.area_by_id = {a["id"]: a for a in self.options["areas"]}
+
+    def area_link(self, area_id, **params) -> dict:
+        return {**params, "area": self.area_by_id[area_id]["slug"]}
+
+    def area_name(self, area_id) -> str:
+        return self.area_by_id[area_id]["name"]
+
+    def fig(self, key, label, value, kind="count", link=None) -> None:
+        self.headline[key] = Figure(key, label, value, kind, link)
+
+
+@dataclass(frozen=True)
+class _Unblocked:
+    """Blockers unblocked in the period: by tier, in all, and their working days."""
+
+    tier_totals: dict[str, int]
+    total: int
+    times: dict[str, dict]
+
+
+@dataclass(frozen=True)
+class _OpenNow:
+    totals: dict[str, int]
+    reopened: int
+
+
+@dataclass(frozen=True)
+class _Ideas:
+    rows: list[tuple]  # (key, label, count, link)
+    to_decision: dict
+    milestones: object  # the milestones population, for the recently adopted list
+
+
 def compute(f: MetricFilters, now: datetime, options: dict | None = None) -> Report:
     """Every figure on the dashboard for these filters, as at `now` (naive UTC)."""
-    options = options or load_options()
-    today = workdays.london_date(now)
-    area_by_id = {a["id"]: a for a in options["areas"]}
-    area_names = {a["slug"]: a["name"] for a in options["areas"]}
+    run = _Run(f, now, options or load_options())
+    unblocked = _unblocked_tables(run)
+    open_now = _open_now_tables(run)
+    ideas = _ideas_tables(run)
+    action_totals = _sponsor_actions_table(run)
+    _themes_tables(run)
+    recent_adopted = _recent_adopted(ideas.milestones)
+    _headline(run, unblocked, open_now, ideas, action_totals)
+    area_names = {a["slug"]: a["name"] for a in run.options["areas"]}
+    return Report(f, now, run.headline, run.tables, recent_adopted, area_names, run.options)
 
-    def area_link(area_id, **params):
-        return {**params, "area": area_by_id[area_id]["slug"]}
 
-    tables: dict[str, Table] = {}
-    headline: dict[str, Figure] = {}
+# ---------------------------------------------------------------- where blockers were unblocked
 
-    # --- where blockers were unblocked ---------------------------------------------------
+
+def _unblocked_tables(run: _Run) -> _Unblocked:
+    f = run.f
     unblocked = P.unblocked(f)
     # One row per blocker (a few thousand at most a year): fetched once, then counted by
     # month and tier and ranked for the percentiles here, instead of in three statements
@@ -271,18 +167,26 @@ def compute(f: MetricFilters, now: datetime, options: dict | None = None) -> Rep
     for (month, tier), n in sorted(month_tier_counts.items()):
         tier_totals[tier] = tier_totals.get(tier, 0) + n
         month_counts.setdefault(month, dict.fromkeys(TIERS, 0))[tier] = n
-    total_unblocked = sum(tier_totals.values())
+    total = sum(tier_totals.values())
 
+    _handled_locally_table(run, tier_totals, total)
+    _handled_locally_by_area_table(run, by_area_tier)
+    _handled_locally_by_month_table(run, month_counts)
+    times = _time_to_unblock_table(run, unblocked_rows)
+    return _Unblocked(tier_totals, total, times)
+
+
+def _handled_locally_table(run: _Run, tier_totals: dict, total: int) -> None:
     rows = [
         Row({"tier": TIER_LABELS[t], "unblocked": tier_totals[t],
-             "share": _share(tier_totals[t], total_unblocked)},
+             "share": share(tier_totals[t], total)},
             {"unblocked": {"figure": "unblocked", "tier": t}})
         for t in TIERS
     ]
-    rows.append(Row({"tier": "All tiers", "unblocked": total_unblocked,
-                     "share": 100.0 if total_unblocked else None},
+    rows.append(Row({"tier": "All tiers", "unblocked": total,
+                     "share": 100.0 if total else None},
                     {"unblocked": {"figure": "unblocked"}}))
-    tables["handled_locally"] = Table(
+    run.tables["handled_locally"] = Table(
         "handled_locally", "Where blockers were unblocked",
         "Blockers unblocked in the period, by the tier that unblocked them (each blocker "
         "once, at its last unblocking in the period). Handled as locally as possible means "
@@ -292,21 +196,23 @@ def compute(f: MetricFilters, now: datetime, options: dict | None = None) -> Rep
         rows,
     )
 
+
+def _handled_locally_by_area_table(run: _Run, by_area_tier) -> None:
     unblocked_by_area: dict[int, dict] = {}
     for row in by_area_tier:
         unblocked_by_area.setdefault(row.area_id, dict.fromkeys(TIERS, 0))[row.tier] = row.n
     rows = []
-    for area in options["areas"]:
+    for area in run.options["areas"]:
         counts = unblocked_by_area.get(area["id"])
         if counts is None:
             continue
         total = sum(counts.values())
         values = {"area": area["name"], **counts, "total": total,
-                  "share_bronze": _share(counts["bronze"], total)}
-        row_links = {t: area_link(area["id"], figure="unblocked", tier=t) for t in TIERS}
-        row_links["total"] = area_link(area["id"], figure="unblocked")
+                  "share_bronze": share(counts["bronze"], total)}
+        row_links = {t: run.area_link(area["id"], figure="unblocked", tier=t) for t in TIERS}
+        row_links["total"] = run.area_link(area["id"], figure="unblocked")
         rows.append(Row(values, row_links))
-    tables["handled_locally_by_area"] = Table(
+    run.tables["handled_locally_by_area"] = Table(
         "handled_locally_by_area", "Where blockers were unblocked, by area",
         "A blocker that affects several areas counts in each of them.",
         [Column("area", "Area", "text"), *TIER_COLUMNS,
@@ -315,12 +221,14 @@ def compute(f: MetricFilters, now: datetime, options: dict | None = None) -> Rep
         rows,
     )
 
+
+def _handled_locally_by_month_table(run: _Run, month_counts: dict) -> None:
+    f = run.f
     first_month = f.date_from or (
-        date.fromisoformat(min(month_counts) + "-01") if month_counts else today
+        date.fromisoformat(min(month_counts) + "-01") if month_counts else run.today
     )
-    months = months_between(first_month, f.date_to or today)
     rows = []
-    for key in months:
+    for key in months_between(first_month, f.date_to or run.today):
         counts = month_counts.get(key, dict.fromkeys(TIERS, 0))
         total = sum(counts.values())
         start, end = month_bounds(key, f)
@@ -329,8 +237,8 @@ def compute(f: MetricFilters, now: datetime, options: dict | None = None) -> Rep
         row_links["total"] = {"figure": "unblocked", **period}
         rows.append(Row({"month": month_label(key), "bronze": counts["bronze"],
                          "silver": counts["silver"], "gold": counts["gold"], "total": total,
-                         "share_bronze": _share(counts["bronze"], total)}, row_links))
-    tables["handled_locally_by_month"] = Table(
+                         "share_bronze": share(counts["bronze"], total)}, row_links))
+    run.tables["handled_locally_by_month"] = Table(
         "handled_locally_by_month", "Where blockers were unblocked, by month",
         "Blockers unblocked each month (London time), by the tier that unblocked them.",
         [Column("month", "Month", "text"), *TIER_COLUMNS,
@@ -339,7 +247,9 @@ def compute(f: MetricFilters, now: datetime, options: dict | None = None) -> Rep
         rows,
     )
 
-    # --- working days from raising to unblocking -----------------------------------------
+
+def _time_to_unblock_table(run: _Run, unblocked_rows) -> dict[str, dict]:
+    """Working days from raising to unblocking, by tier and in all; returns the percentiles."""
     days_by_group: dict[str, list[int]] = {"all": []}
     for row in unblocked_rows:
         days_by_group.setdefault(row.tier, []).append(row.days)
@@ -352,7 +262,7 @@ def compute(f: MetricFilters, now: datetime, options: dict | None = None) -> Rep
         rows.append(Row({"tier": TIER_LABELS.get(t, "All tiers"), "unblocked": stats["n"],
                          "median": stats[MEDIAN], "p90": stats[P90]},
                         {"unblocked": link}))
-    tables["time_to_unblock"] = Table(
+    run.tables["time_to_unblock"] = Table(
         "time_to_unblock", "Working days from raising to unblocking",
         "Working days (Monday to Friday, not bank holidays) from the day a blocker was raised "
         "to the day it was unblocked, by the tier that unblocked it.",
@@ -361,9 +271,19 @@ def compute(f: MetricFilters, now: datetime, options: dict | None = None) -> Rep
          Column("p90", "90th percentile (working days)", "days")],
         rows,
     )
+    return times
 
-    # --- open now ------------------------------------------------------------------------
-    open_ = P.open_blockers(f, now)
+
+# ---------------------------------------------------------------- open now
+
+
+def _int(row, name):
+    return int(getattr(row, name) or 0) if row is not None else 0
+
+
+def _open_now_tables(run: _Run) -> _OpenNow:
+    f = run.f
+    open_ = P.open_blockers(f, run.now)
     open_tier = {
         row.tier: row
         for row in db.session.execute(
@@ -384,10 +304,12 @@ def compute(f: MetricFilters, now: datetime, options: dict | None = None) -> Rep
     ).all()
     reopened = P.reopened(f)
     reopened_count = db.session.scalar(select(func.count()).select_from(reopened)) or 0
+    totals = _open_by_tier_table(run, open_tier)
+    _open_by_area_table(run, open_area)
+    return _OpenNow(totals, reopened_count)
 
-    def _int(row, name):
-        return int(getattr(row, name) or 0) if row is not None else 0
 
+def _open_by_tier_table(run: _Run, open_tier: dict) -> dict[str, int]:
     rows = []
     totals = {"open": 0, "overdue": 0, "paused": 0, "systemic": 0}
     for t in TIERS:
@@ -409,7 +331,7 @@ def compute(f: MetricFilters, now: datetime, options: dict | None = None) -> Rep
         "overdue": {"figure": "open", "flag": "overdue"},
         "paused": {"figure": "open", "flag": "paused"},
     }))
-    tables["open_by_tier"] = Table(
+    run.tables["open_by_tier"] = Table(
         "open_by_tier", "Open blockers now, by tier",
         "Blockers open now, whatever the period: overdue (past the tier's deadline) and "
         "paused (waiting on another agency) are part of the open total.",
@@ -417,7 +339,10 @@ def compute(f: MetricFilters, now: datetime, options: dict | None = None) -> Rep
          Column("paused", "Paused")],
         rows,
     )
+    return totals
 
+
+def _open_by_area_table(run: _Run, open_area) -> None:
     per_area: dict[int, dict] = {}
     for row in open_area:
         counts = per_area.setdefault(row.area_id, {**dict.fromkeys(TIERS, 0), "overdue": 0,
@@ -426,17 +351,17 @@ def compute(f: MetricFilters, now: datetime, options: dict | None = None) -> Rep
         counts["overdue"] += int(row.overdue or 0)
         counts["paused"] += int(row.paused or 0)
     rows = []
-    for area in options["areas"]:
+    for area in run.options["areas"]:
         counts = per_area.get(area["id"])
         if counts is None:
             continue
         total = sum(counts[t] for t in TIERS)
-        row_links = {t: area_link(area["id"], figure="open", tier=t) for t in TIERS}
-        row_links["total"] = area_link(area["id"], figure="open")
-        row_links["overdue"] = area_link(area["id"], figure="open", flag="overdue")
-        row_links["paused"] = area_link(area["id"], figure="open", flag="paused")
+        row_links = {t: run.area_link(area["id"], figure="open", tier=t) for t in TIERS}
+        row_links["total"] = run.area_link(area["id"], figure="open")
+        row_links["overdue"] = run.area_link(area["id"], figure="open", flag="overdue")
+        row_links["paused"] = run.area_link(area["id"], figure="open", flag="paused")
         rows.append(Row({"area": area["name"], **counts, "total": total}, row_links))
-    tables["open_by_area"] = Table(
+    run.tables["open_by_area"] = Table(
         "open_by_area", "Open blockers now, by area",
         "A blocker that affects several areas counts in each of them.",
         [Column("area", "Area", "text"), *TIER_COLUMNS,
@@ -445,7 +370,12 @@ def compute(f: MetricFilters, now: datetime, options: dict | None = None) -> Rep
         rows,
     )
 
-    # --- ideas ---------------------------------------------------------------------------
+
+# ---------------------------------------------------------------- ideas
+
+
+def _ideas_tables(run: _Run) -> _Ideas:
+    f = run.f
     proposed = P.ideas_proposed(f)
     proposed_count = db.session.scalar(select(func.count()).select_from(proposed)) or 0
     decisions = P.idea_decisions(f)
@@ -477,8 +407,14 @@ def compute(f: MetricFilters, now: datetime, options: dict | None = None) -> Rep
         .subquery("decision_values"),
         points=(MEDIAN,),
     ).get("all", {"n": 0, MEDIAN: None})
+    rows = _idea_rows(proposed_count, by_result, by_state)
+    _ideas_table(run, rows)
+    _ideas_declined_by_reason_table(run, by_reason)
+    return _Ideas(rows, to_decision, milestones)
 
-    idea_rows = [
+
+def _idea_rows(proposed_count: int, by_result: dict, by_state: dict) -> list[tuple]:
+    return [
         ("proposed", "Proposed", proposed_count, {"figure": "ideas_proposed"}),
         ("approved", "Approved", by_result.get("approved", 0),
          {"figure": "idea_decisions", "result": "approved"}),
@@ -494,19 +430,25 @@ def compute(f: MetricFilters, now: datetime, options: dict | None = None) -> Rep
         ("stopped", "Stopped", by_state.get("stopped", 0),
          {"figure": "idea_milestones", "state": "stopped"}),
     ]
-    tables["ideas"] = Table(
+
+
+def _ideas_table(run: _Run, idea_rows: list[tuple]) -> None:
+    run.tables["ideas"] = Table(
         "ideas", "Ideas",
         "Ideas proposed in the period, and ideas with each decision or step in the period. "
         "A corrected decision counts as its correction.",
         [Column("measure", "Ideas", "text"), Column("count", "Number")],
         [Row({"measure": label, "count": n}, {"count": link}) for _k, label, n, link in idea_rows],
     )
+
+
+def _ideas_declined_by_reason_table(run: _Run, by_reason: dict) -> None:
     rows = [
         Row({"reason": label, "count": by_reason.get(key, 0)},
             {"count": {"figure": "idea_decisions", "result": "declined", "reason": key}})
         for key, label in REASON_CATEGORIES.items()
     ]
-    tables["ideas_declined_by_reason"] = Table(
+    run.tables["ideas_declined_by_reason"] = Table(
         "ideas_declined_by_reason", "Ideas declined, by reason",
         "Why ideas were declined in the period (an idea declined twice for different reasons "
         "counts under each).",
@@ -514,8 +456,13 @@ def compute(f: MetricFilters, now: datetime, options: dict | None = None) -> Rep
         rows,
     )
 
-    # --- sponsor actions -----------------------------------------------------------------
-    actions = P.sponsor_actions(f, today)
+
+# ---------------------------------------------------------------- sponsor actions
+
+
+def _sponsor_actions_table(run: _Run) -> dict[str, int]:
+    """The sponsor actions due in the period, by sponsor and area; returns the totals."""
+    actions = P.sponsor_actions(run.f, run.today)
     action_rows = db.session.execute(
         select(actions.c.sponsor_id, User.display_name, actions.c.area_id, actions.c.result,
                func.count().label("n"))
@@ -524,7 +471,7 @@ def compute(f: MetricFilters, now: datetime, options: dict | None = None) -> Rep
     ).all()
     per_sponsor: dict[tuple, dict] = {}
     for row in action_rows:
-        key = (row.display_name, area_by_id[row.area_id]["name"], row.sponsor_id, row.area_id)
+        key = (row.display_name, run.area_name(row.area_id), row.sponsor_id, row.area_id)
         per_sponsor.setdefault(key, dict.fromkeys(P.ACTION_RESULTS, 0))[row.result] = row.n
     rows = []
     action_totals = dict.fromkeys(P.ACTION_RESULTS, 0)
@@ -532,13 +479,13 @@ def compute(f: MetricFilters, now: datetime, options: dict | None = None) -> Rep
         for k, v in counts.items():
             action_totals[k] += v
         row_links = {
-            r: area_link(area_id, figure="actions", sponsor=str(sponsor_id), result=r)
+            r: run.area_link(area_id, figure="actions", sponsor=str(sponsor_id), result=r)
             for r in P.ACTION_RESULTS
         }
         rows.append(Row({"sponsor": name, "area": area_name, **counts}, row_links))
     rows.append(Row({"sponsor": "All sponsors", "area": "All areas", **action_totals},
                     {r: {"figure": "actions", "result": r} for r in P.ACTION_RESULTS}))
-    tables["sponsor_actions"] = Table(
+    run.tables["sponsor_actions"] = Table(
         "sponsor_actions", "Sponsor actions",
         "Sponsor actions due in the period, by sponsor and area. Overdue: still open after "
         "the due date. The tag filter does not apply; the organisation is the sponsor's.",
@@ -548,9 +495,14 @@ def compute(f: MetricFilters, now: datetime, options: dict | None = None) -> Rep
          Column("dropped", "Dropped")],
         rows,
     )
+    return action_totals
 
-    # --- recurring themes ----------------------------------------------------------------
-    raised = P.raised_blockers(f)
+
+# ---------------------------------------------------------------- recurring themes
+
+
+def _themes_tables(run: _Run) -> None:
+    raised = P.raised_blockers(run.f)
     tag_rows = db.session.execute(
         select(Tag.slug, Tag.name, func.count(func.distinct(raised.c.item_id)).label("n"))
         .select_from(raised)
@@ -560,7 +512,7 @@ def compute(f: MetricFilters, now: datetime, options: dict | None = None) -> Rep
         .order_by(func.count(func.distinct(raised.c.item_id)).desc(), Tag.name)
         .limit(TOP_THEMES)
     ).all()
-    tables["themes_tags"] = Table(
+    run.tables["themes_tags"] = Table(
         "themes_tags", "Recurring themes: tags with the most blockers",
         "Blockers raised in the period, by the framework feature or outcome they were "
         "tagged with.",
@@ -568,7 +520,7 @@ def compute(f: MetricFilters, now: datetime, options: dict | None = None) -> Rep
         [Row({"tag": r.name, "blockers": r.n},
              {"blockers": {"figure": "raised", "tag": r.slug}}) for r in tag_rows],
     )
-    links = P.area_links(f)
+    links = P.area_links(run.f)
     area_rows = db.session.execute(
         select(links.c.area_id, func.count(func.distinct(raised.c.item_id)).label("n"))
         .select_from(raised)
@@ -577,16 +529,18 @@ def compute(f: MetricFilters, now: datetime, options: dict | None = None) -> Rep
         .order_by(func.count(func.distinct(raised.c.item_id)).desc(), links.c.area_id)
         .limit(TOP_THEMES)
     ).all()
-    area_rows = sorted(area_rows, key=lambda r: (-r.n, area_by_id[r.area_id]["name"]))
-    tables["themes_areas"] = Table(
+    area_rows = sorted(area_rows, key=lambda r: (-r.n, run.area_name(r.area_id)))
+    run.tables["themes_areas"] = Table(
         "themes_areas", "Recurring themes: areas with the most blockers",
         "Blockers raised in the period, by the areas they affect.",
         [Column("area", "Area", "text"), Column("blockers", "Blockers raised")],
-        [Row({"area": area_by_id[r.area_id]["name"], "blockers": r.n},
-             {"blockers": area_link(r.area_id, figure="raised")}) for r in area_rows],
+        [Row({"area": run.area_name(r.area_id), "blockers": r.n},
+             {"blockers": run.area_link(r.area_id, figure="raised")}) for r in area_rows],
     )
 
-    # --- recent adopted ideas (titles only: no people, no item detail) -------------------
+
+def _recent_adopted(milestones) -> list[dict]:
+    """The ideas adopted most recently (titles only: no people, no item detail)."""
     adopted = db.session.execute(
         select(Item.id, Item.title, LocalArea.name.label("area"), milestones.c.at)
         .join(milestones, milestones.c.item_id == Item.id)
@@ -595,42 +549,43 @@ def compute(f: MetricFilters, now: datetime, options: dict | None = None) -> Rep
         .order_by(milestones.c.at.desc(), Item.id.desc())
         .limit(RECENT_ADOPTED)
     ).all()
-    recent_adopted = [
+    return [
         {"id": r.id, "title": r.title, "area": r.area,
          "on": workdays.london_date(r.at).isoformat()} for r in adopted
     ]
 
-    # --- headline ------------------------------------------------------------------------
-    all_times = times.get("all", {MEDIAN: None, P90: None})
 
-    def fig(key, label, value, kind="count", link=None):
-        headline[key] = Figure(key, label, value, kind, link)
+# ---------------------------------------------------------------- headline
 
-    fig("unblocked", "Blockers unblocked", total_unblocked, link={"figure": "unblocked"})
+
+def _headline(run: _Run, unblocked: _Unblocked, open_now: _OpenNow, ideas: _Ideas,
+              action_totals: dict) -> None:
+    fig = run.fig
+    all_times = unblocked.times.get("all", {MEDIAN: None, P90: None})
+    fig("unblocked", "Blockers unblocked", unblocked.total, link={"figure": "unblocked"})
     for t in TIERS:
         fig(f"share_{t}", f"Unblocked at {TIER_LABELS[t]}",
-            _share(tier_totals[t], total_unblocked), "percent",
+            share(unblocked.tier_totals[t], unblocked.total), "percent",
             {"figure": "unblocked", "tier": t})
     fig("median_days", "Median working days to unblock", all_times[MEDIAN], "days",
         {"figure": "unblocked"})
     fig("p90_days", "90th percentile working days to unblock", all_times[P90], "days",
         {"figure": "unblocked"})
+    totals = open_now.totals
     fig("open", "Open blockers now", totals["open"], link={"figure": "open"})
     fig("overdue", "Overdue now", totals["overdue"], link={"figure": "open", "flag": "overdue"})
     fig("paused", "Paused now", totals["paused"], link={"figure": "open", "flag": "paused"})
     fig("systemic", "Systemic blockers open", totals["systemic"],
         link={"figure": "open", "flag": "systemic"})
-    fig("reopened", "Reopened after unblocking", reopened_count, link={"figure": "reopened"})
-    for key, label, n, link in idea_rows:
+    fig("reopened", "Reopened after unblocking", open_now.reopened, link={"figure": "reopened"})
+    for key, label, n, link in ideas.rows:
         fig(f"ideas_{key}", f"Ideas {label[0].lower()}{label[1:]}", n, link=link)
     fig("ideas_median_days_to_decision", "Median working days to decide an idea",
-        to_decision[MEDIAN], "days", {"figure": "decision_times"})
+        ideas.to_decision[MEDIAN], "days", {"figure": "decision_times"})
     fig("actions_open", "Sponsor actions open", action_totals["open"] + action_totals["overdue"],
         link={"figure": "actions", "result": "open_or_overdue"})
     fig("actions_overdue", "Sponsor actions overdue", action_totals["overdue"],
         link={"figure": "actions", "result": "overdue"})
     fig("actions_done_on_time", "Sponsor actions done on time", action_totals["done_on_time"],
         link={"figure": "actions", "result": "done_on_time"})
-
-    return Report(f, now, headline, tables, recent_adopted, area_names, options)
 
