@@ -11,7 +11,7 @@ from govflow import workdays
 from govflow.accounts.models import User
 from govflow.clock import utcnow
 from govflow.extensions import db
-from govflow.forums import services
+from govflow.forums import agenda_builder, attendance, services
 from govflow.forums.models import Forum, Meeting
 from govflow.items.models import Item
 
@@ -58,7 +58,7 @@ def _central_meeting(forum: Forum) -> None:
     meeting.forum = forum
     db.session.add(meeting)
     db.session.flush()
-    services.build_agenda(meeting, now=meeting.starts_at)
+    agenda_builder.build_agenda(meeting, now=meeting.starts_at)
     services.add_topic(meeting, secretary, "Minutes of the last meeting and matters arising")
     confidentiality = db.session.scalar(
         select(Item).where(Item.title.like("Confidentiality agreement for multi-agency%"))
@@ -77,12 +77,12 @@ def _central_meeting(forum: Forum) -> None:
         meeting.attendance.append(_attend(person, "present"))
     for person in apologies:
         meeting.attendance.append(_attend(person, "apologies"))
-    services.add_guest(meeting, secretary, name="Maureen Clarke",
+    attendance.add_guest(meeting, secretary, name="Maureen Clarke",
                        role="Community member, Denaby Neighbourhood Action Group")
     agenda = sorted(meeting.agenda, key=lambda a: a.position)
     nadia = _people("nadia.rahman@dmbc.example")
     if nadia:
-        services.declare_conflict(
+        attendance.declare_conflict(
             meeting, secretary, person=f"user:{nadia[0].id}",
             declaration="Trustee of a Hexthorpe community fund that could receive seed funding.",
         )
@@ -127,7 +127,7 @@ def _club_meeting(forum: Forum) -> None:
     meeting.forum = forum
     db.session.add(meeting)
     db.session.flush()
-    services.build_agenda(meeting, now=meeting.starts_at)
+    agenda_builder.build_agenda(meeting, now=meeting.starts_at)
     services.add_topic(meeting, secretary, "What families told us at the café this week")
     for person in _people("lorraine.hebden@denaby-cafe.example", "jo.mitchell@denaby-cafe.example",
                           "rachel.dunn@dmbc.example", "priya.shah@dcst.example",
@@ -135,7 +135,7 @@ def _club_meeting(forum: Forum) -> None:
         meeting.attendance.append(_attend(person, "present"))
     for person in _people("gareth.holmes@syp.example"):
         meeting.attendance.append(_attend(person, "apologies"))
-    services.add_guest(meeting, secretary, name="Sandra Webb", role="Community member")
+    attendance.add_guest(meeting, secretary, name="Sandra Webb", role="Community member")
     for entry in meeting.agenda:
         if entry.kind == "topic":
             services.save_notes(

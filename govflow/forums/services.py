@@ -1,8 +1,11 @@
-"""Forum and meeting use-cases: set up forums, schedule meetings, build and edit the agenda,
-record attendance, conflicts, notes, decisions and actions, close, approve, correct.
+"""Forum and meeting use-cases: set up forums, schedule meetings, edit the agenda, record
+notes, decisions and actions, close, approve, correct. The agenda's own building is in
+agenda_builder, attendance and declarations of interest in attendance, and the rules they
+all keep (locked minutes, versions, text checks) in rules.
 
 Services take plain values, raise domain errors and flush (the request or command that
-calls them commits); they never touch Flask's request. Decisions go through the workflow engine, tagged with the meeting.
+calls them commits); they never touch Flask's request. Decisions go through the workflow
+engine, tagged with the meeting.
 """
 
 from __future__ import annotations
@@ -11,10 +14,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, exists, func, or_, select, true
+from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.orm.exc import StaleDataError
 
 from govflow import workdays
 from govflow.accounts.models import LocalArea, RoleAssignment, User
@@ -22,57 +23,24 @@ from govflow.clock import utcnow
 from govflow.domain_errors import (
     Forbidden,
     Invalid,
-    NotFound,
     Refused,
-    StaleVersion,
     Unprocessable,
 )
 from govflow.edge import id_or_none
 from govflow.extensions import db
+from govflow.forums import rules
+from govflow.forums.agenda_builder import build_agenda
 from govflow.forums.models import (
     AgendaItem,
-    ConflictDeclaration,
     Forum,
     Meeting,
-    MeetingAttendance,
     MinutesAddendum,
 )
-from govflow.items.models import Event, Item, ItemArea
-from govflow.items.queries import OPEN_STATES
+from govflow.items.models import Item
 from govflow.permissions import can_view_item
 from govflow.records import chain
 from govflow.sponsors.models import SponsorAction
-from govflow.text import check_texts
-from govflow.workflow import vocabulary
 
-TEXT_LIMITS = {
-    "name": 200,
-    "place": 300,
-    "title": 300,
-    "notes": 10000,
-    "summary": 2000,
-    "guest_name": 200,
-    "guest_role": 200,
-    "person_name": 200,
-    "declaration": 2000,
-    "what": 2000,
-    "outcome_note": 2000,
-    "body": 5000,
-}
-LABELS = {
-    "name": "Name",
-    "place": "Place",
-    "title": "Topic",
-    "notes": "Notes",
-    "summary": "Summary",
-    "guest_name": "Guest's name",
-    "guest_role": "Guest's role or organisation",
-    "person_name": "Name",
-    "declaration": "Declaration",
-    "what": "What will be done",
-    "outcome_note": "Outcome",
-    "body": "Correction",
-}
 AGENDA_KIND_LABELS = {
     "item": "Escalated item",
     "sponsor_action": "Overdue sponsor action",
@@ -81,11 +49,6 @@ AGENDA_KIND_LABELS = {
 }
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 DEFAULT_LENGTH = timedelta(hours=2)
-IDEA_WAITING_STATES = vocabulary.waiting_states("idea")
-
-
-def _check(values: dict, personal_data: bool = True) -> None:
-    check_texts(values, TEXT_LIMITS, LABELS, check_personal_data=personal_data)
 
 
 # ---------------------------------------------------------------- loading
@@ -107,19 +70,6 @@ def meetings_of(forum: Forum) -> list[Meeting]:
         db.session.scalars(
             select(Meeting).where(Meeting.forum_id == forum.id).order_by(Meeting.starts_at.desc())
         )
-    )
-
-
-def previous_meeting(meeting: Meeting) -> Meeting | None:
-    return db.session.scalar(
-        select(Meeting)
-        .where(
-            Meeting.forum_id == meeting.forum_id,
-            Meeting.id != meeting.id,
-            Meeting.starts_at < meeting.starts_at,
-        )
-        .order_by(Meeting.starts_at.desc())
-        .limit(1)
     )
 
 
@@ -162,7 +112,7 @@ def save_forum(
         errors["slug"] = "Another forum already uses this short name"
     if errors:
         raise Invalid("Check the forum's details.", field_errors=errors)
-    _check({"name": name, "place": place}, personal_data=False)
+    rules.check({"name": name, "place": place}, personal_data=False)
     if forum is None:
         forum = Forum()
         db.session.add(forum)
@@ -260,7 +210,7 @@ def schedule_meeting(forum: Forum, actor, details: MeetingDetails, now: datetime
             "Enter the date it took place, before today. To plan a meeting, schedule it")})
     starts, ends = _when(details)
     place = (details.place or forum.place or "").strip()
-    _check({"place": place}, personal_data=False)
+    rules.check({"place": place}, personal_data=False)
     meeting = Meeting(
         forum_id=forum.id,
         starts_at=starts,
@@ -290,167 +240,25 @@ def record_past_meeting(forum: Forum, actor, details: MeetingDetails,
 
 def update_meeting(meeting: Meeting, actor, details: MeetingDetails, version=None) -> Meeting:
     """Move a planned meeting or change its place or chair."""
-    _editable(meeting)
-    _check_version(meeting, version)
+    rules.editable(meeting)
+    rules.check_version(meeting, version)
     if meeting.status != "planned":
         raise Refused("This meeting has been held, so its date, place and chair can no longer change.")
     starts, ends = _when(details)
     place = (details.place or "").strip()
-    _check({"place": place}, personal_data=False)
+    rules.check({"place": place}, personal_data=False)
     meeting.starts_at, meeting.ends_at, meeting.place = starts, ends, place
     meeting.chair_id = _chair(meeting.forum, details.chair_id).id
     meeting.vice_chair_id = _vice_chair(meeting.forum, details)
-    _save(meeting)
+    rules.save(meeting)
     return meeting
-
-
-# ---------------------------------------------------------------- the agenda builds itself
-
-
-@dataclass(frozen=True)
-class Candidate:
-    kind: str
-    title: str
-    item_id: int | None = None
-    sponsor_action_id: int | None = None
-
-
-def _in_area(area_id: int):
-    extra = select(ItemArea.item_id).where(ItemArea.area_id == area_id)
-    return or_(Item.area_id == area_id, Item.id.in_(extra))
-
-
-def agenda_candidates(meeting: Meeting, now: datetime | None = None) -> list[Candidate]:
-    """What a new meeting's draft agenda holds, in order: matters arising (open actions from
-    earlier meetings of this forum), items escalated to the forum's level since its last
-    meeting (and items flagged for the forum), ideas awaiting its decision, overdue actions."""
-    forum = meeting.forum
-    previous = previous_meeting(meeting)
-    since = previous.starts_at if previous is not None else None
-    # Up to the meeting itself, or now if it is being set up after it started: a meeting
-    # recorded afterwards does not pick up what happened later.
-    until = max(meeting.starts_at, now or utcnow())
-    meeting_day = workdays.london_date(meeting.starts_at)
-    out: list[Candidate] = []
-
-    earlier = select(Meeting.id).where(
-        Meeting.forum_id == forum.id, Meeting.id != meeting.id, Meeting.starts_at < meeting.starts_at
-    )
-    arising = db.session.scalars(
-        select(SponsorAction)
-        .where(SponsorAction.status == "open", SponsorAction.meeting_id.in_(earlier))
-        .order_by(SponsorAction.due_on, SponsorAction.id)
-    ).all()
-    out += [Candidate("matter_arising", a.what[:300], a.item_id, a.id) for a in arising]
-
-    if forum.kind == "central":
-        reached_gold = select(Event.item_id).where(
-            Event.to_tier == "gold",
-            or_(Event.from_tier.is_(None), Event.from_tier != "gold"),
-            Event.at <= until,
-            *([Event.at > since] if since else []),
-        )
-        flagged = and_(
-            Item.flagged_for_forum_at.is_not(None),
-            Item.flagged_for_forum_at <= until,
-            *([Item.flagged_for_forum_at > since] if since else []),
-        )
-        escalated = select(Item).where(
-            Item.kind == "blocker", Item.state.in_(OPEN_STATES),
-            or_(Item.id.in_(reached_gold), flagged),
-        )
-        ideas = select(Item).where(
-            Item.kind == "idea", Item.state.in_(IDEA_WAITING_STATES), Item.tier == "gold"
-        )
-    else:
-        moved = select(Event.item_id).where(Event.at <= until, *([Event.at > since] if since else []))
-        escalated = select(Item).where(
-            Item.kind == "blocker", Item.state.in_(OPEN_STATES), _in_area(forum.area_id),
-            or_(Item.id.in_(moved), Item.flagged_for_forum_at.is_not(None)) if since else true(),
-        )
-        ideas = select(Item).where(
-            Item.kind == "idea", Item.state.in_(IDEA_WAITING_STATES), _in_area(forum.area_id)
-        )
-    # A restricted item goes on an agenda only when someone who sees it adds it by number:
-    # being on a forum's agenda shows it to the forum's secretary and members.
-    escalated = escalated.where(Item.restricted.is_(False))
-    ideas = ideas.where(Item.restricted.is_(False))
-    seen_items: set[int] = set()
-    for query in (escalated.order_by(Item.created_at, Item.id), ideas.order_by(Item.created_at, Item.id)):
-        for item in db.session.scalars(query):
-            if item.id not in seen_items:
-                seen_items.add(item.id)
-                out.append(Candidate("item", item.title, item.id))
-
-    overdue = select(SponsorAction).where(
-        SponsorAction.status == "open", SponsorAction.due_on < meeting_day
-    )
-    if forum.kind == "local":
-        overdue = overdue.where(SponsorAction.area_id == forum.area_id)
-    arising_ids = {a.id for a in arising}
-    for action in db.session.scalars(overdue.order_by(SponsorAction.due_on, SponsorAction.id)):
-        if action.id not in arising_ids:
-            out.append(Candidate("sponsor_action", action.what[:300], action.item_id, action.id))
-    return out
-
-
-def _already_on(meeting: Meeting) -> set[tuple]:
-    return {(a.kind if a.kind != "item" else "item", a.item_id if a.kind == "item" else a.sponsor_action_id)
-            for a in meeting.agenda}
-
-
-def _key(c: Candidate) -> tuple:
-    return ("item", c.item_id) if c.kind == "item" else (c.kind, c.sponsor_action_id)
-
-
-def _on_agenda(meeting: Meeting) -> set[tuple]:
-    present = _already_on(meeting)
-    # A sponsor action appears once whether as a matter arising or as overdue.
-    present |= {("matter_arising", a.sponsor_action_id) for a in meeting.agenda if a.sponsor_action_id}
-    present |= {("sponsor_action", a.sponsor_action_id) for a in meeting.agenda if a.sponsor_action_id}
-    return present
-
-
-def new_candidates(meeting: Meeting, now: datetime | None = None) -> list[Candidate]:
-    """What has reached the forum since the agenda was built (for example a blocker the sweep
-    flagged for the central forum), so the secretary can see it and add it."""
-    if meeting.status == "approved":
-        return []
-    present = _on_agenda(meeting)
-    out = []
-    for candidate in agenda_candidates(meeting, now=now):
-        if _key(candidate) not in present:
-            present.add(_key(candidate))
-            out.append(candidate)
-    return out
-
-
-def build_agenda(meeting: Meeting, now: datetime | None = None) -> int:
-    """Append every candidate not already on the agenda. Returns how many were added."""
-    present = _on_agenda(meeting)
-    position = max((a.position for a in meeting.agenda), default=0)
-    added = 0
-    for candidate in agenda_candidates(meeting, now=now):
-        if _key(candidate) in present:
-            continue
-        present.add(_key(candidate))
-        position += 1
-        meeting.agenda.append(AgendaItem(
-            position=position,
-            kind=candidate.kind,
-            item_id=candidate.item_id,
-            sponsor_action_id=candidate.sponsor_action_id,
-            title=candidate.title,
-        ))
-        added += 1
-    return added
 
 
 def refresh_agenda(meeting: Meeting, actor) -> int:
     """Add anything that has reached the forum since the agenda was built."""
-    _editable(meeting)
+    rules.editable(meeting)
     added = build_agenda(meeting)
-    _save(meeting)
+    rules.save(meeting)
     return added
 
 
@@ -458,20 +266,20 @@ def refresh_agenda(meeting: Meeting, actor) -> int:
 
 
 def add_topic(meeting: Meeting, actor, title: str, notes: str = "") -> AgendaItem:
-    _editable(meeting)
+    rules.editable(meeting)
     title = (title or "").strip()
     if not title:
         raise Invalid("Enter the topic.", field_errors={"title": "Enter the topic"})
-    _check({"title": title, "notes": notes or ""})
+    rules.check({"title": title, "notes": notes or ""})
     entry = AgendaItem(position=_next_position(meeting), kind="topic", title=title, notes=notes or "")
     meeting.agenda.append(entry)
-    _save(meeting)
+    rules.save(meeting)
     return entry
 
 
 def add_item(meeting: Meeting, actor, item_ref: str) -> AgendaItem:
     """Put a blocker or idea on the agenda by its number (e.g. "12" or "#12")."""
-    _editable(meeting)
+    rules.editable(meeting)
     number = (item_ref or "").strip().lstrip("#")
     if not number.isdigit():
         raise Invalid("Enter the item's number.", field_errors={"item_number": "Enter the item's number, like 12"})
@@ -483,7 +291,7 @@ def add_item(meeting: Meeting, actor, item_ref: str) -> AgendaItem:
         raise Invalid("Already on the agenda.", field_errors={"item_number": f"Item {item.id} is already on the agenda"})
     entry = AgendaItem(position=_next_position(meeting), kind="item", item_id=item.id, title=item.title)
     meeting.agenda.append(entry)
-    _save(meeting)
+    rules.save(meeting)
     return entry
 
 
@@ -497,7 +305,7 @@ def _renumber(meeting: Meeting, ordered: list[AgendaItem]) -> None:
 
 
 def remove_agenda_item(meeting: Meeting, actor, entry: AgendaItem) -> None:
-    _editable(meeting)
+    rules.editable(meeting)
     if _decisions_for(meeting, entry) or _actions_for(meeting, entry):
         raise Refused(
             "Decisions or actions have been recorded under this agenda item, so it stays in the "
@@ -510,11 +318,11 @@ def remove_agenda_item(meeting: Meeting, actor, entry: AgendaItem) -> None:
     remaining = [a for a in sorted(meeting.agenda, key=lambda a: a.position) if a.id != entry.id]
     meeting.agenda.remove(entry)
     _renumber(meeting, remaining)
-    _save(meeting)
+    rules.save(meeting)
 
 
 def move_agenda_item(meeting: Meeting, actor, entry: AgendaItem, direction: str) -> None:
-    _editable(meeting)
+    rules.editable(meeting)
     ordered = sorted(meeting.agenda, key=lambda a: a.position)
     index = ordered.index(entry)
     target = index - 1 if direction == "up" else index + 1 if direction == "down" else None
@@ -523,134 +331,14 @@ def move_agenda_item(meeting: Meeting, actor, entry: AgendaItem, direction: str)
     if 0 <= target < len(ordered):
         ordered[index], ordered[target] = ordered[target], ordered[index]
     _renumber(meeting, ordered)
-    _save(meeting)
+    rules.save(meeting)
 
 
 def save_notes(meeting: Meeting, actor, entry: AgendaItem, notes: str) -> None:
-    _editable(meeting)
-    _check({"notes": notes or ""})
+    rules.editable(meeting)
+    rules.check({"notes": notes or ""})
     entry.notes = (notes or "").strip()
-    _save(meeting)
-
-
-# ---------------------------------------------------------------- attendance and conflicts
-
-
-def _started(meeting: Meeting, now: datetime | None = None) -> None:
-    now = now or utcnow()
-    if workdays.london_date(meeting.starts_at) > workdays.london_date(now):
-        raise Refused(
-            "This meeting has not happened yet. Record attendance, decisions and actions on "
-            f"the day ({workdays.format_date(workdays.london_date(meeting.starts_at))})."
-        )
-
-
-def set_member_attendance(meeting: Meeting, actor, *, present_ids, apology_ids) -> None:
-    """Record which members were present and which sent apologies (others are left off)."""
-    _editable(meeting)
-    _started(meeting)
-    present_ids = {int(i) for i in present_ids}
-    apology_ids = {int(i) for i in apology_ids}
-    both = present_ids & apology_ids
-    if both:
-        raise Invalid("Someone is marked both present and as sending apologies.",
-                      field_errors={"apologies": "A person cannot be both present and sending apologies"})
-    member_ids = {m.id for m in meeting.forum.members}
-    if not (present_ids | apology_ids) <= member_ids:
-        raise Invalid("Choose members of the forum.", field_errors={"present": "Choose members from the list"})
-    by_user = {a.user_id: a for a in meeting.attendance if a.user_id}
-    for user_id in member_ids:
-        wanted = "present" if user_id in present_ids else "apologies" if user_id in apology_ids else None
-        row = by_user.get(user_id)
-        if wanted is None and row is not None:
-            if _decided_by_someone(meeting, user_id):
-                raise Refused("A decision at this meeting names this person as the decider, so "
-                              "they stay recorded as present.")
-            meeting.attendance.remove(row)
-        elif wanted is not None and row is None:
-            meeting.attendance.append(MeetingAttendance(user_id=user_id, status=wanted))
-        elif wanted is not None:
-            row.status = wanted
-    _save(meeting)
-
-
-def _decided_by_someone(meeting: Meeting, user_id: int) -> bool:
-    from govflow.decisions.models import Decision
-
-    return bool(db.session.scalar(
-        select(func.count(Decision.id)).where(Decision.meeting_id == meeting.id,
-                                              Decision.decided_by_id == user_id)
-    ))
-
-
-def add_guest(meeting: Meeting, actor, *, name: str, role: str = "", status: str = "present") -> MeetingAttendance:
-    """A named guest, such as a community member, present or sending apologies."""
-    _editable(meeting)
-    _started(meeting)
-    name, role = (name or "").strip(), (role or "").strip()
-    if not name:
-        raise Invalid("Enter the guest's name.", field_errors={"guest_name": "Enter the guest's name"})
-    if status not in ("present", "apologies"):
-        raise Invalid("Choose present or apologies.", field_errors={"guest_status": "Choose present or apologies"})
-    # Guests' names are meant to be recorded: the personal-data check is for families' details.
-    _check({"guest_name": name, "guest_role": role}, personal_data=False)
-    row = MeetingAttendance(guest_name=name, guest_role=role, status=status)
-    meeting.attendance.append(row)
-    _save(meeting)
-    return row
-
-
-def remove_attendance(meeting: Meeting, actor, attendance_id: int) -> None:
-    _editable(meeting)
-    row = next((a for a in meeting.attendance if a.id == attendance_id), None)
-    if row is None:
-        raise NotFound("That person is not recorded at this meeting.")
-    if row.user_id and _decided_by_someone(meeting, row.user_id):
-        raise Refused("A decision at this meeting names this person as the decider, so they stay "
-                      "recorded as present.")
-    meeting.attendance.remove(row)
-    _save(meeting)
-
-
-def declare_conflict(meeting: Meeting, actor, *, person: str, declaration: str,
-                     agenda_item_id: int | None = None) -> ConflictDeclaration:
-    """Record a declared conflict of interest. `person` is "user:<id>" or a guest's name."""
-    _editable(meeting)
-    _started(meeting)
-    declaration = (declaration or "").strip()
-    errors = {}
-    user = None
-    name = ""
-    person = (person or "").strip()
-    if person.startswith("user:") and person[5:].isdigit():
-        user = db.session.get(User, id_or_none(person[5:]) or 0)
-        if user is None:
-            errors["person"] = "Choose who is declaring the interest"
-    elif person.startswith("guest:"):
-        name = person[6:].strip()
-    else:
-        errors["person"] = "Choose who is declaring the interest"
-    if not declaration:
-        errors["declaration"] = "Say what the interest is"
-    if agenda_item_id and not any(a.id == agenda_item_id for a in meeting.agenda):
-        errors["agenda_item"] = "Choose an item on this meeting's agenda"
-    if errors:
-        raise Invalid("Check the declaration.", field_errors=errors)
-    _check({"declaration": declaration, "person_name": name})
-    row = ConflictDeclaration(user_id=user.id if user else None, person_name=name,
-                              declaration=declaration, agenda_item_id=agenda_item_id or None)
-    meeting.conflicts.append(row)
-    _save(meeting)
-    return row
-
-
-def remove_conflict(meeting: Meeting, actor, conflict_id: int) -> None:
-    _editable(meeting)
-    row = next((c for c in meeting.conflicts if c.id == conflict_id), None)
-    if row is None:
-        raise NotFound("That declaration is not recorded at this meeting.")
-    meeting.conflicts.remove(row)
-    _save(meeting)
+    rules.save(meeting)
 
 
 # ---------------------------------------------------------------- decisions and actions
@@ -696,8 +384,8 @@ def take_decision(meeting: Meeting, actor, entry: AgendaItem, *, trigger: str, d
     they may take it. The secretary who records it is kept in the event's details."""
     from govflow.workflow import engine
 
-    _editable(meeting)
-    _started(meeting, now)
+    rules.editable(meeting)
+    rules.started(meeting, now)
     if entry.item is None:
         raise Refused("Decisions are taken on a blocker or an idea; this agenda item has none.")
     decider = db.session.get(User, id_or_none(decider_id)) if id_or_none(decider_id) else None
@@ -711,7 +399,7 @@ def take_decision(meeting: Meeting, actor, entry: AgendaItem, *, trigger: str, d
         fields.setdefault("decided_at", meeting.starts_at)
     event = engine.fire(entry.item, trigger, decider, fields=fields, version=version, now=now,
                         meeting=meeting)
-    _save(meeting)
+    rules.save(meeting)
     return event
 
 
@@ -722,8 +410,8 @@ def add_action(meeting: Meeting, actor, entry: AgendaItem | None, *, what: str, 
     (same rules, history and notifications), tagged with the meeting and the agenda's item."""
     from govflow.sponsors.services import record_action
 
-    _editable(meeting)
-    _started(meeting, now)
+    rules.editable(meeting)
+    rules.started(meeting, now)
     if meeting.forum.kind == "local":
         area_slug = meeting.forum.area.slug
     elif not area_slug and entry is not None and entry.item is not None:
@@ -734,7 +422,7 @@ def add_action(meeting: Meeting, actor, entry: AgendaItem | None, *, what: str, 
         item_id=entry.item_id if entry is not None else None, meeting_id=meeting.id,
         now=now,
     )
-    _save(meeting)
+    rules.save(meeting)
     return action
 
 
@@ -747,8 +435,8 @@ def close_action(meeting: Meeting, actor, entry: AgendaItem, *, status: str, out
     """A matter arising or overdue action reported done (or dropped) at the meeting."""
     from govflow.sponsors.services import complete_action, drop_action
 
-    _editable(meeting)
-    _started(meeting, now)
+    rules.editable(meeting)
+    rules.started(meeting, now)
     action = entry.sponsor_action
     if action is None:
         raise Refused("This agenda item is not a sponsor action.")
@@ -765,7 +453,7 @@ def close_action(meeting: Meeting, actor, entry: AgendaItem, *, status: str, out
         err.field_errors = {("outcome_note" if k in ("outcome", "reason") else k): v
                             for k, v in err.field_errors.items()}
         raise
-    _save(meeting)
+    rules.save(meeting)
     return action
 
 
@@ -825,19 +513,19 @@ def actions_at(meeting: Meeting) -> list[SponsorAction]:
 
 def close_meeting(meeting: Meeting, actor, summary: str, version=None, now: datetime | None = None) -> Meeting:
     """The meeting has been held: a short summary is required; the minutes become a draft."""
-    _editable(meeting)
-    _check_version(meeting, version)
-    _started(meeting, now)
+    rules.editable(meeting)
+    rules.check_version(meeting, version)
+    rules.started(meeting, now)
     if meeting.status != "planned":
         raise Refused("This meeting has already been closed.")
     summary = (summary or "").strip()
     if not summary:
         raise Invalid("Write a short summary.", field_errors={"summary": "Write a short summary of the meeting"})
-    _check({"summary": summary})
+    rules.check({"summary": summary})
     meeting.summary = summary
     meeting.status = "held"
     meeting.closed_at = now or utcnow()
-    _save(meeting)
+    rules.save(meeting)
     return meeting
 
 
@@ -847,8 +535,8 @@ def approve_minutes(meeting: Meeting, actor, version=None, now: datetime | None 
     from govflow.forums import minutes
     from govflow.permissions import can
 
-    _editable(meeting)
-    _check_version(meeting, version)
+    rules.editable(meeting)
+    rules.check_version(meeting, version)
     if meeting.status != "held":
         raise Refused("Close the meeting with a summary before its minutes are approved.")
     if not can(actor, "meeting.approve", meeting):
@@ -870,7 +558,7 @@ def approve_minutes(meeting: Meeting, actor, version=None, now: datetime | None 
     chain.seal_approved_minutes(db.session, meeting, now)
     meeting.status = "approved"
     chain.seal_approval(db.session, meeting, now)
-    _save(meeting)
+    rules.save(meeting)
     return meeting
 
 
@@ -883,7 +571,7 @@ def add_addendum(meeting: Meeting, actor, body: str, now: datetime | None = None
     body = (body or "").strip()
     if not body:
         raise Invalid("Write the correction.", field_errors={"body": "Write the correction"})
-    _check({"body": body})
+    rules.check({"body": body})
     if supersedes is not None:
         if supersedes.meeting_id != meeting.id:
             raise Invalid("That addendum is about another meeting.")
@@ -896,48 +584,6 @@ def add_addendum(meeting: Meeting, actor, body: str, now: datetime | None = None
     db.session.add(row)
     db.session.flush()
     return row
-
-
-# ---------------------------------------------------------------- guards
-
-
-def _editable(meeting: Meeting) -> None:
-    if meeting.status == "approved":
-        raise Refused(
-            f"The minutes of this meeting were approved on "
-            f"{workdays.format_date(workdays.london_date(meeting.approved_at))} and are locked. "
-            "Nothing in them can be changed: add an addendum to correct them.",
-            locked=True,
-        )
-
-
-def _check_version(meeting: Meeting, version) -> None:
-    if version in (None, ""):
-        return
-    try:
-        seen = int(version)
-    except (TypeError, ValueError):
-        raise Invalid("The version sent with the form is not a number.") from None
-    if seen != meeting.version:
-        raise StaleVersion(
-            "This meeting changed since you opened the page (someone edited its agenda, "
-            "attendance or notes). Nothing you sent has been applied: check the latest "
-            "version and try again.",
-            current_version=meeting.version,
-        )
-
-
-def _save(meeting: Meeting) -> None:
-    """Flush, bumping the meeting's version so approvals can tell the record changed."""
-    flag_modified(meeting, "status")
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise StaleVersion(
-            "Someone else changed this meeting at the same moment. Nothing you sent has been "
-            "applied: reload the page and try again."
-        ) from None
 
 
 def agenda_has(meeting_id: int, item_id: int) -> bool:

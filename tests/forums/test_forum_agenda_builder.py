@@ -10,7 +10,7 @@ from sqlalchemy import select
 from govflow import workdays
 from govflow.clock import utcnow
 from govflow.extensions import db
-from govflow.forums import services
+from govflow.forums import agenda_builder, services
 from govflow.forums.models import Forum, Meeting
 from govflow.items import ideas
 from govflow.items.services import raise_blocker
@@ -121,5 +121,5 @@ def test_a_meeting_recorded_afterwards_does_not_pick_up_later_escalations(app, p
     central = forum("central-forum")
     meeting = meeting_of(central, people, days_ago=1, hour=9)
     blocker(people, "Reached Gold after that meeting")
-    services.build_agenda(meeting, now=meeting.starts_at)
+    agenda_builder.build_agenda(meeting, now=meeting.starts_at)
     assert all(a.title != "Reached Gold after that meeting" for a in meeting.agenda)

@@ -17,7 +17,7 @@ from govflow.clock import utcnow
 from govflow.decisions.models import Decision
 from govflow.decisions.services import correct_decision
 from govflow.extensions import db
-from govflow.forums import minutes, services
+from govflow.forums import attendance, minutes, services
 from govflow.forums.models import Forum, Meeting
 from govflow.items.services import raise_blocker
 from govflow.pdf import SafeURLFetcher
@@ -55,7 +55,7 @@ def todays_meeting(people, slug="central-forum"):
 def hold(meeting, people, summary="Held."):
     secretary = people["secretary"]
     chair = people["katherine.ward@dcst.example"]
-    services.set_member_attendance(meeting, secretary, present_ids=[chair.id, secretary.id], apology_ids=[])
+    attendance.set_member_attendance(meeting, secretary, present_ids=[chair.id, secretary.id], apology_ids=[])
     services.close_meeting(meeting, secretary, summary)
     return meeting
 
@@ -162,7 +162,7 @@ def test_approved_minutes_are_locked_in_the_service(app, people):
         lambda: services.add_topic(meeting, secretary, "Late topic"),
         lambda: services.move_agenda_item(meeting, secretary, entry, "down"),
         lambda: services.remove_agenda_item(meeting, secretary, entry),
-        lambda: services.add_guest(meeting, secretary, name="Late guest"),
+        lambda: attendance.add_guest(meeting, secretary, name="Late guest"),
         lambda: services.close_meeting(meeting, secretary, "Again"),
         lambda: services.approve_minutes(meeting, secretary),
     ]

@@ -12,7 +12,7 @@ from wtforms.validators import Optional
 from govflow.accounts.models import LocalArea
 from govflow.errors import Restricted
 from govflow.extensions import db
-from govflow.forums import forms, services
+from govflow.forums import agenda_builder, forms, services
 from govflow.forums.views.common import (
     bp,
     can_run,
@@ -37,7 +37,7 @@ def _agenda_page(meeting, *, topic_form=None, item_form=None, status=200):
     return render_template(
         "forums/agenda.html", page_title="Agenda", meeting=meeting, forum=meeting.forum,
         agenda=sorted(meeting.agenda, key=lambda a: a.position),
-        pending=services.new_candidates(meeting),
+        pending=agenda_builder.new_candidates(meeting),
         topic_form=topic_form or forms.TopicForm(formdata=None),
         item_form=item_form or forms.AddItemForm(formdata=None),
         kind_labels=services.AGENDA_KIND_LABELS,

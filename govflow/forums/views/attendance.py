@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import render_template, request, url_for
 
-from govflow.forums import forms, services
+from govflow.forums import attendance as attending
+from govflow.forums import forms
 from govflow.forums.views.common import (
     bp,
     done,
@@ -57,7 +58,7 @@ def attendance(meeting_id):
     form = forms.AttendanceForm()
     form.present.choices = form.apologies.choices = [(str(u.id), u.display_name) for u in meeting.forum.members]
     return take_form(
-        form, lambda: services.set_member_attendance(meeting, user(), present_ids=form.present.data,
+        form, lambda: attending.set_member_attendance(meeting, user(), present_ids=form.present.data,
                                                      apology_ids=form.apologies.data),
         then=lambda _: _to_attendance(meeting, "Attendance saved."),
         again=lambda status: _attendance_page(meeting, form=form, status=status),
@@ -70,7 +71,7 @@ def add_guest(meeting_id):
     meeting = running(meeting_id)
     form = forms.GuestForm()
     return take_form(
-        form, lambda: services.add_guest(meeting, user(), name=form.guest_name.data,
+        form, lambda: attending.add_guest(meeting, user(), name=form.guest_name.data,
                                          role=form.guest_role.data or "",
                                          status=form.guest_status.data),
         then=lambda _: _to_attendance(meeting, f"{form.guest_name.data.strip()} added."),
@@ -82,7 +83,7 @@ def add_guest(meeting_id):
 @bp.post("/meetings/<int:meeting_id>/attendance/<int:attendance_id>/remove")
 def remove_attendance(meeting_id, attendance_id):
     meeting = running(meeting_id)
-    return take_form(None, lambda: services.remove_attendance(meeting, user(), attendance_id),
+    return take_form(None, lambda: attending.remove_attendance(meeting, user(), attendance_id),
                      then=lambda _: _to_attendance(meeting, "Removed from the attendance."),
                      meeting=meeting)
 
@@ -93,7 +94,7 @@ def declare_conflict(meeting_id):
     form = forms.ConflictForm()
     _conflict_choices(meeting, form)
     return take_form(
-        form, lambda: services.declare_conflict(
+        form, lambda: attending.declare_conflict(
             meeting, user(), person=form.person.data, declaration=form.declaration.data,
             agenda_item_id=int(form.agenda_item.data) if form.agenda_item.data else None),
         then=lambda _: _to_attendance(meeting, "Declaration of interest recorded."),
@@ -105,6 +106,6 @@ def declare_conflict(meeting_id):
 @bp.post("/meetings/<int:meeting_id>/conflicts/<int:conflict_id>/remove")
 def remove_conflict(meeting_id, conflict_id):
     meeting = running(meeting_id)
-    return take_form(None, lambda: services.remove_conflict(meeting, user(), conflict_id),
+    return take_form(None, lambda: attending.remove_conflict(meeting, user(), conflict_id),
                      then=lambda _: _to_attendance(meeting, "Declaration removed."),
                      meeting=meeting)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from govflow import workdays
 from govflow.domain_errors import DomainError, Invalid, Refused, Unprocessable
 from govflow.extensions import db
-from govflow.forums import forms, services
+from govflow.forums import forms, rules
 from govflow.forums.models import Forum, Meeting
 from govflow.permissions import can
 
@@ -85,7 +85,7 @@ def refused(err: DomainError, meeting: Meeting | None = None):
 
 def locked_error(meeting: Meeting) -> Refused:
     try:
-        services._editable(meeting)
+        rules.editable(meeting)
     except Refused as err:
         return err
     raise AssertionError("meeting is not locked")  # pragma: no cover

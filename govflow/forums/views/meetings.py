@@ -9,7 +9,7 @@ from flask_login import current_user
 from govflow import workdays
 from govflow.domain_errors import Refused
 from govflow.errors import error_response
-from govflow.forums import forms, minutes, services
+from govflow.forums import agenda_builder, forms, minutes, services
 from govflow.forums.ics import meeting_ics
 from govflow.forums.models import Forum, Meeting
 from govflow.forums.views.common import (
@@ -137,7 +137,7 @@ def meeting(meeting_id):
         actions=[a for a in services.actions_at(meeting) if a.item_id not in leave_out],
         corrections=[d for d in services.later_corrections(meeting)
                      if d.item_id not in leave_out],
-        pending=services.new_candidates(meeting) if can_run(meeting) else [],
+        pending=agenda_builder.new_candidates(meeting) if can_run(meeting) else [],
         attendance={status: minutes.in_minutes_order(meeting, status) for status in ("present", "apologies")},
         can_run=can_run(meeting), can_approve=can(current_user, "meeting.approve", meeting),
     )

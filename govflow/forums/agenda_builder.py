@@ -1,0 +1,172 @@
+"""The agenda builds itself: what reaches a forum between its meetings (matters arising,
+escalated blockers and flagged ones, ideas awaiting its decision, overdue sponsor actions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select, true
+
+from govflow import workdays
+from govflow.clock import utcnow
+from govflow.extensions import db
+from govflow.forums.models import AgendaItem, Meeting
+from govflow.items.models import Event, Item, ItemArea
+from govflow.items.queries import OPEN_STATES
+from govflow.sponsors.models import SponsorAction
+from govflow.workflow import vocabulary
+
+IDEA_WAITING_STATES = vocabulary.waiting_states("idea")
+
+
+def previous_meeting(meeting: Meeting) -> Meeting | None:
+    return db.session.scalar(
+        select(Meeting)
+        .where(
+            Meeting.forum_id == meeting.forum_id,
+            Meeting.id != meeting.id,
+            Meeting.starts_at < meeting.starts_at,
+        )
+        .order_by(Meeting.starts_at.desc())
+        .limit(1)
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    kind: str
+    title: str
+    item_id: int | None = None
+    sponsor_action_id: int | None = None
+
+
+def _in_area(area_id: int):
+    extra = select(ItemArea.item_id).where(ItemArea.area_id == area_id)
+    return or_(Item.area_id == area_id, Item.id.in_(extra))
+
+
+def agenda_candidates(meeting: Meeting, now: datetime | None = None) -> list[Candidate]:
+    """What a new meeting's draft agenda holds, in order: matters arising (open actions from
+    earlier meetings of this forum), items escalated to the forum's level since its last
+    meeting (and items flagged for the forum), ideas awaiting its decision, overdue actions."""
+    forum = meeting.forum
+    previous = previous_meeting(meeting)
+    since = previous.starts_at if previous is not None else None
+    # Up to the meeting itself, or now if it is being set up after it started: a meeting
+    # recorded afterwards does not pick up what happened later.
+    until = max(meeting.starts_at, now or utcnow())
+    meeting_day = workdays.london_date(meeting.starts_at)
+    out: list[Candidate] = []
+
+    earlier = select(Meeting.id).where(
+        Meeting.forum_id == forum.id, Meeting.id != meeting.id, Meeting.starts_at < meeting.starts_at
+    )
+    arising = db.session.scalars(
+        select(SponsorAction)
+        .where(SponsorAction.status == "open", SponsorAction.meeting_id.in_(earlier))
+        .order_by(SponsorAction.due_on, SponsorAction.id)
+    ).all()
+    out += [Candidate("matter_arising", a.what[:300], a.item_id, a.id) for a in arising]
+
+    if forum.kind == "central":
+        reached_gold = select(Event.item_id).where(
+            Event.to_tier == "gold",
+            or_(Event.from_tier.is_(None), Event.from_tier != "gold"),
+            Event.at <= until,
+            *([Event.at > since] if since else []),
+        )
+        flagged = and_(
+            Item.flagged_for_forum_at.is_not(None),
+            Item.flagged_for_forum_at <= until,
+            *([Item.flagged_for_forum_at > since] if since else []),
+        )
+        escalated = select(Item).where(
+            Item.kind == "blocker", Item.state.in_(OPEN_STATES),
+            or_(Item.id.in_(reached_gold), flagged),
+        )
+        ideas = select(Item).where(
+            Item.kind == "idea", Item.state.in_(IDEA_WAITING_STATES), Item.tier == "gold"
+        )
+    else:
+        moved = select(Event.item_id).where(Event.at <= until, *([Event.at > since] if since else []))
+        escalated = select(Item).where(
+            Item.kind == "blocker", Item.state.in_(OPEN_STATES), _in_area(forum.area_id),
+            or_(Item.id.in_(moved), Item.flagged_for_forum_at.is_not(None)) if since else true(),
+        )
+        ideas = select(Item).where(
+            Item.kind == "idea", Item.state.in_(IDEA_WAITING_STATES), _in_area(forum.area_id)
+        )
+    # A restricted item goes on an agenda only when someone who sees it adds it by number:
+    # being on a forum's agenda shows it to the forum's secretary and members.
+    escalated = escalated.where(Item.restricted.is_(False))
+    ideas = ideas.where(Item.restricted.is_(False))
+    seen_items: set[int] = set()
+    for query in (escalated.order_by(Item.created_at, Item.id), ideas.order_by(Item.created_at, Item.id)):
+        for item in db.session.scalars(query):
+            if item.id not in seen_items:
+                seen_items.add(item.id)
+                out.append(Candidate("item", item.title, item.id))
+
+    overdue = select(SponsorAction).where(
+        SponsorAction.status == "open", SponsorAction.due_on < meeting_day
+    )
+    if forum.kind == "local":
+        overdue = overdue.where(SponsorAction.area_id == forum.area_id)
+    arising_ids = {a.id for a in arising}
+    for action in db.session.scalars(overdue.order_by(SponsorAction.due_on, SponsorAction.id)):
+        if action.id not in arising_ids:
+            out.append(Candidate("sponsor_action", action.what[:300], action.item_id, action.id))
+    return out
+
+
+def _already_on(meeting: Meeting) -> set[tuple]:
+    return {(a.kind if a.kind != "item" else "item", a.item_id if a.kind == "item" else a.sponsor_action_id)
+            for a in meeting.agenda}
+
+
+def _key(c: Candidate) -> tuple:
+    return ("item", c.item_id) if c.kind == "item" else (c.kind, c.sponsor_action_id)
+
+
+def _on_agenda(meeting: Meeting) -> set[tuple]:
+    present = _already_on(meeting)
+    # A sponsor action appears once whether as a matter arising or as overdue.
+    present |= {("matter_arising", a.sponsor_action_id) for a in meeting.agenda if a.sponsor_action_id}
+    present |= {("sponsor_action", a.sponsor_action_id) for a in meeting.agenda if a.sponsor_action_id}
+    return present
+
+
+def new_candidates(meeting: Meeting, now: datetime | None = None) -> list[Candidate]:
+    """What has reached the forum since the agenda was built (for example a blocker the sweep
+    flagged for the central forum), so the secretary can see it and add it."""
+    if meeting.status == "approved":
+        return []
+    present = _on_agenda(meeting)
+    out = []
+    for candidate in agenda_candidates(meeting, now=now):
+        if _key(candidate) not in present:
+            present.add(_key(candidate))
+            out.append(candidate)
+    return out
+
+
+def build_agenda(meeting: Meeting, now: datetime | None = None) -> int:
+    """Append every candidate not already on the agenda. Returns how many were added."""
+    present = _on_agenda(meeting)
+    position = max((a.position for a in meeting.agenda), default=0)
+    added = 0
+    for candidate in agenda_candidates(meeting, now=now):
+        if _key(candidate) in present:
+            continue
+        present.add(_key(candidate))
+        position += 1
+        meeting.agenda.append(AgendaItem(
+            position=position,
+            kind=candidate.kind,
+            item_id=candidate.item_id,
+            sponsor_action_id=candidate.sponsor_action_id,
+            title=candidate.title,
+        ))
+        added += 1
+    return added
