@@ -113,78 +113,20 @@ def record_action(
     now: datetime | None = None,
 ) -> SponsorAction:
     """A sponsor (or a forum secretary on their behalf) records an action in one of the areas."""
-    from govflow.forums.models import Meeting
-    from govflow.items.models import Item
-    from govflow.notifications.outbox import notify
-
     now = now or utcnow()
     errors: dict[str, str] = {}
     what = _text("what", what)
-
-    area = None
-    if not area_slug:
-        errors["area"] = "Choose the area the action is for"
-    else:
-        area = db.session.scalar(select(LocalArea).where(LocalArea.slug == area_slug))
-        if area is None or not area.active:
-            errors["area"] = f"There is no area called '{area_slug}'"
-            area = None
-    if area is not None and not may_record_action_in(actor, area):
-        raise Forbidden(
-            f"You cannot record sponsor actions for {area.name}: you are not its sponsor "
-            "or the secretary of a forum that covers it."
-        )
+    area = _area_to_act_in(actor, area_slug, errors)
     if not what:
         errors["what"] = "Enter what the action is"
     if due_on is None:
         errors.setdefault("due_on", "Enter the date the action is due")
     elif due_on < london_today(now):
         errors["due_on"] = "The due date must be today or in the future"
-
-    sponsor = None
-    if area is not None:
-        sponsors = area_sponsors([area.id]).get(area.id, [])
-        if sponsor_id is not None:
-            sponsor = next((s for s in sponsors if s.id == sponsor_id), None)
-            if sponsor is None:
-                errors["sponsor"] = f"Choose one of {area.name}'s sponsors"
-        elif area.id in actor.sponsored_area_ids:
-            sponsor = actor
-        elif len(sponsors) == 1:
-            sponsor = sponsors[0]
-        elif not sponsors:
-            errors["sponsor"] = f"{area.name} has no sponsor yet: ask an administrator to assign one"
-        else:
-            errors["sponsor"] = "Choose the sponsor the action is for"
-
-    owner = None
-    if owner_id is not None:
-        owner = db.session.get(User, owner_id)
-        if owner is None or not owner.active:
-            errors["owner"] = "Choose someone who can sign in to govflow"
-            owner = None
-
-    item = None
-    if item_id is not None:
-        item = db.session.get(Item, item_id)
-        if item is None or not can_view_item(actor, item):
-            errors["item"] = "There is no item with that number that you can see"
-            item = None
-        elif area is not None and area.id not in item_area_ids(item):
-            errors["item"] = f"That item is not in {area.name}"
-
-    meeting = None
-    if meeting_id is not None:
-        meeting = db.session.get(Meeting, meeting_id)
-        if meeting is None:
-            errors["meeting"] = "There is no meeting with that number"
-        elif meeting.status == "approved":
-            errors["meeting"] = "That meeting's minutes are approved and locked"
-            meeting = None
-        elif area is not None and meeting.forum.kind == "local" and meeting.forum.area_id != area.id:
-            errors["meeting"] = f"That meeting is not a meeting about {area.name}"
-            meeting = None
-
+    sponsor = _sponsor_of(actor, area, sponsor_id, errors) if area is not None else None
+    owner = _owner(owner_id, errors)
+    item = _item_in(actor, area, item_id, errors)
+    meeting = _meeting_about(area, meeting_id, errors)
     if errors:
         raise Invalid("Some information is missing or not right.", field_errors=errors)
     check_texts({"what": what}, TEXT_LIMITS, TEXT_LABELS)
@@ -204,6 +146,95 @@ def record_action(
     )
     db.session.add(action)
     db.session.flush()
+    _recorded(action, actor, area, sponsor, owner, meeting, now)
+    db.session.flush()
+    return action
+
+
+def _area_to_act_in(actor, area_slug: str | None, errors: dict) -> LocalArea | None:
+    """The active area named, which the person may record actions in (Forbidden if not)."""
+    if not area_slug:
+        errors["area"] = "Choose the area the action is for"
+        return None
+    area = db.session.scalar(select(LocalArea).where(LocalArea.slug == area_slug))
+    if area is None or not area.active:
+        errors["area"] = f"There is no area called '{area_slug}'"
+        return None
+    if not may_record_action_in(actor, area):
+        raise Forbidden(
+            f"You cannot record sponsor actions for {area.name}: you are not its sponsor "
+            "or the secretary of a forum that covers it."
+        )
+    return area
+
+
+def _sponsor_of(actor, area: LocalArea, sponsor_id: int | None, errors: dict) -> User | None:
+    """The sponsor chosen, else the person if they sponsor the area, else its only sponsor."""
+    sponsors = area_sponsors([area.id]).get(area.id, [])
+    if sponsor_id is not None:
+        sponsor = next((s for s in sponsors if s.id == sponsor_id), None)
+        if sponsor is None:
+            errors["sponsor"] = f"Choose one of {area.name}'s sponsors"
+        return sponsor
+    if area.id in actor.sponsored_area_ids:
+        return actor
+    if len(sponsors) == 1:
+        return sponsors[0]
+    if not sponsors:
+        errors["sponsor"] = f"{area.name} has no sponsor yet: ask an administrator to assign one"
+    else:
+        errors["sponsor"] = "Choose the sponsor the action is for"
+    return None
+
+
+def _owner(owner_id: int | None, errors: dict) -> User | None:
+    if owner_id is None:
+        return None
+    owner = db.session.get(User, owner_id)
+    if owner is None or not owner.active:
+        errors["owner"] = "Choose someone who can sign in to govflow"
+        return None
+    return owner
+
+
+def _item_in(actor, area: LocalArea | None, item_id: int | None, errors: dict):
+    """The item the action is about: one the person can see, in the action's area."""
+    from govflow.items.models import Item
+
+    if item_id is None:
+        return None
+    item = db.session.get(Item, item_id)
+    if item is None or not can_view_item(actor, item):
+        errors["item"] = "There is no item with that number that you can see"
+        return None
+    if area is not None and area.id not in item_area_ids(item):
+        errors["item"] = f"That item is not in {area.name}"
+    return item
+
+
+def _meeting_about(area: LocalArea | None, meeting_id: int | None, errors: dict):
+    """The meeting the action was agreed in: not yet approved, and about the area if local."""
+    from govflow.forums.models import Meeting
+
+    if meeting_id is None:
+        return None
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        errors["meeting"] = "There is no meeting with that number"
+    elif meeting.status == "approved":
+        errors["meeting"] = "That meeting's minutes are approved and locked"
+        return None
+    elif area is not None and meeting.forum.kind == "local" and meeting.forum.area_id != area.id:
+        errors["meeting"] = f"That meeting is not a meeting about {area.name}"
+        return None
+    return meeting
+
+
+def _recorded(action: SponsorAction, actor, area: LocalArea, sponsor, owner, meeting,
+              now: datetime) -> None:
+    """The action's first history line, and word to its sponsor and owner (not the recorder)."""
+    from govflow.notifications.outbox import notify
+
     note = "Recorded" + (f" in the meeting on {workdays.format_date(meeting.starts_at)}"
                          if meeting is not None else "")
     if sponsor.id != actor.id:
@@ -212,15 +243,14 @@ def record_action(
         action_id=action.id, actor_id=actor.id, from_status=None, to_status="open",
         note=note, fields=recorded(action), at=now,
     ))
-    link = f"/actions/{action.id}"
-    due = workdays.format_date(due_on)
+    due = workdays.format_date(action.due_on)
     for person in {sponsor, owner or sponsor}:
         if person.id != actor.id:
-            notify(person, "sponsor_action", f"Sponsor action for you, due {due}: {what[:120]}",
-                   f"{actor.display_name} recorded a sponsor action in {area.name}.\n\n{what}",
-                   link=link, now=now)
-    db.session.flush()
-    return action
+            notify(person, "sponsor_action",
+                   f"Sponsor action for you, due {due}: {action.what[:120]}",
+                   f"{actor.display_name} recorded a sponsor action in {area.name}."
+                   f"\n\n{action.what}",
+                   link=f"/actions/{action.id}", now=now)
 
 
 def _stale(action: SponsorAction) -> StaleVersion:
