@@ -71,14 +71,8 @@ def correct_decision(decision, actor, *, correction_reason: str, values: dict,
                      now: datetime | None = None):
     """Write a correction of `decision`: a new Decision with supersedes_id, plus an event in
     the item's history saying why. The old decision is never changed."""
-    from sqlalchemy.exc import IntegrityError
-
     from govflow.clock import utcnow
-    from govflow.decisions.models import REASON_CATEGORIES, Decision
     from govflow.domain_errors import Forbidden, Refused
-    from govflow.extensions import db
-    from govflow.items.models import Event
-    from govflow.text import check_texts
 
     now = now or utcnow()
     if decision.superseded_by is not None:
@@ -88,7 +82,14 @@ def correct_decision(decision, actor, *, correction_reason: str, values: dict,
         )
     if not may_correct(actor, decision):
         raise Forbidden("You cannot correct this decision.")
+    new = _corrected_values(decision, values)
+    reason = (correction_reason or "").strip()
+    _check_correction(decision, new, reason)
+    return _write_correction(decision, actor, new, reason, now)
 
+
+def _corrected_values(decision, values: dict) -> dict:
+    """The decision's correctable fields with the changes sent, as they will be stored."""
     new = {name: getattr(decision, name) for name in CORRECTABLE}
     unknown = set(values) - set(CORRECTABLE)
     if unknown:
@@ -98,16 +99,24 @@ def correct_decision(decision, actor, *, correction_reason: str, values: dict,
     for name in CORRECTABLE:
         if new[name] is None and name not in ("reason_category", "review_on", "decided_at"):
             new[name] = ""
+    if new["reason_category"] == "":
+        new["reason_category"] = None
+    if new["decided_at"] is None:
+        new["decided_at"] = decision.decided_at
+    return new
+
+
+def _check_correction(decision, new: dict, reason: str) -> None:
+    """What a correction must say (a decline still says why not), its texts, and its date."""
+    from govflow.decisions.models import REASON_CATEGORIES
+    from govflow.text import check_texts
 
     errors = {}
-    reason = (correction_reason or "").strip()
     if not reason:
         errors["correction_reason"] = "Say what was wrong with the decision as recorded"
     if not new["summary"]:
         errors["summary"] = "Enter what was decided"
-    if new["reason_category"] in ("", None):
-        new["reason_category"] = None
-    elif new["reason_category"] not in REASON_CATEGORIES:
+    if new["reason_category"] is not None and new["reason_category"] not in REASON_CATEGORIES:
         errors["reason_category"] = "Choose the main reason from the list"
     if decision.outcome == "declined":
         if not new["reason_category"]:
@@ -116,8 +125,6 @@ def correct_decision(decision, actor, *, correction_reason: str, values: dict,
             errors["why_not"] = "Enter why not: a decline must say why"
         if not new["what_would_make_yes"]:
             errors["what_would_make_yes"] = "Enter what would make this a yes"
-    if new["decided_at"] is None:
-        new["decided_at"] = decision.decided_at
     if errors:
         raise Invalid("Some required information is missing.", field_errors=errors)
     texts = {k: v for k, v in new.items() if isinstance(v, str)} | {"correction_reason": reason}
@@ -125,6 +132,16 @@ def correct_decision(decision, actor, *, correction_reason: str, values: dict,
     # The decision was written down when the original was recorded; a correction that moves
     # the date it was made must still explain a late recording.
     check_recording_delay(new["decided_at"], decision.recorded_at, new["delay_explanation"])
+
+
+def _write_correction(decision, actor, new: dict, reason: str, now: datetime):
+    """The event in the item's history and the correcting decision, flushed."""
+    from sqlalchemy.exc import IntegrityError
+
+    from govflow.decisions.models import Decision
+    from govflow.domain_errors import Refused
+    from govflow.extensions import db
+    from govflow.items.models import Event
 
     item = decision.item
     event = Event(
