@@ -5,14 +5,11 @@ from __future__ import annotations
 
 from flask import abort, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms import HiddenField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import Optional
 
-from govflow.accounts.models import LocalArea
 from govflow.errors import Restricted
-from govflow.extensions import db
-from govflow.forums import agenda_builder, forms, services
+from govflow.forums import agenda_builder, forms, queries, services
 from govflow.forums.views.common import (
     bp,
     can_run,
@@ -252,7 +249,7 @@ def _action_form(meeting, entry):
     form = forms.ActionForm()
     people = services.active_users()
     form.owner.choices = choices_users(people, "Choose who will do it")
-    areas = db.session.scalars(select(LocalArea).where(LocalArea.active).order_by(LocalArea.name)).all()
+    areas = queries.areas_by_name(active_only=True)
     form.area.choices = [("", "Choose an area")] + [(a.slug, a.name) for a in areas]
     fixed_area = meeting.forum.area if meeting.forum.kind == "local" else None
     by_area = area_sponsors([a.id for a in areas])

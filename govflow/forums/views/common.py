@@ -7,12 +7,11 @@ from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from govflow import workdays
 from govflow.domain_errors import DomainError, Invalid, Refused, Unprocessable
 from govflow.extensions import db
-from govflow.forums import forms, rules
+from govflow.forums import forms, queries, rules
 from govflow.forums.models import Forum, Meeting
 from govflow.permissions import can
 
@@ -36,7 +35,7 @@ def user():
 
 
 def load_forum(slug: str) -> Forum:
-    forum = db.session.scalar(select(Forum).where(Forum.slug == slug))
+    forum = queries.forum_by_slug(slug)
     if forum is None:
         abort(404)
     return forum

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from flask import render_template, request
 from flask_login import current_user
-from sqlalchemy import select
 
-from govflow.accounts.models import LocalArea
-from govflow.extensions import db
-from govflow.forums import forms, minutes
-from govflow.forums.models import Forum
+from govflow.forums import forms, minutes, queries
 from govflow.forums.views.common import bp, pdf_response, require
 
 
 def _log_form():
     form = forms.DecisionLogForm(request.args)
-    forums_ = db.session.scalars(select(Forum).order_by((Forum.kind != "central"), Forum.name)).all()
-    areas = db.session.scalars(select(LocalArea).order_by(LocalArea.name)).all()
+    forums_ = queries.forums_in_order()
+    areas = queries.areas_by_name()
     form.forum.choices = [("", "Any forum")] + [(f.slug, f.name) for f in forums_]
     form.area.choices = [("", "Any area")] + [(a.slug, a.name) for a in areas]
     return form
@@ -43,8 +39,8 @@ def decision_log_pdf():
     if not form.validate() or not _range_ok(form):
         return render_template("forums/decision_log.html", page_title="Print a decision log",
                                form=form), 400
-    forum = db.session.scalar(select(Forum).where(Forum.slug == form.forum.data)) if form.forum.data else None
-    area = db.session.scalar(select(LocalArea).where(LocalArea.slug == form.area.data)) if form.area.data else None
+    forum = queries.forum_by_slug(form.forum.data) if form.forum.data else None
+    area = queries.area_by_slug(form.area.data) if form.area.data else None
     scope = minutes.LogScope(reader=current_user._get_current_object(), forum=forum, area=area,
                              date_from=form.date_from.data, date_to=form.date_to.data)
     pdf = minutes.render_decision_log(scope, author=forum.name if forum else "govflow")

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from flask import render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
-from govflow.accounts.models import LocalArea
 from govflow.clock import utcnow
-from govflow.extensions import db
-from govflow.forums import forms, services
+from govflow.forums import forms, queries, services
 from govflow.forums.models import Forum
 from govflow.forums.views.common import (
     bp,
@@ -26,9 +23,7 @@ from govflow.permissions import can
 @bp.get("/forums")
 def index():
     require("forums.view")
-    forums = db.session.scalars(
-        select(Forum).order_by((Forum.kind != "central"), Forum.name)
-    ).all()
+    forums = queries.forums_in_order()
     now = utcnow()
     upcoming, last = {}, {}
     for forum in forums:
@@ -43,7 +38,7 @@ def index():
 
 def _forum_form(forum: Forum | None = None) -> forms.ForumForm:
     form = forms.ForumForm(obj=None if request.method == "POST" else forum)
-    areas = db.session.scalars(select(LocalArea).where(LocalArea.active).order_by(LocalArea.name)).all()
+    areas = queries.areas_by_name(active_only=True)
     form.area.choices = [("", "Choose an area")] + [(a.slug, a.name) for a in areas]
     if request.method == "GET" and forum is not None:
         form.area.data = forum.area.slug if forum.area else ""
