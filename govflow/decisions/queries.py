@@ -298,3 +298,45 @@ def entry(decision_id: int) -> DecisionEntry | None:
         .where(Decision.id == decision_id)
     ).first()
     return DecisionEntry(*row) if row is not None else None
+
+
+# ---------------------------------------------------------------- the log's filter form
+
+
+class Choice(NamedTuple):
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """What the decision log's filters offer: (value, label) pairs for each."""
+
+    kinds: list[tuple[str, str]]
+    areas: list[Choice]
+    tiers: list[tuple[str, str]]
+    outcomes: list[tuple[str, str]]
+    forums: list[Choice]
+    deciders: list[tuple[str, str]]
+
+
+def filter_options() -> FilterOptions:
+    deciders = db.session.execute(
+        select(User.id, User.display_name)
+        # EXISTS: one index probe per person, not a list of all 30,000 deciders' ids.
+        .where(select(Decision.id).where(Decision.decided_by_id == User.id).exists())
+        .order_by(User.display_name)
+    ).all()
+    areas = db.session.execute(
+        select(LocalArea.slug, LocalArea.name).where(LocalArea.active).order_by(LocalArea.name)
+    ).all()
+    forums = db.session.execute(select(Forum.slug, Forum.name).order_by(Forum.name)).all()
+    return FilterOptions(
+        kinds=[("", "Blockers and ideas"), ("blocker", "Blockers"), ("idea", "Ideas")],
+        areas=[Choice(*row) for row in areas],
+        tiers=[(t, t.capitalize()) for t in TIERS],
+        outcomes=[(o, OUTCOME_LABELS[o]) for o in OUTCOMES],
+        forums=[Choice(*row) for row in forums],
+        deciders=[(BY_DEFAULT, "By default (nobody answered in time)")]
+        + [(str(i), name) for i, name in deciders],
+    )

@@ -6,21 +6,18 @@ import math
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from govflow import workdays
-from govflow.accounts.models import TIERS, LocalArea, User
 from govflow.clock import utcnow
 from govflow.csvexport import csv_response
 from govflow.decisions import queries, services
 from govflow.decisions.forms import CorrectDecisionForm
-from govflow.decisions.models import OUTCOMES, REASON_CATEGORIES, Decision
+from govflow.decisions.models import REASON_CATEGORIES, Decision
 from govflow.domain_errors import DomainError, Invalid, Refused, Unprocessable
 from govflow.edge import id_or_none
 from govflow.errors import Restricted
 from govflow.extensions import db
-from govflow.forums.models import Forum
 from govflow.permissions import can, can_view_item
 from govflow.records import roots
 
@@ -46,26 +43,6 @@ def item_url(item) -> str:
         return url_for("items.show", item_id=item.id)
     except BuildError:  # the item pages are another feature; the log still works without
         return url_for("decisions.index", item=item.id)
-
-
-def _filter_options(user) -> dict:
-    deciders = db.session.execute(
-        select(User.id, User.display_name)
-        # EXISTS: one index probe per person, not a list of all 30,000 deciders' ids.
-        .where(select(Decision.id).where(Decision.decided_by_id == User.id).exists())
-        .order_by(User.display_name)
-    ).all()
-    return {
-        "kinds": [("", "Blockers and ideas"), ("blocker", "Blockers"), ("idea", "Ideas")],
-        "areas": db.session.execute(
-            select(LocalArea.slug, LocalArea.name).where(LocalArea.active).order_by(LocalArea.name)
-        ).all(),
-        "tiers": [(t, t.capitalize()) for t in TIERS],
-        "outcomes": [(o, queries.OUTCOME_LABELS[o]) for o in OUTCOMES],
-        "forums": db.session.execute(select(Forum.slug, Forum.name).order_by(Forum.name)).all(),
-        "deciders": [(queries.BY_DEFAULT, "By default (nobody answered in time)")]
-        + [(str(i), name) for i, name in deciders],
-    }
 
 
 def _filtered(user, filters):
@@ -104,7 +81,7 @@ def index():
         "decisions/index.html",
         decisions=decisions,
         filters=filters,
-        options=_filter_options(user),
+        options=queries.filter_options(),
         total=total,
         page=page,
         pages=pages,
