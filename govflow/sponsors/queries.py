@@ -6,11 +6,12 @@ area has: related rows are loaded with joins or one IN query, never one query pe
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from govflow import workdays
 from govflow.accounts.models import TIERS, LocalArea, RoleAssignment, User
@@ -21,7 +22,7 @@ from govflow.items import tallies
 from govflow.items.models import Item, ItemArea
 from govflow.items.queries import OPEN_STATES, _in_areas, overdue_first, visibility_clause
 from govflow.permissions import item_visible_clause
-from govflow.sponsors.models import SponsorAction
+from govflow.sponsors.models import SponsorAction, SponsorActionEvent
 from govflow.workflow import vocabulary
 
 IDEA_AWAITING = vocabulary.waiting_states("idea")
@@ -447,3 +448,38 @@ def visible_item_ids(user, item_ids) -> set[int]:
     return set(db.session.scalars(
         select(Item.id).where(Item.id.in_(item_ids), visibility_clause(user))
     ).all())
+
+
+def page_of_actions(query, page: int, per_page: int) -> tuple[list[SponsorAction], int]:
+    """One page of the actions a query selects, and how many it selects in all."""
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    return list(rows), total
+
+
+def active_areas() -> list[LocalArea]:
+    return list(db.session.scalars(
+        select(LocalArea).where(LocalArea.active.is_(True)).order_by(LocalArea.name)
+    ))
+
+
+def actions_for_item(item_id: int) -> list[SponsorAction]:
+    """The sponsor actions linked to an item, oldest first, with their people and histories."""
+    # Most items have none: a bare look at the index answers for them, without the cost of
+    # setting up the loading of actions with their people and histories (a tenth of the page).
+    if db.session.execute(_any_action_statement(), {"item_id": item_id}).first() is None:
+        return []
+    return list(db.session.scalars(
+        select(SponsorAction)
+        .options(joinedload(SponsorAction.area), joinedload(SponsorAction.owner),
+                 joinedload(SponsorAction.sponsor),
+                 selectinload(SponsorAction.history).joinedload(SponsorActionEvent.actor))
+        .where(SponsorAction.item_id == item_id)
+        .order_by(SponsorAction.created_at, SponsorAction.id)
+    ).unique())
+
+
+@functools.cache
+def _any_action_statement():
+    """Built once per process (every item page runs it): one linked action's id, if any."""
+    return select(SponsorAction.id).where(SponsorAction.item_id == bindparam("item_id")).limit(1)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import functools
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 
 from govflow import workdays
 from govflow.clock import utcnow
@@ -68,13 +65,8 @@ def actions():
     _require("action.view")
     f, q = _filtered(request.args)
     page = page_number(request.args.get("page"))
-    total = db.session.scalar(select(func.count()).select_from(q.order_by(None).subquery()))
-    rows = db.session.scalars(q.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).unique().all()
-    from govflow.accounts.models import LocalArea
-
-    areas = db.session.scalars(
-        select(LocalArea).where(LocalArea.active.is_(True)).order_by(LocalArea.name)
-    ).all()
+    rows, total = queries.page_of_actions(q, page, PER_PAGE)
+    areas = queries.active_areas()
     today = services.london_today()
     return render_template(
         "sponsors/actions.html",
@@ -315,36 +307,11 @@ def drop_action(action_id: int):
 @bp.app_template_global()
 def sponsor_actions_for(item) -> list:
     """Sponsor actions linked to an item, oldest first, for its page's timeline section."""
-    from sqlalchemy.orm import joinedload, selectinload
-
-    from govflow.sponsors.models import SponsorAction, SponsorActionEvent
-
-    # Most items have none: a bare look at the index answers for them, without the cost of
-    # setting up the loading of actions with their people and histories (a tenth of the page).
-    if db.session.execute(_any_action_statement(), {"item_id": item.id}).first() is None:
-        return []
-    rows = db.session.scalars(
-        select(SponsorAction)
-        .options(joinedload(SponsorAction.area), joinedload(SponsorAction.owner),
-                 joinedload(SponsorAction.sponsor),
-                 selectinload(SponsorAction.history).joinedload(SponsorActionEvent.actor))
-        .where(SponsorAction.item_id == item.id)
-        .order_by(SponsorAction.created_at, SponsorAction.id)
-    ).unique().all()
+    rows = queries.actions_for_item(item.id)
     today = services.london_today()
     for action in rows:
         action.is_overdue = services.is_overdue(action, today)
-    return list(rows)
-
-
-@functools.cache
-def _any_action_statement():
-    """Built once per process (every item page runs it): one linked action's id, if any."""
-    from sqlalchemy import bindparam
-
-    from govflow.sponsors.models import SponsorAction
-
-    return select(SponsorAction.id).where(SponsorAction.item_id == bindparam("item_id")).limit(1)
+    return rows
 
 
 @bp.app_template_global()
