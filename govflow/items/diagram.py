@@ -196,20 +196,49 @@ def diagram(spec: WorkflowDefinition) -> dict:
     tiered = sorted((n for n, s in spec.states.items() if s.tier),
                     key=lambda n: TIER_ORDER.index(spec.states[n].tier))
     grouped = len(tiered) > 1
-    if grouped:
-        rows: list[list[str]] = [[], [], [], []]
-        for name, s in spec.states.items():
-            if s.tier:
-                rows[1].append(name)
-            elif s.final:
-                rows[3].append(name)
-            elif s.open:
-                rows[0].append(name)
-            else:
-                rows[2].append(name)
-    else:
-        rows = _layers(spec)
-    rows = [r for r in rows if r]
+    nodes, group, y = _boxes(spec, _rows(spec, grouped), tiered, grouped)
+    edges = _edges(spec, tiered, grouped)
+    collapsed = _collapse_fans(edges, nodes)
+    everything = dict(nodes)
+    if group is not None:
+        everything["_tiers"] = group
+    # Arrows to and from the group meet its border in a gap between tier boxes, so they
+    # do not look as if they belong to the tier box nearest them.
+    gaps = [(nodes[x].x + BOX_W + nodes[y].x) / 2 for x, y in zip(tiered, tiered[1:], strict=False)]
+    for (a, b), edge in edges.items():
+        _route(edge, everything[a], everything[b], (b, a) in edges, tiered, nodes, gaps)
+    return {
+        "width": WIDTH,
+        "height": y - ROW_GAP + BOX_H + 40,
+        "nodes": list(nodes.values()),
+        "group": group,
+        "edges": list(edges.values()),
+        "title": f"How a {spec.label.lower()} moves between states",
+        "desc": _desc(spec, edges, everything, collapsed),
+    }
+
+
+def _rows(spec: WorkflowDefinition, grouped: bool) -> list[list[str]]:
+    """The states in rows: waiting ones, the tiers, the rest, the final ones (when grouped)."""
+    if not grouped:
+        return [r for r in _layers(spec) if r]
+    rows: list[list[str]] = [[], [], [], []]
+    for name, s in spec.states.items():
+        if s.tier:
+            rows[1].append(name)
+        elif s.final:
+            rows[3].append(name)
+        elif s.open:
+            rows[0].append(name)
+        else:
+            rows[2].append(name)
+    return [r for r in rows if r]
+
+
+def _boxes(spec: WorkflowDefinition, rows: list[list[str]], tiered: list[str],
+           grouped: bool) -> tuple[dict[str, Node], Node | None, float]:
+    """A box per state, placed row by row, the tier group around the tiers; and where the
+    rows end."""
     nodes: dict[str, Node] = {}
     y = 30
     group = None
@@ -233,7 +262,13 @@ def diagram(spec: WorkflowDefinition) -> dict:
                          h=BOX_H + 2 * GROUP_PAD + 14 + ARC_ROOM, style="group")
             y += group.h - BOX_H
         y += ROW_GAP
+    return nodes, group, y
 
+
+def _edges(spec: WorkflowDefinition, tiered: list[str],
+           grouped: bool) -> dict[tuple[str, str], Edge]:
+    """An arrow per pair of states a trigger moves between (to and from the tier group when
+    grouped), labelled with the triggers' words."""
     edges: dict[tuple[str, str], Edge] = {}
     for t in spec.triggers.values():
         for tr in t.transitions:
@@ -251,8 +286,12 @@ def diagram(spec: WorkflowDefinition) -> dict:
                 word = t.name.replace("_", " ")
                 if word not in edge.labels:
                     edge.labels.append(word)
-    # An action reachable from three or more places (withdraw) would be a fan of crossing
-    # arrows; say it in words under its destination instead.
+    return edges
+
+
+def _collapse_fans(edges: dict[tuple[str, str], Edge], nodes: dict[str, Node]) -> list:
+    """An action reachable from three or more places (withdraw) would be a fan of crossing
+    arrows; say it in words under its destination instead. Returns what was collapsed."""
     fans: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for (a, b), edge in edges.items():
         for word in edge.labels:
@@ -268,23 +307,7 @@ def diagram(spec: WorkflowDefinition) -> dict:
                     del edges[key]
             nodes[dest].also += (", " if nodes[dest].also else "") + f"{word} from any open state"
             collapsed.append((word, sources, dest))
-    everything = dict(nodes)
-    if group is not None:
-        everything["_tiers"] = group
-    # Arrows to and from the group meet its border in a gap between tier boxes, so they
-    # do not look as if they belong to the tier box nearest them.
-    gaps = [(nodes[x].x + BOX_W + nodes[y].x) / 2 for x, y in zip(tiered, tiered[1:], strict=False)]
-    for (a, b), edge in edges.items():
-        _route(edge, everything[a], everything[b], (b, a) in edges, tiered, nodes, gaps)
-    return {
-        "width": WIDTH,
-        "height": y - ROW_GAP + BOX_H + 40,
-        "nodes": list(nodes.values()),
-        "group": group,
-        "edges": list(edges.values()),
-        "title": f"How a {spec.label.lower()} moves between states",
-        "desc": _desc(spec, edges, everything, collapsed),
-    }
+    return collapsed
 
 
 def _layers(spec: WorkflowDefinition) -> list[list[str]]:

@@ -165,88 +165,18 @@ def _as_tuple(value) -> tuple[str, ...]:
 
 
 def parse(data: dict, source: str = "<workflow>") -> WorkflowDefinition:
+    """A workflow file's data as a WorkflowDefinition; WorkflowFileError names what is wrong."""
+
     def fail(msg: str):
         raise WorkflowFileError(f"{source}: {msg}")
 
-    for name, spec in (data.get("fields") or {}).items():
-        spec = spec or {}
-        kind = spec.get("type", "textarea")
-        if kind not in FIELD_TYPES:
-            fail(f"field {name} has unknown type {kind} (use one of {', '.join(FIELD_TYPES)})")
-        choices = spec.get("choices")
-        if kind == "select":
-            if not choices:
-                fail(f"field {name} is a select but lists no choices")
-            for choice in choices:
-                if isinstance(choice, dict) and "value" not in choice:
-                    fail(f"field {name}: every choice needs a value")
-        elif choices:
-            fail(f"field {name} has choices but is not a select")
-
-    states = {}
-    for name, spec in (data.get("states") or {}).items():
-        spec = spec or {}
-        tier = spec.get("tier")
-        if tier is not None and tier not in TIER_ORDER:
-            fail(f"state {name} has unknown tier {tier}")
-        clock = spec.get("clock", "tier" if tier else None)
-        states[name] = StateSpec(
-            name=name,
-            label=spec.get("label", name.capitalize()),
-            tier=tier,
-            open=bool(spec.get("open", False)),
-            final=bool(spec.get("final", False)),
-            clock=clock,
-            tag=str(spec.get("tag", "gf-tag--" + tier if tier else "")),
-        )
+    _check_fields(data.get("fields") or {}, fail)
+    states = {name: _state(name, spec or {}, fail)
+              for name, spec in (data.get("states") or {}).items()}
     if data.get("initial") not in states:
         fail("initial state is not one of the states")
-
-    triggers = {}
-    for name, spec in (data.get("triggers") or {}).items():
-        transitions = []
-        for t in spec.get("transitions") or []:
-            sources = _as_tuple(t.get("source"))
-            for s in sources:
-                if s not in states:
-                    fail(f"trigger {name}: unknown source state {s}")
-            dest = t.get("dest")
-            if dest == "same":
-                dest = None
-            elif dest not in states:
-                fail(f"trigger {name}: unknown destination {dest}")
-            roles = frozenset(_as_tuple(t.get("roles")))
-            unknown = roles - KNOWN_ROLES
-            if unknown:
-                fail(f"trigger {name}: unknown roles {sorted(unknown)}")
-            transitions.append(
-                TransitionSpec(
-                    trigger=name,
-                    sources=sources,
-                    dest=dest,
-                    roles=roles,
-                    when=t.get("when"),
-                    tier_change=t.get("tier"),
-                    decision=t.get("decision", spec.get("decision")),
-                )
-            )
-        if not transitions:
-            fail(f"trigger {name} has no transitions")
-        triggers[name] = TriggerSpec(
-            name=name,
-            label=spec.get("label", name.replace("_", " ").capitalize()),
-            done=spec.get("done", spec.get("label", name)),
-            transitions=tuple(transitions),
-            required=_as_tuple(spec.get("required")),
-            optional=_as_tuple(spec.get("optional")),
-            field_labels=dict(spec.get("field_labels") or {}),
-            field_hints=dict(spec.get("field_hints") or {}),
-            decision=spec.get("decision"),
-            sets_owner=bool(spec.get("sets_owner", False)),
-            clears_owner=bool(spec.get("clears_owner", False)),
-            confirm=spec.get("confirm", ""),
-            intro=spec.get("intro", ""),
-        )
+    triggers = {name: _trigger(name, spec, states, fail)
+                for name, spec in (data.get("triggers") or {}).items()}
     deadlines = {k: int(v) for k, v in (data.get("deadlines") or {}).items()}
     for tier in deadlines:
         if tier not in TIER_ORDER:
@@ -262,6 +192,87 @@ def parse(data: dict, source: str = "<workflow>") -> WorkflowDefinition:
         settings=dict(data.get("settings") or {}),
         fields=dict(data.get("fields") or {}),
         extra={k: v for k, v in data.items() if k not in known},
+    )
+
+
+def _check_fields(fields: dict, fail) -> None:
+    """Each field's type is known, and a select (only a select) lists its choices."""
+    for name, spec in fields.items():
+        spec = spec or {}
+        kind = spec.get("type", "textarea")
+        if kind not in FIELD_TYPES:
+            fail(f"field {name} has unknown type {kind} (use one of {', '.join(FIELD_TYPES)})")
+        choices = spec.get("choices")
+        if kind == "select":
+            if not choices:
+                fail(f"field {name} is a select but lists no choices")
+            for choice in choices:
+                if isinstance(choice, dict) and "value" not in choice:
+                    fail(f"field {name}: every choice needs a value")
+        elif choices:
+            fail(f"field {name} has choices but is not a select")
+
+
+def _state(name: str, spec: dict, fail) -> StateSpec:
+    tier = spec.get("tier")
+    if tier is not None and tier not in TIER_ORDER:
+        fail(f"state {name} has unknown tier {tier}")
+    return StateSpec(
+        name=name,
+        label=spec.get("label", name.capitalize()),
+        tier=tier,
+        open=bool(spec.get("open", False)),
+        final=bool(spec.get("final", False)),
+        clock=spec.get("clock", "tier" if tier else None),
+        tag=str(spec.get("tag", "gf-tag--" + tier if tier else "")),
+    )
+
+
+def _trigger(name: str, spec: dict, states: dict, fail) -> TriggerSpec:
+    transitions = [_transition(name, spec, t, states, fail)
+                   for t in spec.get("transitions") or []]
+    if not transitions:
+        fail(f"trigger {name} has no transitions")
+    return TriggerSpec(
+        name=name,
+        label=spec.get("label", name.replace("_", " ").capitalize()),
+        done=spec.get("done", spec.get("label", name)),
+        transitions=tuple(transitions),
+        required=_as_tuple(spec.get("required")),
+        optional=_as_tuple(spec.get("optional")),
+        field_labels=dict(spec.get("field_labels") or {}),
+        field_hints=dict(spec.get("field_hints") or {}),
+        decision=spec.get("decision"),
+        sets_owner=bool(spec.get("sets_owner", False)),
+        clears_owner=bool(spec.get("clears_owner", False)),
+        confirm=spec.get("confirm", ""),
+        intro=spec.get("intro", ""),
+    )
+
+
+def _transition(name: str, spec: dict, t: dict, states: dict, fail) -> TransitionSpec:
+    """One of a trigger's transitions: known source and destination states and roles."""
+    sources = _as_tuple(t.get("source"))
+    for s in sources:
+        if s not in states:
+            fail(f"trigger {name}: unknown source state {s}")
+    dest = t.get("dest")
+    if dest == "same":
+        dest = None
+    elif dest not in states:
+        fail(f"trigger {name}: unknown destination {dest}")
+    roles = frozenset(_as_tuple(t.get("roles")))
+    unknown = roles - KNOWN_ROLES
+    if unknown:
+        fail(f"trigger {name}: unknown roles {sorted(unknown)}")
+    return TransitionSpec(
+        trigger=name,
+        sources=sources,
+        dest=dest,
+        roles=roles,
+        when=t.get("when"),
+        tier_change=t.get("tier"),
+        decision=t.get("decision", spec.get("decision")),
     )
 
 
