@@ -6,8 +6,6 @@ import math
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
 
 from govflow.accounts import services
 from govflow.accounts.forms import AreaForm, NewUserForm, OrganisationForm, UserForm
@@ -20,9 +18,9 @@ from govflow.accounts.models import (
     TIER_LABELS,
     LocalArea,
     Organisation,
-    RoleAssignment,
     User,
 )
+from govflow.admin import queries
 from govflow.csvexport import csv_response
 from govflow.domain_errors import DomainError
 from govflow.extensions import db
@@ -54,11 +52,7 @@ def _admins_only():
 
 @bp.get("/")
 def index():
-    counts = {
-        "people": db.session.scalar(select(func.count(User.id)).where(User.active.is_(True))),
-        "organisations": db.session.scalar(select(func.count(Organisation.id))),
-        "areas": db.session.scalar(select(func.count(LocalArea.id))),
-    }
+    counts = queries.counts()
     return render_template("admin/index.html", page_title="Administration", counts=counts)
 
 
@@ -88,46 +82,6 @@ def _load(model, row_id: int):
     return row
 
 
-def _people_query(args):
-    """People matching the list's filters (search text, role, organisation, area, status)."""
-    query = select(User).options(
-        selectinload(User.role_assignments).selectinload(RoleAssignment.area),
-        selectinload(User.role_assignments).selectinload(RoleAssignment.forum),
-        selectinload(User.organisation),
-        selectinload(User.home_area),
-    )
-    q = (args.get("q") or "").strip()[:200]
-    if q:
-        like = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(
-            or_(
-                func.lower(User.email).like(like, escape="\\"),
-                func.lower(User.display_name).like(like, escape="\\"),
-                func.lower(User.job_title).like(like, escape="\\"),
-            )
-        )
-    role = args.get("role", "")
-    if role in ROLES:
-        query = query.where(User.role_assignments.any(RoleAssignment.role == role))
-    organisation = args.get("organisation", "")
-    if organisation:
-        query = query.where(User.organisation.has(Organisation.slug == organisation))
-    area = args.get("area", "")
-    if area:
-        query = query.where(
-            or_(
-                User.home_area.has(LocalArea.slug == area),
-                User.role_assignments.any(RoleAssignment.area.has(LocalArea.slug == area)),
-            )
-        )
-    status = args.get("status", "active")
-    if status == "active":
-        query = query.where(User.active.is_(True))
-    elif status == "deactivated":
-        query = query.where(User.active.is_(False))
-    return query.order_by(func.lower(User.display_name), User.id)
-
-
 def _filters_from(args) -> dict:
     keep = {k: (args.get(k) or "").strip()[:200] for k in ("q", "role", "organisation", "area")}
     keep["status"] = args.get("status") if args.get("status") in STATUSES else "active"
@@ -137,11 +91,11 @@ def _filters_from(args) -> dict:
 @bp.get("/people")
 def people():
     filters = _filters_from(request.args)
-    query = _people_query(filters)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    query = queries.people_matching(filters)
+    total = queries.count_of(query)
     pages = max(1, math.ceil(total / PER_PAGE))
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
-    rows = db.session.scalars(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    rows = queries.page_of(query, page, PER_PAGE)
     return render_template(
         "admin/people.html",
         page_title="People",
@@ -153,8 +107,8 @@ def people():
         role_labels=ROLE_LABELS,
         tier_labels=TIER_LABELS,
         statuses=STATUSES,
-        organisations=_organisations(),
-        areas=_areas(),
+        organisations=queries.organisations(),
+        areas=queries.areas(),
         url_for_page=lambda n: url_for("admin.people", page=n, **filters),
         csv_url=url_for("admin.people_csv", **filters),
     )
@@ -162,7 +116,7 @@ def people():
 
 @bp.get("/people.csv")
 def people_csv():
-    users = db.session.scalars(_people_query(_filters_from(request.args))).unique().all()
+    users = queries.everyone_matching(_filters_from(request.args))
     header = ["Email", "Name", "Job title", "Organisation", "Home area", "Tier", "Roles",
               "Sponsor for", "Facilitator for", "Secretary for", "Active", "Last signed in"]
     rows = []
@@ -177,28 +131,14 @@ def people_csv():
     return csv_response("govflow-people", header, rows)
 
 
-def _organisations():
-    return db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
-
-
-def _areas():
-    return db.session.scalars(select(LocalArea).order_by(LocalArea.name)).all()
-
-
-def _forums():
-    from govflow.forums.models import Forum
-
-    return db.session.scalars(select(Forum).order_by(Forum.name)).all()
-
-
 def _person_choices(form: UserForm) -> None:
-    form.organisation.choices = [("", "Not set")] + [(o.slug, o.name) for o in _organisations()]
-    areas = _areas()
+    form.organisation.choices = [("", "Not set")] + [(o.slug, o.name) for o in queries.organisations()]
+    areas = queries.areas()
     form.home_area.choices = [("", "Not set")] + [(a.slug, a.name) for a in areas]
     form.roles.choices = [(r, ROLE_LABELS[r]) for r in PLAIN_ROLES]
     form.sponsor_areas.choices = [(a.slug, a.name) for a in areas]
     form.facilitator_areas.choices = [(a.slug, a.name) for a in areas]
-    form.secretary_forums.choices = [(f.slug, f.name) for f in _forums()]
+    form.secretary_forums.choices = [(f.slug, f.name) for f in queries.forums()]
 
 
 def _role_specs(form: UserForm) -> list[tuple[str, str | None]]:
@@ -340,24 +280,14 @@ def _org_form(formdata=True, **data) -> OrganisationForm:
 
 @bp.get("/organisations")
 def organisations():
-    rows = db.session.execute(
-        select(Organisation, func.count(User.id))
-        .outerjoin(User, (User.organisation_id == Organisation.id) & User.active.is_(True))
-        .group_by(Organisation.id)
-        .order_by(Organisation.name)
-    ).all()
+    rows = queries.organisations_with_people()
     return render_template("admin/organisations.html", page_title="Organisations", rows=rows,
                            kind_labels=KIND_LABELS)
 
 
 @bp.get("/organisations.csv")
 def organisations_csv():
-    rows = db.session.execute(
-        select(Organisation, func.count(User.id))
-        .outerjoin(User, (User.organisation_id == Organisation.id) & User.active.is_(True))
-        .group_by(Organisation.id)
-        .order_by(Organisation.name)
-    ).all()
+    rows = queries.organisations_with_people()
     return csv_response(
         "govflow-organisations",
         ["Short name", "Name", "Kind", "Active people"],
@@ -396,12 +326,7 @@ def _area_people_choices(form: AreaForm, area: LocalArea | None) -> None:
     assigned = set()
     if area is not None:
         assigned = {r.user_id for r in area.role_assignments if r.role in AREA_ROLES}
-    people = db.session.scalars(
-        select(User)
-        .options(selectinload(User.organisation))
-        .where(or_(User.active.is_(True), User.id.in_(assigned or {0})))
-        .order_by(func.lower(User.display_name))
-    ).all()
+    people = queries.people_to_choose(assigned)
 
     def label(u: User) -> str:
         bits = [u.job_title, u.organisation.name if u.organisation else ""]
@@ -416,21 +341,13 @@ def _area_people_choices(form: AreaForm, area: LocalArea | None) -> None:
 
 @bp.get("/areas")
 def areas():
-    rows = db.session.scalars(
-        select(LocalArea)
-        .options(selectinload(LocalArea.role_assignments).selectinload(RoleAssignment.user))
-        .order_by(LocalArea.name)
-    ).all()
+    rows = queries.areas_with_people()
     return render_template("admin/areas.html", page_title="Local areas", areas=rows)
 
 
 @bp.get("/areas.csv")
 def areas_csv():
-    rows = db.session.scalars(
-        select(LocalArea)
-        .options(selectinload(LocalArea.role_assignments).selectinload(RoleAssignment.user))
-        .order_by(LocalArea.name)
-    ).all()
+    rows = queries.areas_with_people()
     return csv_response(
         "govflow-local-areas",
         ["Short name", "Name", "Description", "Sponsors", "Facilitators"],
