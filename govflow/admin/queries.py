@@ -125,3 +125,24 @@ def people_to_choose(assigned: set[int]) -> list[User]:
         .where(or_(User.active.is_(True), User.id.in_(assigned or {0})))
         .order_by(func.lower(User.display_name))
     ))
+
+
+class RecordStatus(NamedTuple):
+    last: object | None  # the last finished RecordVerification
+    last_intact: object | None  # the last one that found the record intact
+    roots: list  # the latest daily RecordRoots, newest first
+
+
+def record_status(days: int = 14) -> RecordStatus:
+    """Whether the record is intact: the last check, the last time it found it intact, and
+    the daily roots (the witnesses sent to the central forum's secretaries)."""
+    from govflow.records.models import RecordRoot, RecordVerification
+
+    checks = select(RecordVerification).where(RecordVerification.finished_at.is_not(None))
+    last = db.session.scalar(checks.order_by(RecordVerification.finished_at.desc()).limit(1))
+    last_intact = db.session.scalar(
+        checks.where(RecordVerification.intact.is_(True))
+        .order_by(RecordVerification.finished_at.desc()).limit(1))
+    roots = list(db.session.scalars(select(RecordRoot).order_by(RecordRoot.day.desc())
+                                    .limit(days)))
+    return RecordStatus(last, last_intact, roots)

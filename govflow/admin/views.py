@@ -60,16 +60,9 @@ def index():
 def record():
     """Whether the record is intact: the last check, the last time it found it intact, and
     the daily roots (the witnesses sent to the central forum's secretaries)."""
-    from govflow.records.models import RecordRoot, RecordVerification
-
-    checks = select(RecordVerification).where(RecordVerification.finished_at.is_not(None))
-    last = db.session.scalar(checks.order_by(RecordVerification.finished_at.desc()).limit(1))
-    last_intact = db.session.scalar(
-        checks.where(RecordVerification.intact.is_(True))
-        .order_by(RecordVerification.finished_at.desc()).limit(1))
-    roots = db.session.scalars(select(RecordRoot).order_by(RecordRoot.day.desc()).limit(14)).all()
-    return render_template("admin/record.html", page_title="The record", last=last,
-                           last_intact=last_intact, roots=roots)
+    status = queries.record_status()
+    return render_template("admin/record.html", page_title="The record", last=status.last,
+                           last_intact=status.last_intact, roots=status.roots)
 
 
 # ---------------------------------------------------------------- people
