@@ -18,7 +18,8 @@ from tests.conftest import csrf_from
 
 PACKAGE = Path(__file__).resolve().parent.parent / "govflow"
 
-# The units of work that are not a whole request or command: each batch of a sweep, each
+# The units of work that are not a whole request or command: each batch of a sweep (and the
+# day's record root and record check), each
 # email the sender hands to the SMTP server, the API token's "last used" note (kept apart
 # so API reads never wait for the write lock), and the end of a read-only request on
 # PostgreSQL; a sign-in attempt, counted before the password is checked whatever the request
