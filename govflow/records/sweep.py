@@ -52,6 +52,10 @@ def take_roots(ctx) -> None:
     if ctx.dry_run:
         return
     for day in days_to_root(ctx.now):
+        # End the read transaction first, so the write below begins one that takes the write
+        # lock up front (SQLite): a read transaction that later writes fails at once with
+        # "database is locked" when another process wrote in between.
+        db.session.rollback()
         try:
             with writing():
                 if stored_root(day) is not None:
@@ -85,6 +89,7 @@ def verify_record(ctx) -> None:
     if ctx.dry_run:
         return
     today = workdays.london_date(ctx.now)
+    db.session.rollback()  # as in take_roots: the claim below takes the write lock up front
     try:
         with writing():
             if db.session.scalar(select(RecordVerification.id)
