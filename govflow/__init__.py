@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure_security(app)
     configure_edge(app)
     configure_blueprints(app)
+    configure_submissions(app)
     configure_errors(app)
     configure_cli(app)
     return app
@@ -141,6 +142,12 @@ def configure_blueprints(app: Flask) -> None:
     from govflow.blueprints import register_blueprints
 
     register_blueprints(app)
+
+
+def configure_submissions(app: Flask) -> None:
+    from govflow.submissions.guard import init_submissions
+
+    init_submissions(app)
 
 
 def configure_errors(app: Flask) -> None:

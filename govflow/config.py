@@ -124,6 +124,8 @@ def load_config(instance_path: str, environ: dict | None = None) -> dict:
         "SESSION_IDLE_MINUTES": _positive(env, "GOVFLOW_SESSION_IDLE_MINUTES", "30"),
         "SESSION_LIFETIME_HOURS": _positive(env, "GOVFLOW_SESSION_LIFETIME_HOURS", "12"),
         "REMEMBER_DAYS": remember_days,
+        # How long a used submission key (a form's, or an API Idempotency-Key) is kept.
+        "SUBMISSION_KEYS_KEPT_DAYS": int(env.get("GOVFLOW_SUBMISSION_KEYS_KEPT_DAYS", "7")),
         "WTF_CSRF_TIME_LIMIT": int(env.get("GOVFLOW_CSRF_TIME_LIMIT", "3600")),
         "WTF_CSRF_SSL_STRICT": production,
         "LOGIN_MAX_ATTEMPTS": int(env.get("GOVFLOW_LOGIN_MAX_ATTEMPTS", "5")),

@@ -22,3 +22,4 @@ from govflow.metrics.models import WorkingDay  # noqa: F401
 from govflow.notifications.models import Notification  # noqa: F401
 from govflow.records.models import RecordChain, RecordRoot, RecordVerification  # noqa: F401
 from govflow.sponsors.models import SponsorAction, SponsorActionEvent  # noqa: F401
+from govflow.submissions.models import SubmissionKey  # noqa: F401

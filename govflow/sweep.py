@@ -38,6 +38,7 @@ STEP_MODULES = (
     "govflow.notifications.digest",
     "govflow.metrics.sweep",
     "govflow.records.sweep",  # the day's record root, and the daily check of the record
+    "govflow.submissions.sweep",
     "govflow.items.tallies",  # last: folds the tallies the steps above added to
 )
 

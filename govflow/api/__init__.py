@@ -59,6 +59,21 @@ def _authenticate():
     return None
 
 
+@bp.before_request
+def _idempotency_key():
+    # After _authenticate: a key belongs to the person sending it.
+    from govflow.submissions.guard import before_api
+
+    return before_api()
+
+
+@bp.after_request
+def _idempotency_outcome(response):
+    from govflow.submissions.guard import after_api
+
+    return after_api(response)
+
+
 def json_body() -> dict:
     """The request's JSON object, or a 400 with a clear message."""
     if not request.is_json:

@@ -21,7 +21,9 @@ bp = Blueprint("systemic", __name__)
 # them no powers over the blocker.
 TITLE_LIMIT = 200
 # Fields of the raise form carried through the no-JS check, so nothing typed is lost.
-NOT_CARRIED = {"csrf_token", "check_similar"}
+# The submission key goes on as the new form's own key: raising from here is the same
+# submission as the raise form it came from.
+NOT_CARRIED = {"csrf_token", "check_similar", "submission_key"}
 
 
 def _item_url(item_id: int) -> str:
@@ -67,6 +69,7 @@ def check_from_raise_form():
     return render_template("systemic/similar.html", page_title="Similar blockers",
                            items=items, title=title, threshold=services.threshold(),
                            searched=bool(title.strip()), carried=carried,
+                           carried_key=request.form.get("submission_key"),
                            raise_url=_raise_url())
 
 
