@@ -65,6 +65,21 @@ def wrote(session: Session) -> bool:
     return bool(session.info.get(_WROTE) or session.new or session.dirty or session.deleted)
 
 
+@contextmanager
+def not_the_requests_write(session: Session) -> Iterator[None]:
+    """What is flushed in this block is kept only if the request writes something of its
+    own: a submission key's claim (govflow/submissions) does not make a request that changes
+    nothing commit."""
+    before = session.info.get(_WROTE)
+    try:
+        yield
+    finally:
+        if before:
+            session.info[_WROTE] = before
+        else:
+            session.info.pop(_WROTE, None)
+
+
 def init_app(app: Flask) -> None:
     """Make the end of each request its transaction's boundary."""
 

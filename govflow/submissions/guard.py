@@ -8,24 +8,22 @@ How a send is handled, for a signed-in person:
    redirected to where the first submission went (with a short notice); the API call gets
    the first call's status and body. Two sends of one key at the same moment both insert;
    the primary key lets one commit, and the other (on PostgreSQL it waits for the first
-   transaction to end) finds the first one's row and replays it.
-2. The view commits its change, and the claim with it: one transaction. A view that fails
-   or refuses the submission (a form with errors, a workflow refusal) never commits, so the
-   claim is rolled back with everything else and the person can correct and send again.
-3. After the view, the outcome (a form's redirect address, an API call's response) is
-   written to the row. A view that committed and then answered with an error releases the
-   key instead: a refused submission never uses up its key.
+   transaction to end; on SQLite it waits for the write lock) finds the first one's row and
+   replays it.
+2. After the view, if it changed something and answered below 400, the outcome (a form's
+   redirect address, an API call's status and body) is written on the claim, and the
+   request's boundary (govflow/transaction.py) commits it with the change: one
+   transaction. A view that fails, refuses the submission (a form sent back with errors, a
+   workflow refusal) or changes nothing commits nothing, so the claim is rolled back with
+   the rest and the key can be sent again.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 import secrets
-import time
 from dataclasses import dataclass
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import (
@@ -34,23 +32,20 @@ from flask import (
     current_app,
     flash,
     g,
-    has_request_context,
     jsonify,
     redirect,
     request,
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import delete, event, inspect, select, update
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Session
 from werkzeug.exceptions import BadRequest
 
+from govflow import transaction
 from govflow.clock import utcnow
 from govflow.extensions import db
 from govflow.submissions.models import KEY_LENGTH, SubmissionKey
-
-log = logging.getLogger("govflow.submissions")
 
 FORM_FIELD = "submission_key"
 API_HEADER = "Idempotency-Key"
@@ -61,33 +56,23 @@ FORM_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}\Z")
 API_KEY = re.compile(rf"[\x21-\x7e]{{1,{KEY_LENGTH}}}\Z")
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-# A second send that arrives while the first is still finishing waits this long for the
-# first one's outcome; a row older than STALE without one never gets one (its request
-# answered with a page, not a redirect, or its process died).
-WAIT_SECONDS = 3.0
-STALE = timedelta(seconds=30)
 
 
 @dataclass
 class Claim:
     row: SubmissionKey
     api: bool
-    committed: bool = False
 
 
 @dataclass
 class Used:
-    """A key's row as read back: the outcome of its first use, if written yet."""
+    """A key's row as read back: the outcome of its first use."""
 
-    created_at: object
     outcome_url: str | None
     request_hash: str | None
     status: int | None
     content_type: str | None
     body: str | None
-
-    def settled(self, api: bool) -> bool:
-        return (self.status is not None) if api else (self.outcome_url is not None)
 
 
 def new_key() -> str:
@@ -98,9 +83,8 @@ def new_key() -> str:
 def init_submissions(app: Flask) -> None:
     app.jinja_env.globals["new_submission_key"] = new_key
     app.before_request(_before_form)
+    # Runs before the request's boundary commits (after_request functions run in reverse).
     app.after_request(_after_form)
-    if not event.contains(Session, "after_commit", _note_commit):
-        event.listen(Session, "after_commit", _note_commit)
 
 
 # --- forms ----------------------------------------------------------------------------------
@@ -136,14 +120,21 @@ def _after_form(response: Response) -> Response:
     if claim is None or claim.api:
         return response
     g.pop("submission_claim")
-    if not claim.committed:
-        return response  # nothing was kept, so neither is the key (teardown rolls it back)
-    if response.status_code in REDIRECTS and response.location:
-        location = response.location
-        _settle(claim, outcome_url=location if len(location) <= 2000 else url_for("main.home"))
-    elif response.status_code >= 400:
-        _release(claim)
+    if not _kept(response):
+        _unclaim(claim)
+    elif response.status_code in REDIRECTS and response.location \
+            and len(response.location) <= 2000:
+        _kept_claim(claim).outcome_url = response.location
+    else:
+        # Done, and answered with a page rather than a redirect (a new API token is shown
+        # once): a repeat goes back to the page the form was on.
+        _kept_claim(claim).outcome_url = _fallback()
     return response
+
+
+def _kept(response: Response) -> bool:
+    """Will the request's boundary commit: it answered below 400 and changed something?"""
+    return response.status_code < 400 and transaction.wrote(db.session())
 
 
 # --- API ------------------------------------------------------------------------------------
@@ -180,13 +171,13 @@ def after_api(response: Response) -> Response:
     if claim is None or not claim.api:
         return response
     g.pop("submission_claim")
-    if not claim.committed:
-        return response
-    if response.status_code >= 400:
-        _release(claim)
-    elif not response.direct_passthrough:
-        _settle(claim, status=response.status_code, content_type=response.content_type,
-                body=response.get_data(as_text=True))
+    if not _kept(response) or response.direct_passthrough:
+        _unclaim(claim)
+    else:
+        row = _kept_claim(claim)
+        row.status = response.status_code
+        row.content_type = response.content_type
+        row.body = response.get_data(as_text=True)
     return response
 
 
@@ -207,80 +198,53 @@ def _api_error(status: int, message: str, code: str = "invalid"):
 
 def _claim(user_id: int, key: str, *, api: bool, request_hash: str | None = None) -> Used | None:
     """Claim the key for this request (None), or return its earlier use."""
-    for _ in range(3):
+    used = _used(user_id, key)
+    if used is not None:
+        return used
+    row = SubmissionKey(user_id=user_id, key=key, created_at=utcnow(), request_hash=request_hash)
+    session = db.session()
+    try:
+        with transaction.not_the_requests_write(session), session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        # Another send of this key committed first (we waited for it): replay it.
         used = _used(user_id, key)
         if used is None:
-            row = SubmissionKey(user_id=user_id, key=key, created_at=utcnow(),
-                                request_hash=request_hash)
-            try:
-                with db.session.begin_nested():
-                    db.session.add(row)
-            except IntegrityError:
-                continue  # another send of this key committed first: replay it
-            g.submission_claim = Claim(row=row, api=api)
-            return None
-        used = _wait_for_outcome(user_id, key, used, api)
-        if used is not None:
-            return used
-    raise BadRequest("This form could not be sent. Try again.")
+            raise BadRequest("This form could not be sent. Try again.") from None
+        return used
+    g.submission_claim = Claim(row=row, api=api)
+    return None
+
+
+def _kept_claim(claim: Claim) -> SubmissionKey:
+    """The claim's row, to be committed with the change. A view that rolled back and then
+    went on to change something took the claim back with it: claim the key again."""
+    if inspect(claim.row).persistent:
+        return claim.row
+    row = SubmissionKey(user_id=claim.row.user_id, key=claim.row.key, created_at=utcnow(),
+                        request_hash=claim.row.request_hash)
+    db.session.add(row)
+    return row
+
+
+def _unclaim(claim: Claim) -> None:
+    """The request keeps nothing: take the claim back now, not only when the session ends
+    (the whole transaction is rolled back then anyway), so nothing later can commit it."""
+    if not inspect(claim.row).persistent:
+        return  # the view rolled back, and the claim with it
+    session = db.session()
+    try:
+        with transaction.not_the_requests_write(session):
+            session.delete(claim.row)
+            session.flush()
+    except SQLAlchemyError:
+        session.rollback()
 
 
 def _used(user_id: int, key: str) -> Used | None:
     found = db.session.execute(
-        select(SubmissionKey.created_at, SubmissionKey.outcome_url, SubmissionKey.request_hash,
-               SubmissionKey.status, SubmissionKey.content_type, SubmissionKey.body)
+        select(SubmissionKey.outcome_url, SubmissionKey.request_hash, SubmissionKey.status,
+               SubmissionKey.content_type, SubmissionKey.body)
         .where(SubmissionKey.user_id == user_id, SubmissionKey.key == key)
     ).first()
     return Used(*found) if found else None
-
-
-def _wait_for_outcome(user_id: int, key: str, used: Used, api: bool) -> Used | None:
-    """The first send committed its change but may not have written its outcome yet (that
-    follows its commit): wait a little for it. None if the key was released meanwhile."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not used.settled(api) and time.monotonic() < deadline and \
-            utcnow() - used.created_at < STALE:
-        # Hold no lock while waiting: on SQLite the first request needs the write lock to
-        # write its outcome.
-        db.session.rollback()
-        time.sleep(0.05)
-        used = _used(user_id, key)
-        if used is None:
-            return None
-    return used
-
-
-def _note_commit(session) -> None:
-    """A commit during the request that included the claim: the key is used."""
-    if not has_request_context():
-        return
-    claim = g.get("submission_claim")
-    if claim is None or claim.committed:
-        return
-    state = inspect(claim.row)
-    if state.persistent and state.session is session:
-        claim.committed = True
-
-
-def _settle(claim: Claim, **outcome) -> None:
-    _finish(claim, update(SubmissionKey).values(**outcome))
-
-
-def _release(claim: Claim) -> None:
-    _finish(claim, delete(SubmissionKey))
-
-
-def _finish(claim: Claim, statement) -> None:
-    row_key = inspect(claim.row).identity
-    try:
-        # What the view left uncommitted was never meant to be kept: only this is committed.
-        db.session.rollback()
-        db.session.execute(statement.where(SubmissionKey.user_id == row_key[0],
-                                           SubmissionKey.key == row_key[1]))
-        db.session.commit()
-    except SQLAlchemyError:
-        # The change itself is committed; a repeat will find the key with no outcome and
-        # go back to the form's page.
-        db.session.rollback()
-        log.warning("Could not record the outcome of submission key for person %s",
-                    row_key[0], exc_info=True)

@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, func, select
 
+from govflow import transaction
 from govflow.db import writing
 from govflow.extensions import db
 from govflow.submissions.models import SubmissionKey
@@ -29,7 +30,7 @@ def prune_submission_keys(ctx) -> None:
         return
     with writing():
         n = db.session.execute(delete(SubmissionKey).where(old)).rowcount
-        db.session.commit()
+        transaction.commit()
     if n:
         ctx.did("submission keys forgotten",
                 f"Forgot {n} submission keys older than {days} days", n=n)

@@ -258,3 +258,19 @@ def test_the_sweep_forgets_keys_after_the_days_configured(app, auth, client, peo
     ctx = sweep.run(now=utcnow() + timedelta(days=days, minutes=1))
     assert _count(SubmissionKey, mine) == 0
     assert ctx.counts["submission keys forgotten"] >= 1
+
+
+def test_an_api_token_asked_for_twice_is_made_once(auth, client, people):
+    """Creating a token answers with a page showing it (not a redirect): a repeat goes back
+    to the account page the form was on."""
+    from govflow.accounts.models import ApiToken
+
+    _sign_in(auth, people["practitioner"])
+    body = _filled(client, "/account", "/account/tokens", name="Case system link")
+    referer = {"Referer": "http://localhost/account"}
+    first = client.post("/account/tokens", data=body, headers=referer)
+    second = client.post("/account/tokens", data=body, headers=referer)
+    assert first.status_code == 200 and "Case system link" in text_of(first)
+    assert second.status_code == 303 and second.headers["Location"] == "http://localhost/account"
+    assert ALREADY_SENT in text_of(client.get("/account"))
+    assert _count(ApiToken, ApiToken.name == "Case system link") == 1

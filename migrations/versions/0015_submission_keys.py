@@ -1,16 +1,16 @@
 """Submission keys: each one-time key a person has used on a form or as an API
 Idempotency-Key, with the outcome of its first use, so a second send changes nothing
 
-Revision ID: 0014_submission_keys
-Revises: 0013_record_chains
+Revision ID: 0015_submission_keys
+Revises: 0014_access_policy
 Create Date: 2026-12-06
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014_submission_keys"
-down_revision = "0013_record_chains"
+revision = "0015_submission_keys"
+down_revision = "0014_access_policy"
 branch_labels = None
 depends_on = None
 
