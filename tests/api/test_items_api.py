@@ -79,7 +79,7 @@ def test_the_openapi_file_is_valid_openapi_3_1_and_is_served(client):
 def test_every_error_code_of_the_items_endpoints_is_documented():
     paths = spec()["paths"]
     assert set(paths["/items"]["get"]["responses"]) == {"200", "400", "401"}
-    assert set(paths["/items"]["post"]["responses"]) == {"201", "400", "401", "413", "422"}
+    assert set(paths["/items"]["post"]["responses"]) == {"201", "400", "401", "409", "413", "422"}
     assert set(paths["/items/{item_id}"]["get"]["responses"]) == {"200", "401", "403", "404"}
     assert set(paths["/items/{item_id}/transitions"]["post"]["responses"]) == {
         "200", "400", "401", "403", "404", "409", "413", "422"}
