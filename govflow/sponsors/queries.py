@@ -197,16 +197,59 @@ def area_page(area: LocalArea, user, now: datetime | None = None,
               limit: int | None = None) -> AreaPage:
     """Everything an area's page shows; deadline wording is worked out only for the first
     `limit` rows of each list, the ones the page shows."""
-    from govflow.forums.models import Forum, Meeting
-    from govflow.permissions import can
-
     now = now or utcnow()
     today = workdays.london_date(now)
     people = people_by_area([area.id])[area.id]
     in_area = _in_areas([area.id])
-
-    # Every open item in the area, with whether this person may see it: one query.
     visible = visibility_clause(user)
+    items = _open_items_in(in_area, visible, now)
+    decisions = _recent_decisions_in(in_area, visible)
+    action_rows = _open_actions_in(area, visible)
+    # An action about a restricted item this person may not see is left out with it.
+    actions = [a for a, may_see in action_rows if a.item_id is None or may_see]
+    items.visible_ids |= {a.item_id for a, may_see in action_rows if a.item_id and may_see}
+    local_forum, next_meeting = _local_forum_of(area, now)
+    stuck_days = stuck_after_working_days()
+    stuck = _stuck_in(area, user, items.rows, now, stuck_days, limit)
+    for shown in (*items.blockers_by_tier.values(), items.ideas, stuck or []):
+        for item in shown[:limit]:
+            _item_row(item, now)
+
+    return AreaPage(
+        area=area,
+        sponsors=people["sponsor"],
+        facilitators=people["facilitator"],
+        blocker_counts=items.blocker_counts,
+        blockers_by_tier=items.blockers_by_tier,
+        hidden_blockers=0,  # a restricted item this person may not see is not counted
+        ideas_awaiting=items.ideas,
+        ideas_awaiting_count=items.ideas_count,
+        decisions=decisions,
+        open_actions=actions,
+        overdue_action_ids={a.id for a in actions if a.due_on < today},
+        next_meeting=next_meeting,
+        local_forum=local_forum,
+        stuck=stuck,
+        stuck_days=stuck_days,
+        visible_item_ids=items.visible_ids,
+        today=today,
+    )
+
+
+@dataclass
+class _OpenItems:
+    """The area's open items the person may see, overdue first, counted by tier."""
+
+    rows: list  # (item, may_see), overdue first
+    blocker_counts: dict[str, int]
+    blockers_by_tier: dict[str, list[Item]]
+    ideas: list[Item] = field(default_factory=list)
+    ideas_count: int = 0
+    visible_ids: set[int] = field(default_factory=set)
+
+
+def _open_items_in(in_area, visible, now: datetime) -> _OpenItems:
+    """Every open item in the area, with whether this person may see it: one query."""
     rows = db.session.execute(
         overdue_first(
             select(Item, visible.label("visible"))
@@ -214,25 +257,23 @@ def area_page(area: LocalArea, user, now: datetime | None = None,
             now,
         )
     ).all()
-    blocker_counts = dict.fromkeys(TIERS, 0)
-    blockers_by_tier: dict[str, list[Item]] = {t: [] for t in TIERS}
-    hidden = 0
-    ideas, ideas_count = [], 0
-    visible_ids = set()
+    out = _OpenItems(rows, dict.fromkeys(TIERS, 0), {t: [] for t in TIERS})
     for item, may_see in rows:
-        if may_see:
-            visible_ids.add(item.id)
         if not may_see:
             # A restricted item this person may not see: absent, not even counted.
             continue
+        out.visible_ids.add(item.id)
         if item.kind == "blocker":
-            blocker_counts[item.tier] += 1
-            blockers_by_tier[item.tier].append(item)
+            out.blocker_counts[item.tier] += 1
+            out.blockers_by_tier[item.tier].append(item)
         elif item.state in IDEA_AWAITING:
-            ideas_count += 1
-            ideas.append(item)
+            out.ideas_count += 1
+            out.ideas.append(item)
+    return out
 
-    decisions = db.session.scalars(
+
+def _recent_decisions_in(in_area, visible) -> list[Decision]:
+    return db.session.scalars(
         select(Decision)
         .join(Decision.item)
         .options(contains_eager(Decision.item), joinedload(Decision.decided_by))
@@ -241,8 +282,11 @@ def area_page(area: LocalArea, user, now: datetime | None = None,
         .limit(RECENT_DECISIONS)
     ).unique().all()
 
-    # The linked item comes in the same query, with whether this person may see its title.
-    action_rows = db.session.execute(
+
+def _open_actions_in(area: LocalArea, visible) -> list:
+    """(action, item visible) for the area's open actions: the linked item comes in the same
+    query, with whether this person may see its title."""
+    return db.session.execute(
         select(SponsorAction, visible.label("item_visible"))
         .outerjoin(Item, Item.id == SponsorAction.item_id)
         .options(
@@ -253,9 +297,11 @@ def area_page(area: LocalArea, user, now: datetime | None = None,
         .where(SponsorAction.area_id == area.id, SponsorAction.status == "open")
         .order_by(SponsorAction.due_on, SponsorAction.id)
     ).unique().all()
-    # An action about a restricted item this person may not see is left out with it.
-    actions = [a for a, may_see in action_rows if a.item_id is None or may_see]
-    visible_ids |= {a.item_id for a, may_see in action_rows if a.item_id and may_see}
+
+
+def _local_forum_of(area: LocalArea, now: datetime) -> tuple:
+    """The area's local governance group, and its next planned meeting."""
+    from govflow.forums.models import Forum, Meeting
 
     local_forum = db.session.scalar(
         select(Forum).where(Forum.kind == "local", Forum.area_id == area.id,
@@ -270,40 +316,23 @@ def area_page(area: LocalArea, user, now: datetime | None = None,
         .order_by(Meeting.starts_at)
         .limit(1)
     )
+    return local_forum, next_meeting
 
-    stuck_days = stuck_after_working_days()
-    stuck = None
-    if can(user, "area.stuck", area):
-        cutoff = stuck_cutoff(now, stuck_days)
-        stuck = [
-            item for item, may_see in rows if may_see and item.last_event_at < cutoff
-        ]
-        stuck.sort(key=lambda i: i.last_event_at)
-        for item in stuck[:limit]:
-            item.quiet_text = _quiet_text(item.last_event_at, now)
-    for shown in (*blockers_by_tier.values(), ideas, stuck or []):
-        for item in shown[:limit]:
-            _item_row(item, now)
 
-    return AreaPage(
-        area=area,
-        sponsors=people["sponsor"],
-        facilitators=people["facilitator"],
-        blocker_counts=blocker_counts,
-        blockers_by_tier=blockers_by_tier,
-        hidden_blockers=hidden,
-        ideas_awaiting=ideas,
-        ideas_awaiting_count=ideas_count,
-        decisions=decisions,
-        open_actions=actions,
-        overdue_action_ids={a.id for a in actions if a.due_on < today},
-        next_meeting=next_meeting,
-        local_forum=local_forum,
-        stuck=stuck,
-        stuck_days=stuck_days,
-        visible_item_ids=visible_ids,
-        today=today,
-    )
+def _stuck_in(area: LocalArea, user, rows, now: datetime, stuck_days: int,
+              limit: int | None) -> list[Item] | None:
+    """Open items nothing has happened to for a while, quietest first (None: not shown to
+    this person)."""
+    from govflow.permissions import can
+
+    if not can(user, "area.stuck", area):
+        return None
+    cutoff = stuck_cutoff(now, stuck_days)
+    stuck = [item for item, may_see in rows if may_see and item.last_event_at < cutoff]
+    stuck.sort(key=lambda i: i.last_event_at)
+    for item in stuck[:limit]:
+        item.quiet_text = _quiet_text(item.last_event_at, now)
+    return stuck
 
 
 def _quiet_text(last: datetime, now: datetime) -> str:
