@@ -124,7 +124,7 @@ def build_charts(rep: report.Report, last_months: int | None = None) -> dict[str
     out["time_to_unblock"] = charts.bar_chart(
         "chart-time-to-unblock", "Working days from raising to unblocking, by tier reached",
         [(r.values["tier"], r.values) for r in t["time_to_unblock"].rows],
-        [("median", "Median"), ("p90", "90th percentile")], stacked=False)
+        [("median", "Half within"), ("p90", "9 in 10 within")], stacked=False)
     out["open_by_area"] = charts.bar_chart(
         "chart-open-by-area", "Open blockers now at each tier, by area",
         [(r.values["area"], r.values) for r in t["open_by_area"].rows], TIER_SERIES)

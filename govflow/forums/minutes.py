@@ -77,7 +77,7 @@ def decision_record(d: Decision) -> dict:
     item = d.item
     return {
         "id": d.id,
-        "ref": f"D-{d.id}",
+        "ref": f"Decision {d.id}",
         "item_ref": f"{KIND_LABELS.get(item.kind, item.kind)} {item.id}",
         "item_title": item.title,
         "tier": d.tier.capitalize(),
@@ -93,8 +93,8 @@ def decision_record(d: Decision) -> dict:
         "decided_by": "By default (no decision in time)" if d.by_default else _person(d.decided_by),
         "decided_at": _date(d.decided_at),
         "meeting": (f"{d.meeting.forum.name}, {_date(d.meeting.starts_at)}" if d.meeting_id else ""),
-        "supersedes": f"D-{d.supersedes_id}" if d.supersedes_id else "",
-        "superseded_by": f"D-{d.superseded_by.id}" if d.superseded_by is not None else "",
+        "supersedes": f"decision {d.supersedes_id}" if d.supersedes_id else "",
+        "superseded_by": f"decision {d.superseded_by.id}" if d.superseded_by is not None else "",
         "superseded_on": _date(d.superseded_by.decided_at) if d.superseded_by is not None else "",
     }
 
@@ -102,7 +102,7 @@ def decision_record(d: Decision) -> dict:
 def action_record(a, agenda_position: int | None = None) -> dict:
     return {
         "id": a.id,
-        "ref": f"A-{a.id}",
+        "ref": f"{a.id}",
         "what": a.what,
         "owner": _person(a.owner),
         "sponsor": _person(a.sponsor),

@@ -213,10 +213,7 @@ class DayMonthYearField(DateField):
 
 
 def _required(field_spec: FieldSpec):
-    message = f"Enter {field_spec.label[0].lower()}{field_spec.label[1:]}"
-    if field_spec.type in ("select",):
-        message = f"Select {field_spec.label[0].lower()}{field_spec.label[1:]}"
-    return InputRequired(message=message)
+    return InputRequired(message=field_spec.missing_message)
 
 
 def _form_field(field_spec: FieldSpec):
@@ -258,7 +255,7 @@ def _required_value(field_spec: FieldSpec):
 def _required_date(field_spec: FieldSpec):
     def check(form, field):
         if field.data is None and not field.errors:
-            raise ValidationError(f"Enter {field_spec.label.lower()}")
+            raise ValidationError(field_spec.missing_message)
 
     check.field_flags = {"required": True}
     return check

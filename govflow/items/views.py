@@ -369,7 +369,7 @@ def action(item_id: int, trigger: str):
     done = spec.triggers[trigger]
     message = f"{presenters.event_label(spec, trigger)}."
     if state in spec.states and done.transitions and any(t.dest for t in done.transitions):
-        message += f" It is now {spec.state_label(state)}."
+        message += f" It is now {spec.state_phrase(state)}."
     flash(message, "success")
     return redirect(url_for("items.show", item_id=item_id))
 

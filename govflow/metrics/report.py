@@ -267,8 +267,8 @@ def _time_to_unblock_table(run: _Run, unblocked_rows) -> dict[str, dict]:
         "Working days (Monday to Friday, not bank holidays) from the day a blocker was raised "
         "to the day it was unblocked, by the tier that unblocked it.",
         [Column("tier", "Tier reached", "text"), Column("unblocked", "Blockers unblocked"),
-         Column("median", "Median (working days)", "days"),
-         Column("p90", "90th percentile (working days)", "days")],
+         Column("median", "Half within (working days)", "days"),
+         Column("p90", "9 in 10 within (working days)", "days")],
         rows,
     )
     return times
@@ -567,9 +567,9 @@ def _headline(run: _Run, unblocked: _Unblocked, open_now: _OpenNow, ideas: _Idea
         fig(f"share_{t}", f"Unblocked at {TIER_LABELS[t]}",
             share(unblocked.tier_totals[t], unblocked.total), "percent",
             {"figure": "unblocked", "tier": t})
-    fig("median_days", "Median working days to unblock", all_times[MEDIAN], "days",
+    fig("median_days", "Working days to unblock: half were unblocked within", all_times[MEDIAN], "days",
         {"figure": "unblocked"})
-    fig("p90_days", "90th percentile working days to unblock", all_times[P90], "days",
+    fig("p90_days", "Working days to unblock: 9 in 10 were unblocked within", all_times[P90], "days",
         {"figure": "unblocked"})
     totals = open_now.totals
     fig("open", "Open blockers now", totals["open"], link={"figure": "open"})
@@ -580,7 +580,7 @@ def _headline(run: _Run, unblocked: _Unblocked, open_now: _OpenNow, ideas: _Idea
     fig("reopened", "Reopened after unblocking", open_now.reopened, link={"figure": "reopened"})
     for key, label, n, link in ideas.rows:
         fig(f"ideas_{key}", f"Ideas {label[0].lower()}{label[1:]}", n, link=link)
-    fig("ideas_median_days_to_decision", "Median working days to decide an idea",
+    fig("ideas_median_days_to_decision", "Working days to decide an idea: half were decided within",
         ideas.to_decision[MEDIAN], "days", {"figure": "decision_times"})
     fig("actions_open", "Sponsor actions open", action_totals["open"] + action_totals["overdue"],
         link={"figure": "actions", "result": "open_or_overdue"})

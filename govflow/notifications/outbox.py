@@ -112,16 +112,20 @@ def _tier_people_query(tier: str, areas: set[int], organisation_id: int | None) 
     return list(db.session.scalars(q.where(User.active.is_(True)).distinct()))
 
 
+def with_article(noun: str) -> str:
+    """ "a blocker", "an idea"."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
 def notify_transition(item, event, *, actor, trigger, now=None):
     """The raiser hears of every change; a tier's people hear when an item reaches them."""
     from govflow.workflow.definition import load
 
     spec = load(item.kind)
-    state_label = spec.state_label(event.to_state)
     who = actor.display_name if actor is not None else "govflow (automatic)"
     what = trigger.done if trigger is not None else "Raised"
     subject = f"{what}: {item.title}"
-    body = f"{who} — {what.lower()}. It is now {state_label}."
+    body = f"{who} — {what.lower()}. It is now {spec.state_phrase(event.to_state)}."
     if event.reason:
         body += f"\n\n{event.reason}"
     told = set()
@@ -140,8 +144,8 @@ def notify_transition(item, event, *, actor, trigger, now=None):
                 person,
                 "reached_tier",
                 f"New at {item.tier.capitalize()}: {item.title}",
-                f"A {spec.label.lower()} in {item.area.name} needs {item.tier.capitalize()}. "
-                f"{body}",
+                f"{with_article(spec.label.lower()).capitalize()} in {item.area.name} has "
+                f"reached {item.tier.capitalize()} and needs someone there to act. {body}",
                 item=item,
                 now=now,
             )

@@ -52,6 +52,28 @@ class FieldSpec:
     type: str = "textarea"
     choices: tuple[tuple[str, str], ...] = ()  # (value, label) for type select
     required: bool = False
+    error: str = ""  # the workflow file's own words for "this is missing", if any
+
+    @property
+    def phrase(self) -> str:
+        return in_a_sentence(self.label)
+
+    @property
+    def missing_message(self) -> str:
+        """What a person is told when they leave it empty: the file's words, or "Enter …" /
+        "Select …" with the label as it reads mid-sentence (never "Enter why not?")."""
+        if self.error:
+            return self.error
+        return f"{'Select' if self.type == 'select' else 'Enter'} {self.phrase}"
+
+
+def in_a_sentence(label: str) -> str:
+    """A form label as it reads inside a sentence: "Review date (optional)" → "review date",
+    "Why not?" → "why not"."""
+    text = label.replace("(optional)", "").strip().rstrip("?:.").strip()
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        text = text[0].lower() + text[1:]
+    return text
 
 
 @dataclass(frozen=True)
@@ -107,6 +129,16 @@ class WorkflowDefinition:
         spec = self.states.get(state)
         return spec.label if spec else state
 
+    def state_phrase(self, state: str | None) -> str:
+        """How a state reads in a sentence: "at Silver" for a tier, otherwise its label in
+        lower case ("It is now unblocked", never "It is now Unblocked")."""
+        spec = self.states.get(state or "")
+        if spec is None:
+            return state or ""
+        if spec.tier is not None and spec.tier == spec.name:
+            return f"at {spec.label}"
+        return in_a_sentence(spec.label)
+
     def field_label(self, trigger: str, name: str) -> str:
         spec = self.triggers.get(trigger)
         if spec and name in spec.field_labels:
@@ -128,6 +160,7 @@ class WorkflowDefinition:
             type=declared.get("type", "textarea"),
             choices=_choices(declared.get("choices")),
             required=required,
+            error=declared.get("error", ""),
         )
 
     def form_fields(self, trigger: str) -> list[FieldSpec]:

@@ -27,6 +27,7 @@ from govflow.workflow.definition import (
     TransitionSpec,
     TriggerSpec,
     WorkflowDefinition,
+    in_a_sentence,
     load,
 )
 
@@ -207,7 +208,7 @@ def fire(
 
     labels = {name: spec.field_label(trigger_name, name) for name in fields}
     missing = {
-        name: f"Enter {spec.field_label(trigger_name, name).lower()}"
+        name: spec.field_spec(trigger_name, name, required=True).missing_message
         for name in trigger.required
         if not str(fields.get(name, "")).strip()
     }
@@ -257,7 +258,7 @@ def _coerce_dates(fields: dict, spec, trigger_name: str, now: datetime) -> dict:
             errors[name] = str(err)
             continue
         except ValueError:
-            errors[name] = f"Enter {label.lower()} as a real date"
+            errors[name] = f"Enter {in_a_sentence(label)} as a real date"
             continue
         if name == "decided_at" and not isinstance(value, datetime):
             if value == workdays.london_date(now):

@@ -53,7 +53,7 @@ def test_a_blocker_goes_to_gold_and_back(page, keyboard):
     rachel.fill("Why it needs the next tier", "The library service is run by the council; "
                                               "only Silver can agree an exception.")
     rachel.press("Escalate to the next tier")
-    assert rachel.sees("It is now Silver")
+    assert rachel.sees("It is now at Silver")
 
     # Helen, Head of Service, takes it to Gold.
     helen = as_person(page, "head_of_service", keyboard)
@@ -62,7 +62,7 @@ def test_a_blocker_goes_to_gold_and_back(page, keyboard):
     helen.fill("Why it needs the next tier", "It needs the council and the trust to agree "
                                              "opening hours together.")
     helen.press("Escalate to the next tier")
-    assert helen.sees("It is now Gold")
+    assert helen.sees("It is now at Gold")
     check("the blocker at Gold")
 
     # Gold gives permission and sends it straight back to Bronze to act on.
@@ -73,7 +73,7 @@ def test_a_blocker_goes_to_gold_and_back(page, keyboard):
     simon.fill("Support or permission given", "Permission given: partner services may use "
                                               "the room until 7pm from next week.")
     simon.press("Refer straight back to Bronze with support or permission")
-    assert simon.sees("It is now Bronze")
+    assert simon.sees("It is now at Bronze")
     history = page.locator("main").inner_text()
     for moment in ("Escalated", "Permission given: partner services may use the room"):
         assert moment in history

@@ -230,7 +230,7 @@ def test_a_central_forum_meeting_from_agenda_to_archived_minutes(app, client, au
         "A sponsor for the vehicle, or a trial with a hired van first.",
         OVERDUE,
         "Actions agreed", "Find an insurer who covers the minibus all year", "Andrew Kirkby",
-        "Appendix: decision log", f"D-{decisions[0].id}", f"D-{decisions[1].id}",
+        "Appendix: decision log", f"Decision {decisions[0].id}", f"Decision {decisions[1].id}",
     ]
     position = 0
     for phrase in in_order:

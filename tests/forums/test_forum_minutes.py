@@ -249,9 +249,9 @@ def test_the_decision_log_strikes_through_superseded_decisions(client, auth, peo
     scope = minutes.LogScope(area=original.item.area, date_from=today, date_to=today)
     entries = [minutes.decision_record(d) for d in minutes.log_decisions(scope)]
     html = app_render(entries, scope)
-    struck = html[html.index(f"<del>D-{original.id}</del>"):]
-    assert f"Superseded by D-{correction.id}" in struck.split("</tr>")[0]
-    assert f"<del>D-{correction.id}</del>" not in html
+    struck = html[html.index(f"<del>Decision {original.id}</del>"):]
+    assert f"Superseded by decision {correction.id}" in struck.split("</tr>")[0]
+    assert f"<del>Decision {correction.id}</del>" not in html
 
     auth.login(people["practitioner"].email)
     response = client.get("/forums/decision-log.pdf", query_string=[
@@ -261,7 +261,7 @@ def test_the_decision_log_strikes_through_superseded_decisions(client, auth, peo
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     reader = PdfReader(io.BytesIO(response.data))
     content = pdf_text(response.data)
-    assert f"D-{original.id}" in content and f"Superseded by D-{correction.id}" in content
+    assert f"Decision {original.id}" in content and f"Superseded by decision {correction.id}" in content
     assert "The Early Help team set up a shared inbox." in content
     assert "Page 1 of" in content
     assert reader.metadata.title.startswith("Decision log: Decisions on Denaby")
