@@ -58,9 +58,19 @@ QUERY_NAMES = {"page", "per_page", "q", "kind", "state", "tier", "area", "tag", 
                "status", "outcome", "role", "limit", "title", "figure", "sponsor", "year",
                "month", "meeting", "overdue", "open", "unread", "detail", "direction",
                "show", "fragment", "effect", "item_id", "meeting_id"}
+
+
+def _parameter(p: dict) -> dict:
+    """A parameter as written, or the shared one it refers to (#/components/parameters/…)."""
+    if "$ref" in p:
+        return OPENAPI["components"]["parameters"][p["$ref"].rsplit("/", 1)[-1]]
+    return p
+
+
 for _path in OPENAPI["paths"].values():
     for _op in _path.values():
-        QUERY_NAMES.update(p["name"] for p in _op.get("parameters", []) if p["in"] == "query")
+        QUERY_NAMES.update(p["name"] for p in map(_parameter, _op.get("parameters", []))
+                           if p["in"] == "query")
 
 HEADERS = [
     {"X-Forwarded-For": ", ".join(["203.0.113.7"] * 2000)},
