@@ -10,6 +10,7 @@ def register_blueprints(app: Flask) -> None:
     from govflow.dashboard.views import bp as dashboard
     from govflow.decisions.views import bp as decisions
     from govflow.forums.views import bp as forums
+    from govflow.items import list_views  # noqa: F401 - the list pages' routes, on that blueprint
     from govflow.items.idea_views import bp as ideas
     from govflow.items.views import bp as items
     from govflow.main import bp as main
