@@ -7,10 +7,12 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import create_engine, text
 
+from govflow.clock import utcnow
 from govflow.items.tallies import CHECK_SQL
 from tests.faults.conftest import ROOT
 from tests.support import clock
@@ -32,8 +34,9 @@ def test_two_sweeps_and_fifty_transitions_at_once(serve):
             "SELECT id FROM items WHERE kind = 'blocker' AND state = 'bronze' ORDER BY id LIMIT 4"
         )).scalars().all()
         # Setup: their Bronze deadline passed yesterday.
-        conn.execute(text("UPDATE items SET due_at = now() - interval '1 day' "
-                          "WHERE id = ANY(:ids)"), {"ids": list(items)})
+        # (The suite's clock, not the database server's: the sweeps run at the suite's time.)
+        conn.execute(text("UPDATE items SET due_at = :due WHERE id = ANY(:ids)"),
+                     {"due": utcnow() - timedelta(days=1), "ids": list(items)})
         events_before = conn.execute(text("SELECT max(id) FROM events")).scalar()
     admin = next(e for r, e, _ in demo_sign_ins() if r == "admin")
     clients = [Client(server.base_url, timeout=60).sign_in(admin) for _ in range(5)]
