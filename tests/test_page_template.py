@@ -4,8 +4,8 @@ per app (the phase banner, the static files' addresses) are what their macros an
 give.
 
 Pages are fetched twice, once through govflow's shell and once with GOV.UK's template in
-its place, and must be the same text (the CSP nonce and CSRF token, new on each request,
-aside)."""
+its place, and must be the same text (the CSP nonce, CSRF token and one-time submission
+keys, new on each request, aside)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ def _govuk_env(app):
 
 def _same_request(text: str) -> str:
     text = re.sub(r'nonce="[^"]+"', 'nonce="N"', text)
+    text = re.sub(r'(<input [^>]*name="submission_key"[^>]*value=")[^"]+"', r'\1K"', text)
     return re.sub(r'(<input [^>]*name="csrf_token"[^>]*value=")[^"]+"', r'\1C"', text)
 
 
