@@ -27,6 +27,7 @@ AWKWARD_MOMENTS = {
     "saturday": "2026-12-05T11:00:00+00:00",
     "bank-holiday": "2026-12-28T09:30:00+00:00",  # substitute day for Boxing Day
     "clocks-go-back": "2026-10-25T01:30:00+00:00",  # 01:30 GMT, the second 01:30 in London
+    "clocks-go-forward": "2027-03-28T01:30:00+00:00",  # 02:30 BST, just after 01:00 became 02:00
     "new-years-eve": "2026-12-31T23:59:00+00:00",
 }
 
