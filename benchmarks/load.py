@@ -278,14 +278,16 @@ def _token(database_url: str, email: str) -> str:
     from sqlalchemy import select
 
     from benchmarks.generate import app_for
+    from govflow import transaction
     from govflow.accounts.models import User
     from govflow.accounts.views import issue_token
     from govflow.extensions import db
 
     app = app_for(database_url)
     with app.app_context():
-        user = db.session.scalar(select(User).where(User.email == email))
-        token = issue_token(user, "load benchmark")
+        with transaction.unit_of_work():  # issue_token only flushes
+            user = db.session.scalar(select(User).where(User.email == email))
+            token = issue_token(user, "load benchmark")
         db.session.remove()
         db.engine.dispose()
     return token
