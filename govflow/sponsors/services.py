@@ -273,10 +273,8 @@ def _stale(action: SponsorAction) -> StaleVersion:
     )
 
 
-def _close(action, actor, to_status: str, note_field: str, note, version, now):
-    from govflow.notifications.outbox import notify
-
-    now = now or utcnow()
+def _check_may_change(action, actor, version) -> None:
+    """Closing or amending an action: the person may change it, and it is as they saw it."""
     if not may_close_action(actor, action):
         raise Forbidden("You cannot change this action: only its owner, its area's sponsors "
                         "and the forum secretary can.")
@@ -287,6 +285,13 @@ def _close(action, actor, to_status: str, note_field: str, note, version, now):
             raise Invalid("The version sent with the form is not a number.") from None
         if seen != action.version:
             raise _stale(action)
+
+
+def _close(action, actor, to_status: str, note_field: str, note, version, now):
+    from govflow.notifications.outbox import notify
+
+    now = now or utcnow()
+    _check_may_change(action, actor, version)
     if action.status != "open":
         raise Refused(f"This action is already {action.status}, so it cannot be "
                       f"{'marked as done' if to_status == 'done' else 'dropped'}.")
@@ -327,16 +332,7 @@ def amend_action(action, actor, *, what: str | None = None, due_on: date | None 
     """Change what an open action is or when it is due. The change is an entry in the
     action's history (what it was, what it is now), never a silent edit."""
     now = now or utcnow()
-    if not may_close_action(actor, action):
-        raise Forbidden("You cannot change this action: only its owner, its area's sponsors "
-                        "and the forum secretary can.")
-    if version is not None:
-        try:
-            seen = int(version)
-        except (TypeError, ValueError):
-            raise Invalid("The version sent with the form is not a number.") from None
-        if seen != action.version:
-            raise _stale(action)
+    _check_may_change(action, actor, version)
     if action.status != "open":
         raise Refused(f"This action is already {action.status}, so it cannot be changed.")
     what = action.what if what is None else _text("what", what)
