@@ -251,6 +251,7 @@ class AddendumForm(FlaskForm):
     body = TextAreaField("Correction", widget=GovTextArea(),
                          description="Say what was wrong in the approved minutes and what is right.",
                          validators=[InputRequired(message="Write the correction"), Length(max=5000)])
+    corrects = HiddenField()  # the addendum this one corrects, if it corrects one
     submit = SubmitField("Add the correction", widget=GovSubmitInput())
 
 

@@ -18,7 +18,7 @@ from govflow.clock import utcnow
 from govflow.decisions.models import REASON_CATEGORIES, Decision
 from govflow.extensions import db
 from govflow.forums import services
-from govflow.forums.models import Forum, Meeting
+from govflow.forums.models import Forum, Meeting, MinutesAddendum
 from govflow.items.models import Item, ItemArea
 from govflow.pdf import render_pdf, sha256
 from govflow.permissions import hidden_restricted_ids, item_visible_clause
@@ -298,6 +298,24 @@ def minutes_pdf(meeting: Meeting, reader=None) -> tuple[bytes, bool]:
     return render_draft_minutes(meeting, leave_out=leave_out), False
 
 
+@dataclass(frozen=True)
+class NumberedAddendum:
+    """An addendum as the meeting page and the addenda PDF show it: numbered in the order
+    added, with the number it corrects and the number that corrected it, if any."""
+    n: int
+    addendum: MinutesAddendum
+    corrects: int | None
+    corrected_by: int | None
+
+
+def numbered_addenda(meeting: Meeting) -> list[NumberedAddendum]:
+    rows = sorted(meeting.addenda, key=lambda a: a.id)
+    number = {a.id: n for n, a in enumerate(rows, start=1)}
+    corrected_by = {a.supersedes_id: number[a.id] for a in rows if a.supersedes_id}
+    return [NumberedAddendum(number[a.id], a, number.get(a.supersedes_id),
+                             corrected_by.get(a.id)) for a in rows]
+
+
 def render_addenda(meeting: Meeting) -> bytes:
     record = {
         "forum": meeting.forum.name,
@@ -306,8 +324,10 @@ def render_addenda(meeting: Meeting) -> bytes:
         "fingerprint": meeting.minutes_fingerprint,
         "approved_on": _date(meeting.approved_at),
         "addenda": [
-            {"n": n, "author": _person(a.author), "date": _date(a.created_at), "body": a.body}
-            for n, a in enumerate(meeting.addenda, start=1)
+            {"n": row.n, "author": _person(row.addendum.author),
+             "date": _date(row.addendum.created_at), "body": row.addendum.body,
+             "corrects": row.corrects, "corrected_by": row.corrected_by}
+            for row in numbered_addenda(meeting)
         ],
         "corrections": [decision_record(d) for d in services.later_corrections(meeting)],
     }

@@ -138,6 +138,19 @@ class CommentForm(FlaskForm):
     submit = SubmitField("Add comment", widget=_Button())
 
 
+class CorrectCommentForm(FlaskForm):
+    """A correction of one's own comment: a new comment that supersedes it (the first
+    stays in the history, marked as corrected)."""
+    body = TextAreaField(
+        "What the comment should say",
+        widget=_BlankTextArea(),
+        description="Your first comment stays in the history, marked as corrected. No personal "
+        "details about children or families.",
+        validators=[InputRequired(message="Enter a comment")],
+    )
+    submit = SubmitField("Save the correction", widget=_Button())
+
+
 class RestrictionForm(FlaskForm):
     """Restrict an item to the people involved, or lift that; a reason either way."""
 

@@ -114,6 +114,12 @@ class TimelineEntry:
     to_tier: str | None = None
     kind: str = "event"
     order: int = 0
+    # Comments only: its number, the comment it corrects, whether a later one corrects it,
+    # and whether the person looking may correct it (they wrote it and it stands).
+    comment_id: int | None = None
+    corrects: int | None = None
+    corrected: bool = False
+    may_correct: bool = False
 
 
 # Events the workflow engine writes that are not triggers in the workflow files.
@@ -157,8 +163,11 @@ def event_text(spec: WorkflowDefinition, event) -> str:
     return "\n\n".join(parts)
 
 
-def timeline(spec: WorkflowDefinition, events, comments) -> list[TimelineEntry]:
-    """Every event and comment, newest first."""
+def timeline(spec: WorkflowDefinition, events, comments,
+             viewer_id: int | None = None) -> list[TimelineEntry]:
+    """Every event and comment, newest first. A corrected comment stays, marked as
+    corrected; its author (`viewer_id`) may correct a comment that still stands."""
+    corrected = {c.supersedes_id for c in comments if c.supersedes_id is not None}
     entries = [
         TimelineEntry(
             at=e.at, actor=e.actor, trigger_label=event_label(spec, e.trigger),
@@ -168,8 +177,14 @@ def timeline(spec: WorkflowDefinition, events, comments) -> list[TimelineEntry]:
         for e in events
     ]
     entries += [
-        TimelineEntry(at=c.created_at, actor=c.author, trigger_label="Comment", reason=c.body,
-                      kind="comment", order=c.id * 2 + 1)
+        TimelineEntry(
+            at=c.created_at, actor=c.author,
+            trigger_label="Correction of a comment" if c.supersedes_id else "Comment",
+            reason=c.body, kind="comment", order=c.id * 2 + 1, comment_id=c.id,
+            corrects=c.supersedes_id, corrected=c.id in corrected,
+            may_correct=c.id not in corrected and viewer_id is not None
+            and c.author_id == viewer_id,
+        )
         for c in comments
     ]
     return sorted(entries, key=lambda e: (e.at, e.kind == "comment", e.order), reverse=True)

@@ -24,6 +24,7 @@ from govflow.accounts.models import LocalArea, Organisation, User
 from govflow.clock import utcnow
 from govflow.domain_errors import (
     DomainError,
+    Forbidden,
     Invalid,
     Refused,
     StaleVersion,
@@ -34,6 +35,7 @@ from govflow.extensions import db
 from govflow.items import policy_words, presenters, services
 from govflow.items.forms import (
     CommentForm,
+    CorrectCommentForm,
     RaiseBlockerForm,
     RaiseChoiceForm,
     RestrictionForm,
@@ -176,11 +178,13 @@ def _history_statement():
     history = union_all(
         select(literal_column("'e'").label("source"), Event.id.label("id"), Event.trigger,
                Event.from_state, Event.to_state, Event.from_tier, Event.to_tier,
-               Event.reason, Event.details, Event.at, Event.actor_id, User.display_name)
+               Event.reason, Event.details, Event.at, Event.actor_id, User.display_name,
+               null().label("supersedes_id"))
         .outerjoin(User, User.id == Event.actor_id)
         .where(Event.item_id == item_id),
         select(literal_column("'c'"), Comment.id, null(), null(), null(), null(), null(),
-               Comment.body, null(), Comment.created_at, Comment.author_id, User.display_name)
+               Comment.body, null(), Comment.created_at, Comment.author_id, User.display_name,
+               Comment.supersedes_id)
         .join(User, User.id == Comment.author_id)
         .where(Comment.item_id == item_id),
     )
@@ -217,7 +221,7 @@ def _render_show(item: Item, *, comment_form=None, refused: str | None = None, s
         overdue=presenters.is_overdue(item, now),
         actions=actions,
         action_has_form=forms,
-        entries=presenters.timeline(spec, events, comments),
+        entries=presenters.timeline(spec, events, comments, viewer_id=user.id),
         comment_form=comment_form or (CommentForm() if can(user, "item.comment", item) else None),
         refused=refused,
         who_sees=policy_words.who_can_see(item),
@@ -246,7 +250,8 @@ def _history(item_id: int) -> tuple[list[SimpleNamespace], list[SimpleNamespace]
             ))
         else:
             comments.append(SimpleNamespace(id=r.id, body=r.reason, created_at=r.at,
-                                            author=person))
+                                            author=person, author_id=r.actor_id,
+                                            supersedes_id=r.supersedes_id))
     return events, comments
 
 
@@ -274,6 +279,40 @@ def comment(item_id: int):
         return _render_show(load_visible(item_id), comment_form=form, status=err.status)
     flash("Your comment has been added.", "success")
     return redirect(url_for("items.show", item_id=item_id, _anchor="history"))
+
+
+@bp.route("/items/<int:item_id>/comments/<int:comment_id>/correct", methods=["GET", "POST"])
+@login_required
+def correct_comment(item_id: int, comment_id: int):
+    """Comments are append-only: correcting one adds a comment that supersedes it."""
+    item = load_visible(item_id)
+    original = db.session.get(Comment, comment_id)
+    if original is None or original.item_id != item.id:
+        abort(404)
+    user = _user()
+    if original.author_id != user.id or not can(user, "item.comment", item):
+        abort(403)
+    form = CorrectCommentForm()
+    if request.method == "GET":
+        form.body.data = original.body
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.correct_comment(original, user, form.body.data)
+        except Forbidden:
+            abort(403)
+        except DomainError as err:
+            db.session.rollback()
+            put_errors(form, err)
+            status = err.status
+        else:
+            flash("Your correction has been added. The first comment stays in the history, "
+                  "marked as corrected.", "success")
+            return redirect(url_for("items.show", item_id=item.id, _anchor="history"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("items/correct_comment.html", page_title="Correct your comment",
+                           item=item, original=original, form=form), status
 
 
 @bp.route("/items/<int:item_id>/restriction", methods=["GET", "POST"])

@@ -1,4 +1,4 @@
-"""Forms for recording a sponsor action, marking it done and dropping it."""
+"""Forms for recording a sponsor action, changing it, marking it done and dropping it."""
 
 from __future__ import annotations
 
@@ -111,3 +111,16 @@ class DropActionForm(FlaskForm):
     )
     version = HiddenField()
     submit = SubmitField("Drop the action", widget=GovSubmitInput())
+
+
+class ChangeActionForm(FlaskForm):
+    what = TextAreaField(
+        "What will be done?",
+        widget=GovCharacterCount(),
+        description="The history keeps what it said before.",
+        validators=_required("Enter what the action is"),
+    )
+    due_on = DatePartsField("When is it due?", what="the due date",
+                            description="For example, 27 3 2027")
+    version = HiddenField()
+    submit = SubmitField("Save the change", widget=GovSubmitInput())

@@ -1,4 +1,5 @@
-"""Pages for sponsors: their home page, and sponsor actions (list, CSV, record, done, drop)."""
+"""Pages for sponsors: their home page, and sponsor actions (list, CSV, record, change, done,
+drop)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,12 @@ from govflow.errors import Restricted
 from govflow.extensions import db
 from govflow.permissions import can, can_view_item
 from govflow.sponsors import queries, services
-from govflow.sponsors.forms import CompleteActionForm, DropActionForm, RecordActionForm
+from govflow.sponsors.forms import (
+    ChangeActionForm,
+    CompleteActionForm,
+    DropActionForm,
+    RecordActionForm,
+)
 
 bp = Blueprint("sponsors", __name__)
 
@@ -299,6 +305,41 @@ def complete_action(action_id: int):
 @login_required
 def drop_action(action_id: int):
     return _close_view(action_id, DropActionForm, "drop")
+
+
+@bp.route("/actions/<int:action_id>/change", methods=["GET", "POST"])
+@login_required
+def change_action(action_id: int):
+    """Change what an open action is or when it is due: the old wording and date stay in its
+    history (and its hash chain), so a change is visible, never a silent edit."""
+    action = services.get_action(action_id)
+    _require("action.close", action)
+    if action.status != "open":
+        flash(f"This action is already {action.status}, so it cannot be changed.", "notice")
+        return redirect(url_for("sponsors.show_action", action_id=action.id))
+    form = ChangeActionForm()
+    if request.method == "GET":
+        form.what.data, form.due_on.data = action.what, action.due_on
+        form.version.data = str(action.version)
+    status, stale = 200, None
+    if form.validate_on_submit():
+        try:
+            services.amend_action(action, _user(), what=form.what.data, due_on=form.due_on.data,
+                                  version=form.version.data)
+        except Forbidden:
+            abort(403)
+        except (StaleVersion, Refused) as err:
+            stale, status = err, 409
+        except DomainError as err:
+            _show_field_errors(form, err)
+            status = err.status
+        else:
+            flash("The action is changed. Its history shows what it said before.", "success")
+            return redirect(url_for("sponsors.show_action", action_id=action.id))
+    elif request.method == "POST":
+        status = 400
+    return render_template("sponsors/change.html", page_title="Change the action", form=form,
+                           action=action, problem=stale), status
 
 
 # --------------------------------------------------------------------------- item page hook

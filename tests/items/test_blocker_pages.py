@@ -332,10 +332,10 @@ def test_the_history_shows_comments_among_the_events_newest_first_with_who(brows
     assert "Framework tags Rooted in place Vision and outcomes" in page
     history = page[page.index("Newest first"):]
     order = [
-        f"Comment {{}} by {people['executive'].display_name} Reason: Raised at the forum & noted.",
+        f"Comment {{}} by {people['executive'].display_name} Raised at the forum & noted.",
         f"Ownership taken {{}} by {people['facilitator'].display_name}",
         f"Comment {{}} by {people['head_of_service'].display_name} "
-        "Reason: The trust's <estates> team know.",
+        "The trust's <estates> team know.",
         f"Blocker raised {{}} by {people['practitioner'].display_name}",
     ]
     when = r"\d+ \w+ \d{4} at [\w:]+"

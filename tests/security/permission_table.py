@@ -106,6 +106,8 @@ TABLE: dict[str, dict] = {
     # items
     "items.action": {"anonymous": 302, "*": 200, "practitioner": 403, "head_of_service": 403, "secretary": 403},
     "items.comment": {"anonymous": 302, "*": 400},
+    # The demo's first comment is on another item than the matrix's: not found, for everyone.
+    "items.correct_comment": {"anonymous": 302, "*": 404},
     "items.how_it_works": {"anonymous": 200, "*": 200},
     "items.mine": {"anonymous": 302, "*": 200},
     "items.new_blocker": {"anonymous": 302, "*": 200},
@@ -129,6 +131,7 @@ TABLE: dict[str, dict] = {
     "sponsors.actions_csv": {"anonymous": 302, "*": 200},
     "sponsors.complete_action": {"anonymous": 302, "*": 403, "executive": 200, "sponsor": 200, "secretary": 200},
     "sponsors.drop_action": {"anonymous": 302, "*": 403, "executive": 200, "sponsor": 200, "secretary": 200},
+    "sponsors.change_action": {"anonymous": 302, "*": 403, "executive": 200, "sponsor": 200, "secretary": 200},
     "sponsors.home": {"anonymous": 302, "*": 403, "executive": 200, "sponsor": 200},
     "sponsors.new_action": {"anonymous": 302, "*": 403, "executive": 200, "sponsor": 200, "secretary": 200},
     "sponsors.show_action": {"anonymous": 302, "*": 200},

@@ -29,6 +29,7 @@ ARG_SQL = {
     "attendance_id": "SELECT coalesce(min(id), 1) FROM meeting_attendance",
     "conflict_id": "SELECT coalesce(min(id), 1) FROM conflict_declarations",
     "notification_id": "SELECT coalesce(min(id), 1) FROM notifications",
+    "comment_id": "SELECT coalesce(min(id), 1) FROM comments",
     "area_id": "SELECT id FROM local_areas WHERE slug = 'denaby'",
     "org_id": "SELECT min(id) FROM organisations",
     "token_id": "SELECT 999999",

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from govflow import workdays
 from govflow.domain_errors import Refused
+from govflow.edge import id_or_none
 from govflow.errors import error_response
 from govflow.forums import agenda_builder, forms, minutes, services
 from govflow.forums.ics import meeting_ics
@@ -137,6 +138,7 @@ def meeting(meeting_id):
         actions=[a for a in services.actions_at(meeting) if a.item_id not in leave_out],
         corrections=[d for d in services.later_corrections(meeting)
                      if d.item_id not in leave_out],
+        addenda=minutes.numbered_addenda(meeting),
         pending=agenda_builder.new_candidates(meeting) if can_run(meeting) else [],
         attendance={status: minutes.in_minutes_order(meeting, status) for status in ("present", "apologies")},
         can_run=can_run(meeting), can_approve=can(current_user, "meeting.approve", meeting),
@@ -244,14 +246,34 @@ def addenda(meeting_id):
         return refused(Refused("Addenda are for approved minutes. Until they are approved, "
                                "correct the draft itself."), meeting)
     form = forms.AddendumForm()
+    corrects = _addendum_to_correct(meeting, form)
     return take_form(
-        form, lambda: services.add_addendum(meeting, user(), form.body.data),
+        form, lambda: services.add_addendum(meeting, user(), form.body.data,
+                                            supersedes=corrects and corrects.addendum),
         then=lambda _: done("Correction added beside the approved minutes.",
                             url_for("forums.meeting", meeting_id=meeting.id) + "#addenda"),
-        again=lambda status: (render_template("forums/addenda.html", page_title="Add a correction",
-                                              form=form, meeting=meeting), status),
+        again=lambda status: (render_template(
+            "forums/addenda.html", form=form, meeting=meeting, corrects=corrects,
+            page_title=f"Correct addendum {corrects.n}" if corrects else "Add a correction",
+        ), status),
         refusals=None,
     )
+
+
+def _addendum_to_correct(meeting: Meeting, form) -> minutes.NumberedAddendum | None:
+    """The addendum a new one corrects (`corrects` in the link, kept in the form), or None.
+    One that is not this meeting's, or is already corrected, is not found."""
+    wanted = id_or_none(form.corrects.data if request.method == "POST"
+                        else request.args.get("corrects"))
+    if wanted is None:
+        if (form.corrects.data or request.args.get("corrects")):
+            abort(404)
+        return None
+    for row in minutes.numbered_addenda(meeting):
+        if row.addendum.id == wanted and row.corrected_by is None:
+            form.corrects.data = str(wanted)
+            return row
+    abort(404)
 
 
 @bp.get("/meetings/<int:meeting_id>/addenda.pdf")
