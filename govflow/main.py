@@ -10,7 +10,10 @@ bp = Blueprint("main", __name__)
 def home():
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.sign_in"))
-    return render_template("main/home.html", page_title="Home")
+    from govflow.home.queries import home as home_view
+
+    view = home_view(current_user._get_current_object())
+    return render_template("main/home.html", page_title="Home", view=view)
 
 
 @bp.get("/accessibility")

@@ -24,13 +24,14 @@ from govflow.extensions import db
 from govflow.items import presenters, tallies
 from govflow.items.models import Item, Tag
 from govflow.items.queries import (
+    TABLE_SORTS,
     ItemFilters,
     apply_filters,
-    card_page,
     count_of,
     filter_condition,
     overdue_first,
     queue_scopes,
+    sorted_card_page,
     visible_items,
 )
 from govflow.items.views import PER_PAGE, bp
@@ -127,6 +128,7 @@ def _list_page(*, endpoint: str, tabs: list[dict], current: dict | None, query, 
     already in `current`); otherwise both are counted here, in one pass."""
     now = utcnow()
     filters = ItemFilters.from_args(request.args)
+    layout = _layout(request.args)
     page_args = {k: v for k, v in request.args.to_dict(flat=False).items()
                  if k not in ("page", "format")}
     tab_query = query
@@ -152,7 +154,7 @@ def _list_page(*, endpoint: str, tabs: list[dict], current: dict | None, query, 
         pages = max(1, math.ceil(total / PER_PAGE))
         page = min(page, pages)
         rows = presenters.card_rows(
-            card_page(query, (page - 1) * PER_PAGE, PER_PAGE), now)
+            sorted_card_page(query, layout["sort"], (page - 1) * PER_PAGE, PER_PAGE), now)
     for tab in tabs:
         tab["href"] = url_for(endpoint, **(page_args | {"show": tab["key"]}))
     active_filters = bool(filters.kind or filters.states or filters.tiers or filters.areas
@@ -177,7 +179,16 @@ def _list_page(*, endpoint: str, tabs: list[dict], current: dict | None, query, 
         csv_url=url_for(endpoint, **(page_args | {"format": "csv"})),
         page_url=lambda n: url_for(endpoint, **(page_args | {"page": n})),
         page_title=heading + (f": {current['label']}" if current else ""),
+        layout=layout,
+        layout_url=lambda **kw: url_for(endpoint, **(page_args | {"page": None} | kw)),
     )
+
+
+def _layout(args) -> dict:
+    """Cards (the default) or the dense table, and the table's order (TABLE_SORTS)."""
+    view = "table" if args.get("view") == "table" else "cards"
+    sort = args.get("sort") if args.get("sort") in TABLE_SORTS else "deadline"
+    return {"view": view, "sort": sort if view == "table" else "deadline"}
 
 
 @bp.get("/items/mine")

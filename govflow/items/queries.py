@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select
+from sqlalchemy import Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from govflow.accounts.models import LocalArea, RoleAssignment
@@ -200,6 +200,36 @@ def card_page(query: Select, offset: int, limit: int) -> list:
     return rows
 
 
+# The table view's orders besides the deadline (card_page's): by area name, or by status in
+# the order the workflow files list their states; each then by deadline and number.
+TABLE_SORTS = ("deadline", "area", "status")
+
+
+def sorted_card_page(query: Select, sort: str, offset: int, limit: int) -> list:
+    """card_page's rows in `sort` order (TABLE_SORTS), for the list pages' table view."""
+    if sort not in TABLE_SORTS[1:]:
+        return card_page(query, offset, limit)
+    ids = query.order_by(None).with_only_columns(Item.id, maintain_column_froms=True)
+    if sort == "area":
+        area = aliased(LocalArea)
+        ids = ids.outerjoin(area, area.id == Item.area_id).order_by(area.name)
+    else:
+        order = {state: n for n, state in enumerate(vocabulary.ALL_STATES)}
+        ids = ids.order_by(case(order, value=Item.state, else_=len(order)))
+    page = list(db.session.scalars(
+        ids.order_by(Item.due_at.is_(None), Item.due_at, Item.id).offset(offset).limit(limit)))
+    found = {r.id: r for r in db.session.execute(_card_rows().where(Item.id.in_(page))).all()}
+    return [found[i] for i in page if i in found]
+
+
+def soonest_cards(clause, limit: int) -> list:
+    """card_page's rows for the items `clause` selects, soonest deadline first (those with
+    none last), at most `limit` of them: Home's lists."""
+    return list(db.session.execute(
+        _card_rows().where(clause)
+        .order_by(Item.due_at.is_(None), Item.due_at, Item.id).limit(limit)).all())
+
+
 @cache
 def _card_rows() -> Select:
     """The card columns with the area's, built once per process (immutable; .where copies)."""
@@ -236,21 +266,29 @@ class QueueScope:
 
 
 def queue_scopes(user) -> list[tuple[str, str, QueueScope]]:
-    """(key, heading, scope) for each queue this person works: the Queue page and the
-    daily digest both read it.
+    """(key, heading, scope) for each queue this person works, most senior first (the
+    Queue page opens on the first): the Queue page, Home and the daily digest read it.
 
-    Bronze: open items at Bronze in the areas they facilitate or sponsor; Silver (Heads of
-    Service): at Silver in their organisation or areas; Gold (executives): all at Gold."""
+    Gold: every item at Gold for executives; a sponsor's areas for a sponsor who is not one.
+    Silver: a Head of Service's organisation and areas; a sponsor's areas otherwise. Bronze:
+    the areas they facilitate or sponsor. A sponsor may act at every tier in their areas
+    (workflows/*.yaml), so each tier has a tab."""
     queues = []
     roles = user.roles
-    bronze_areas = tuple(sorted(user.facilitated_area_ids | user.sponsored_area_ids))
-    if bronze_areas:
-        queues.append(("bronze", "Bronze: your areas", QueueScope("bronze", bronze_areas)))
+    sponsored = tuple(sorted(user.sponsored_area_ids))
+    if "executive" in roles:
+        queues.append(("gold", "Gold: everything at Gold", QueueScope("gold")))
+    elif sponsored:
+        queues.append(("gold", "Gold: the areas you sponsor", QueueScope("gold", sponsored)))
     if "head_of_service" in roles and (user.area_ids or user.organisation_id is not None):
         queues.append(("silver", "Silver: your service and areas",
                        QueueScope("silver", tuple(sorted(user.area_ids)), user.organisation_id)))
-    if "executive" in roles:
-        queues.append(("gold", "Gold: everything at Gold", QueueScope("gold")))
+    elif sponsored:
+        queues.append(("silver", "Silver: the areas you sponsor",
+                       QueueScope("silver", sponsored)))
+    bronze_areas = tuple(sorted(user.facilitated_area_ids | user.sponsored_area_ids))
+    if bronze_areas:
+        queues.append(("bronze", "Bronze: your areas", QueueScope("bronze", bronze_areas)))
     return queues
 
 

@@ -80,14 +80,20 @@ def test_each_person_sees_the_queue_for_each_tier_they_work_at(browser, people):
     assert _tabs(response) == ["Silver: your service and areas"]
     assert _titles(response) == [silver.title]
 
-    browser.sign_in(people["executive"])  # Simon: Gold, and Denaby's sponsor
-    assert _tabs(browser.get("/queue")) == ["Bronze: your areas", "Gold: everything at Gold"]
-    assert _titles(browser.get("/queue?show=gold&q=Wombat")) == [gold.title]
+    # Simon: Gold, and Denaby's sponsor, who may act at every tier in Denaby. His queue
+    # opens on Gold, where he works most senior.
+    browser.sign_in(people["executive"])
+    assert _tabs(browser.get("/queue")) == ["Gold: everything at Gold",
+                                            "Silver: the areas you sponsor", "Bronze: your areas"]
+    assert _titles(browser.get("/queue?q=Wombat")) == [gold.title]
+    assert _titles(browser.get("/queue?show=silver&q=Wombat")) == [silver.title]
     assert _titles(browser.get("/queue?show=bronze&q=Wombat")) == [denaby.title]
 
     browser.sign_in(people[GARETH])  # Head of Service (police) and Denaby's sponsor
-    assert _tabs(browser.get("/queue")) == ["Bronze: your areas",
-                                            "Silver: your service and areas"]
+    assert _tabs(browser.get("/queue")) == ["Gold: the areas you sponsor",
+                                            "Silver: your service and areas",
+                                            "Bronze: your areas"]
+    assert _titles(browser.get("/queue?q=Wombat")) == []  # Balby's Gold item is not his
     assert set(_titles(browser.get("/queue?show=silver&q=Wombat"))) == {
         silver.title, other_silver.title}
 
@@ -427,3 +433,41 @@ def test_status_and_tier_tags_are_exactly_govuk_tags(app, state):
         # Only bronze, silver and gold are tiers; anything else is shown in words, uncoloured.
         assert rendered[2] == (govuk("Gold", "gf-tag--gold") if state == "gold"
                                else govuk(state.replace("_", " ").capitalize(), ""))
+
+
+def test_the_queue_has_a_table_view_sorted_by_deadline_area_or_status(browser, people):
+    """Beside the cards, a dense GOV.UK table of the same items: its Area, Status and
+    Deadline headers sort the list (aria-sort says which), and it scrolls in its own box."""
+    gareth = people[GARETH]  # Denaby's sponsor: his Bronze tab covers Denaby and no more
+    now = utcnow()
+    late = _raise(people["practitioner"], "Tapir: late", now=now - timedelta(days=14))
+    paused = _raise(people["practitioner"], "Tapir: paused")
+    engine.fire(paused, "pause", people["facilitator"], fields={"reason": "Waiting on legal."})
+    paused.due_at = None  # as the generated benchmark data has its paused items
+    fresh = _raise(people["practitioner"], "Tapir: fresh")
+    db.session.commit()
+    browser.sign_in(gareth)
+    cards = browser.get("/queue?show=bronze&q=Tapir")
+    assert 'href="/queue?show=bronze&amp;q=Tapir&amp;view=table">table</a>' in \
+        cards.get_data(as_text=True).replace("q=Tapir&amp;show=bronze", "show=bronze&amp;q=Tapir")
+    table = browser.get("/queue?show=bronze&q=Tapir&view=table")
+    html = table.get_data(as_text=True)
+    assert '<div class="gf-table-wrap" role="region" aria-label="Bronze: your areas, as a table"' \
+        ' tabindex="0">' in html
+    assert re.search(r'<th scope="col" class="govuk-table__header" aria-sort="ascending">'
+                     r"Deadline</th>", html)
+    assert _titles(table) == [late.title, fresh.title, paused.title]
+    assert "Sorted by deadline" in text_of(table)
+    by_status = browser.get("/queue?show=bronze&q=Tapir&view=table&sort=status")
+    # The workflow file lists bronze before paused.
+    assert _titles(by_status) == [late.title, fresh.title, paused.title]
+    assert re.search(r'aria-sort="ascending">Status</th>', by_status.get_data(as_text=True))
+    assert "Sorted by status, then deadline" in text_of(by_status)
+    assert "Showing" not in text_of(by_status) and "3 items" in text_of(by_status)
+    assert browser.get("/queue?view=sideways&sort=nonsense").status_code == 200
+
+
+def test_list_pages_say_what_the_tiers_mean(browser, people):
+    browser.sign_in(people["facilitator"])
+    for path in ("/queue", "/items/mine"):
+        assert "What Bronze, Silver and Gold mean" in text_of(browser.get(path))
