@@ -53,16 +53,16 @@ def engine_options(config: dict) -> dict:
     return options
 
 
-def load_config(instance_path: str, environ: dict | None = None) -> dict:
-    """Build the Flask config from the environment (``environ`` defaults to os.environ)."""
-    env = os.environ if environ is None else environ
+def _mode(env) -> str:
     mode = env.get("GOVFLOW_ENV", "development").strip().lower()
     if mode not in {"development", "production", "test"}:
         raise ConfigError(f"GOVFLOW_ENV must be development, production or test, not {mode!r}")
-    production = mode == "production"
+    return mode
 
+
+def _secret_key(env, mode: str) -> str:
     secret = env.get("SECRET_KEY", "")
-    if production and (len(secret) < 32 or secret == DEV_SECRET_PLACEHOLDER):
+    if mode == "production" and (len(secret) < 32 or secret == DEV_SECRET_PLACEHOLDER):
         raise ConfigError(
             "SECRET_KEY must be set to a random value of at least 32 characters in production "
             '(for example: python -c "import secrets; print(secrets.token_hex(32))")'
@@ -71,14 +71,21 @@ def load_config(instance_path: str, environ: dict | None = None) -> dict:
         # Development and tests get a per-process key: sessions do not survive a restart,
         # which is fine locally and never reaches production (refused above).
         secret = secrets.token_hex(32) if mode == "test" else DEV_SECRET_PLACEHOLDER
+    return secret
 
+
+def _database_url(env, instance_path: str) -> str:
     default_db = "sqlite:///" + str(Path(instance_path) / "govflow.sqlite")
     database_url = env.get("DATABASE_URL", default_db)
     if database_url.startswith("postgres://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
     elif database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    return database_url
 
+
+def _session_settings(env, production: bool) -> dict:
+    """Cookies, sign-in lengths and CSRF."""
     remember_days = _positive(env, "GOVFLOW_REMEMBER_DAYS", str(MAX_REMEMBER_DAYS))
     if remember_days > MAX_REMEMBER_DAYS:
         raise ConfigError(f"GOVFLOW_REMEMBER_DAYS must be {MAX_REMEMBER_DAYS} or fewer, "
@@ -87,24 +94,7 @@ def load_config(instance_path: str, environ: dict | None = None) -> dict:
     # makes browsers refuse one set without Secure, with a Domain, or for a narrower path,
     # so a sibling subdomain cannot plant or overwrite them.
     cookie_prefix = "__Host-" if production else ""
-
     return {
-        "GOVFLOW_ENV": mode,
-        "PRODUCTION": production,
-        "SECRET_KEY": secret,
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        # Seconds to wait for a new PostgreSQL connection (libpq counts 2 at least), the
-        # longest any one statement may run, and seconds to wait for a pooled connection.
-        "DB_CONNECT_TIMEOUT": _positive(env, "GOVFLOW_DB_CONNECT_TIMEOUT", "3"),
-        "DB_STATEMENT_TIMEOUT_MS": _positive(env, "GOVFLOW_DB_STATEMENT_TIMEOUT_MS", "4000"),
-        "DB_POOL_TIMEOUT": _positive(env, "GOVFLOW_DB_POOL_TIMEOUT", "3", float),
-        "BASE_URL": env.get("GOVFLOW_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
-        "REDIS_URL": env.get("REDIS_URL", ""),
-        # Names in Redis start with this: several deployments (or test runs) can share one.
-        "REDIS_KEY_PREFIX": env.get("GOVFLOW_REDIS_KEY_PREFIX", "govflow"),
-        # How long a SQLite request waits for another writer before giving up (a 503).
-        "SQLITE_BUSY_TIMEOUT_MS": _positive(env, "GOVFLOW_SQLITE_BUSY_TIMEOUT_MS", "4000"),
-        "MAX_CONTENT_LENGTH": int(env.get("GOVFLOW_MAX_CONTENT_LENGTH", str(1024 * 1024))),
         "SESSION_COOKIE_NAME": f"{cookie_prefix}session",
         "SESSION_COOKIE_PATH": "/",
         "SESSION_COOKIE_DOMAIN": None,
@@ -124,12 +114,15 @@ def load_config(instance_path: str, environ: dict | None = None) -> dict:
         "SESSION_IDLE_MINUTES": _positive(env, "GOVFLOW_SESSION_IDLE_MINUTES", "30"),
         "SESSION_LIFETIME_HOURS": _positive(env, "GOVFLOW_SESSION_LIFETIME_HOURS", "12"),
         "REMEMBER_DAYS": remember_days,
-        # How long a used submission key (a form's, or an API Idempotency-Key) is kept.
-        "SUBMISSION_KEYS_KEPT_DAYS": int(env.get("GOVFLOW_SUBMISSION_KEYS_KEPT_DAYS", "7")),
         "WTF_CSRF_TIME_LIMIT": int(env.get("GOVFLOW_CSRF_TIME_LIMIT", "3600")),
         "WTF_CSRF_SSL_STRICT": production,
         "LOGIN_MAX_ATTEMPTS": int(env.get("GOVFLOW_LOGIN_MAX_ATTEMPTS", "5")),
         "LOGIN_WINDOW_SECONDS": int(env.get("GOVFLOW_LOGIN_WINDOW_SECONDS", "60")),
+    }
+
+
+def _mail_settings(env) -> dict:
+    return {
         "MAIL_SERVER": env.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
         "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
@@ -139,6 +132,35 @@ def load_config(instance_path: str, environ: dict | None = None) -> dict:
         # Deliveries tried before a message is marked failed; seconds to wait for the server.
         "MAIL_MAX_ATTEMPTS": int(env.get("MAIL_MAX_ATTEMPTS", "5")),
         "MAIL_TIMEOUT": float(env.get("MAIL_TIMEOUT", "30")),
+    }
+
+
+def load_config(instance_path: str, environ: dict | None = None) -> dict:
+    """Build the Flask config from the environment (``environ`` defaults to os.environ)."""
+    env = os.environ if environ is None else environ
+    mode = _mode(env)
+    production = mode == "production"
+    return {
+        "GOVFLOW_ENV": mode,
+        "PRODUCTION": production,
+        "SECRET_KEY": _secret_key(env, mode),
+        "SQLALCHEMY_DATABASE_URI": _database_url(env, instance_path),
+        # Seconds to wait for a new PostgreSQL connection (libpq counts 2 at least), the
+        # longest any one statement may run, and seconds to wait for a pooled connection.
+        "DB_CONNECT_TIMEOUT": _positive(env, "GOVFLOW_DB_CONNECT_TIMEOUT", "3"),
+        "DB_STATEMENT_TIMEOUT_MS": _positive(env, "GOVFLOW_DB_STATEMENT_TIMEOUT_MS", "4000"),
+        "DB_POOL_TIMEOUT": _positive(env, "GOVFLOW_DB_POOL_TIMEOUT", "3", float),
+        "BASE_URL": env.get("GOVFLOW_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "REDIS_URL": env.get("REDIS_URL", ""),
+        # Names in Redis start with this: several deployments (or test runs) can share one.
+        "REDIS_KEY_PREFIX": env.get("GOVFLOW_REDIS_KEY_PREFIX", "govflow"),
+        # How long a SQLite request waits for another writer before giving up (a 503).
+        "SQLITE_BUSY_TIMEOUT_MS": _positive(env, "GOVFLOW_SQLITE_BUSY_TIMEOUT_MS", "4000"),
+        "MAX_CONTENT_LENGTH": int(env.get("GOVFLOW_MAX_CONTENT_LENGTH", str(1024 * 1024))),
+        **_session_settings(env, production),
+        # How long a used submission key (a form's, or an API Idempotency-Key) is kept.
+        "SUBMISSION_KEYS_KEPT_DAYS": int(env.get("GOVFLOW_SUBMISSION_KEYS_KEPT_DAYS", "7")),
+        **_mail_settings(env),
         # Owners of sponsor actions are reminded this many working days before the due date.
         "ACTION_REMINDER_WORKING_DAYS": int(env.get("GOVFLOW_ACTION_REMINDER_WORKING_DAYS", "2")),
         # How long the dashboard's rendered figures are kept (0: never; tests default to 0).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from flask import Flask, Response, g, jsonify, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -195,6 +195,79 @@ def _form_again_after_expiry(app: Flask, err: CSRFError):
     return response
 
 
+def _csrf(err):
+    log.warning("CSRF refused on %s %s: %s", request.method, _safe(request.path),
+                err.description)
+    again = _form_again_after_expiry(current_app, err)
+    if again is not None:
+        return again
+    return error_response(
+        400,
+        "The form had expired or was missing its security token. Go back, reload the page "
+        "and send it again.",
+        code="csrf_failed",
+    )
+
+
+def _hostile(err: HostileInput):
+    log.warning("Refused at the edge: %s %s: %s", request.method, _safe(request.path),
+                err.description)
+    fields = getattr(err, "fields", None)
+    return error_response(400, err.description, code=err.code_name,
+                          extra={"fields": fields} if fields and wants_json() else None)
+
+
+def _domain(err: DomainError):
+    if wants_json():
+        return jsonify(err.to_json()), err.status
+    return error_response(err.status, err.message, extra={"details": err.extra})
+
+
+def _restricted(err: Restricted):
+    log.warning("Restricted item %s asked for on %s", err.item_id, request.path)
+    if wants_json():
+        return error_response(403, restricted_message(err), code="restricted")
+    return render_template("errors/restricted.html", page_title="This item is restricted",
+                           item_id=err.item_id, ask=err.ask, area_name=err.area_name), 403
+
+
+def _http(err: HTTPException):
+    status = err.code or 500
+    message = "" if status in (404, 403, 405) else (err.description or "")
+    response = error_response(status, message)
+    if status == 405 and hasattr(err, "valid_methods") and err.valid_methods:
+        body, code = response
+        return body, code, {"Allow": ", ".join(err.valid_methods)}
+    if status == 429:
+        retry = getattr(err, "retry_after", None)
+        if retry:
+            body, code = response
+            return body, code, {"Retry-After": str(retry)}
+    return response
+
+
+def _database_down(err):
+    log.error("Database unavailable on %s %s: %s", request.method, _safe(request.path), err)
+    g.database_down = True
+    _forget_user()
+    from govflow.extensions import db
+
+    with contextlib.suppress(Exception):  # the connection is already gone
+        db.session.rollback()
+    return error_response(503, "Please try again in a few minutes.",
+                          extra={"typed": typed_text()})
+
+
+def _unexpected(err):
+    log.exception("Unhandled error on %s %s", request.method, _safe(request.path))
+    _forget_user()
+    from govflow.extensions import db
+
+    with contextlib.suppress(Exception):  # on PostgreSQL a failed statement ends the
+        db.session.rollback()  # transaction: the error page could not read anything
+    return error_response(500)
+
+
 def init_errors(app: Flask) -> None:
     from sqlalchemy import event
     from sqlalchemy.orm import Session
@@ -205,77 +278,15 @@ def init_errors(app: Flask) -> None:
         if not event.contains(Session, name, _refuse_commit_under_expired_token):
             event.listen(Session, name, _refuse_commit_under_expired_token)
 
-    @app.errorhandler(CSRFError)
-    def _csrf(err):
-        log.warning("CSRF refused on %s %s: %s", request.method, _safe(request.path),
-                    err.description)
-        again = _form_again_after_expiry(app, err)
-        if again is not None:
-            return again
-        return error_response(
-            400,
-            "The form had expired or was missing its security token. Go back, reload the page "
-            "and send it again.",
-            code="csrf_failed",
-        )
-
-    @app.errorhandler(HostileInput)
-    def _hostile(err: HostileInput):
-        log.warning("Refused at the edge: %s %s: %s", request.method, _safe(request.path),
-                    err.description)
-        fields = getattr(err, "fields", None)
-        return error_response(400, err.description, code=err.code_name,
-                              extra={"fields": fields} if fields and wants_json() else None)
-
-    @app.errorhandler(DomainError)
-    def _domain(err: DomainError):
-        if wants_json():
-            return jsonify(err.to_json()), err.status
-        return error_response(err.status, err.message, extra={"details": err.extra})
-
-    @app.errorhandler(Restricted)
-    def _restricted(err: Restricted):
-        log.warning("Restricted item %s asked for on %s", err.item_id, request.path)
-        if wants_json():
-            return error_response(403, restricted_message(err), code="restricted")
-        return render_template("errors/restricted.html", page_title="This item is restricted",
-                               item_id=err.item_id, ask=err.ask, area_name=err.area_name), 403
-
-    @app.errorhandler(HTTPException)
-    def _http(err: HTTPException):
-        status = err.code or 500
-        message = "" if status in (404, 403, 405) else (err.description or "")
-        response = error_response(status, message)
-        if status == 405 and hasattr(err, "valid_methods") and err.valid_methods:
-            body, code = response
-            return body, code, {"Allow": ", ".join(err.valid_methods)}
-        if status == 429:
-            retry = getattr(err, "retry_after", None)
-            if retry:
-                body, code = response
-                return body, code, {"Retry-After": str(retry)}
-        return response
-
-    @app.errorhandler(OperationalError)
-    @app.errorhandler(InterfaceError)
-    @app.errorhandler(PoolTimeout)  # every pooled connection busy for DB_POOL_TIMEOUT seconds
-    def _database_down(err):
-        log.error("Database unavailable on %s %s: %s", request.method, _safe(request.path), err)
-        g.database_down = True
-        _forget_user()
-        from govflow.extensions import db
-
-        with contextlib.suppress(Exception):  # the connection is already gone
-            db.session.rollback()
-        return error_response(503, "Please try again in a few minutes.",
-                              extra={"typed": typed_text()})
-
-    @app.errorhandler(Exception)
-    def _unexpected(err):
-        log.exception("Unhandled error on %s %s", request.method, _safe(request.path))
-        _forget_user()
-        from govflow.extensions import db
-
-        with contextlib.suppress(Exception):  # on PostgreSQL a failed statement ends the
-            db.session.rollback()  # transaction: the error page could not read anything
-        return error_response(500)
+    for error, handler in (
+        (CSRFError, _csrf),
+        (HostileInput, _hostile),
+        (DomainError, _domain),
+        (Restricted, _restricted),
+        (HTTPException, _http),
+        (OperationalError, _database_down),
+        (InterfaceError, _database_down),
+        (PoolTimeout, _database_down),  # every pooled connection busy for DB_POOL_TIMEOUT s
+        (Exception, _unexpected),
+    ):
+        app.register_error_handler(error, handler)
