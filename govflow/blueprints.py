@@ -4,6 +4,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
+    from govflow.accounts import two_factor_views  # noqa: F401 - its routes, on accounts
     from govflow.accounts.views import bp as accounts
     from govflow.admin.views import bp as admin
     from govflow.api import bp as api

@@ -204,6 +204,22 @@ def user_deactivate(email):
     click.echo(f"Deactivated {user.email}; their sessions have ended.")
 
 
+@user_group.command("reset-two-step")
+@click.argument("email")
+@with_appcontext
+@autocommit
+def user_reset_two_step(email):
+    """Turn off a person's two-step sign-in (a lost phone and lost recovery codes)."""
+    from govflow.accounts import second_factor, services
+
+    user = _load_user(email)
+    second_factor.turn_off(user)
+    services.end_all_sessions(user)
+    then = (" They must set it up again when they next sign in."
+            if second_factor.must_have(user) else "")
+    click.echo(f"Two-step sign-in is off for {user.email}; their sessions have ended.{then}")
+
+
 @user_group.command("reactivate")
 @click.argument("email")
 @with_appcontext

@@ -168,4 +168,22 @@ def load_config(instance_path: str, environ: dict | None = None) -> dict:
             env.get("GOVFLOW_DASHBOARD_CACHE_SECONDS", "0" if mode == "test" else "60")
         ),
         "DEMO_PASSWORD": env.get("GOVFLOW_DEMO_PASSWORD", "demo-password-2026"),
+        # People holding any of these roles must use a second factor with their password.
+        "MFA_REQUIRED_ROLES": _roles(env, "GOVFLOW_MFA_REQUIRED_ROLES", "admin,executive"),
     }
+
+
+def _roles(env, name: str, default: str) -> tuple[str, ...]:
+    """A comma-separated list of role names ("" or "none": nobody); a misspelt role is an
+    error rather than a requirement that silently applies to nobody."""
+    from govflow.accounts.models import ROLES
+
+    raw = env.get(name, default).strip().lower()
+    if raw in ("", "none"):
+        return ()
+    roles = tuple(part.strip() for part in raw.split(",") if part.strip())
+    unknown = [role for role in roles if role not in ROLES]
+    if unknown:
+        raise ConfigError(f"{name} names roles govflow does not have: {', '.join(unknown)} "
+                          f"(the roles are {', '.join(ROLES)})")
+    return roles

@@ -211,3 +211,38 @@ def _check_slug(field):
 
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", field.data or ""):
         raise ValidationError("Use lower-case letters, numbers and single hyphens only")
+
+
+class SignInCodeForm(FlaskForm):
+    """The second step of signing in: a code from the app, or a recovery code."""
+
+    code = StringField(
+        "Code",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter the code from your authenticator app"),
+                    Length(max=40, message="Enter the 6-digit code, or a recovery code")],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class SetUpSecondFactorForm(FlaskForm):
+    code = StringField(
+        "Code from the app",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter the 6-digit code your app shows"),
+                    Length(max=40, message="Enter the 6-digit code your app shows")],
+    )
+    submit = SubmitField("Turn on two-step sign-in", widget=GovSubmitInput())
+
+
+class ConfirmWithCodeForm(FlaskForm):
+    """Turning the second factor off, or making new recovery codes, asks for a code first:
+    a session left open on a shared computer is not enough."""
+
+    code = StringField(
+        "Code from your authenticator app",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter the code from your authenticator app"),
+                    Length(max=40, message="Enter the 6-digit code, or a recovery code")],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())

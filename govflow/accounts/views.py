@@ -63,9 +63,12 @@ def sign_in():
                 status = 200
             else:
                 throttle.succeeded(keys, receipt)
-                start_session(user, remember=bool(form.remember.data and remember_allowed))
-                services.record_sign_in(user)
-                return redirect(next_url or url_for("main.home"))
+                # The second factor's step, if the person has one (two_factor_views).
+                from govflow.accounts.two_factor_views import password_accepted
+
+                return password_accepted(
+                    user, remember=bool(form.remember.data and remember_allowed),
+                    next_url=next_url)
     elif request.method == "POST":
         status = 200
     # The password is never sent back; the email they typed stays in the field.
@@ -108,6 +111,7 @@ def account():
         password_form=ChangePasswordForm(),
         token_form=ApiTokenForm(),
         new_token=None,
+        has_second_factor=_has_second_factor(),
     )
 
 
@@ -145,14 +149,20 @@ def create_token():
         ).all()
         return render_template("accounts/account.html", page_title="Your account", tokens=tokens,
                                password_form=ChangePasswordForm(), token_form=form,
-                               new_token=None), 400
+                               new_token=None, has_second_factor=_has_second_factor()), 400
     token = issue_token(current_user._get_current_object(), form.name.data.strip())
     tokens = db.session.scalars(
         select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
     ).all()
     return render_template("accounts/account.html", page_title="Your account", tokens=tokens,
                            password_form=ChangePasswordForm(), token_form=ApiTokenForm(formdata=None),
-                           new_token=token)
+                           new_token=token, has_second_factor=_has_second_factor())
+
+
+def _has_second_factor() -> bool:
+    from govflow.accounts.second_factor import factor_of
+
+    return factor_of(current_user) is not None
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")

@@ -20,6 +20,12 @@ TABLE: dict[str, dict] = {
     "accounts.revoke_token": {"anonymous": 302, "*": 404},
     "accounts.sign_in": {"anonymous": 200, "*": 302},
     "accounts.sign_out": {"anonymous": 302, "*": 302},
+    # The second factor: the code page without a right password first goes back to sign-in;
+    # recovery codes and turning off are for someone who has set it up (nobody in the demo).
+    "accounts.sign_in_code": {"anonymous": 302, "*": 302},
+    "accounts.two_factor": {"anonymous": 302, "*": 200},
+    "accounts.new_recovery_codes": {"anonymous": 302, "*": 404},
+    "accounts.turn_off_two_factor": {"anonymous": 302, "*": 404},
     # admin
     "admin.areas": {"anonymous": 302, "*": 403, "admin": 200},
     "admin.areas_csv": {"anonymous": 302, "*": 403, "admin": 200},

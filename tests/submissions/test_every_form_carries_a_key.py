@@ -24,6 +24,9 @@ NO_KEY_TEMPLATES = {
 NO_KEY_ROUTES = {
     "accounts.sign_in": "signing in changes nothing a second sign-in could repeat",
     "accounts.sign_out": "signing out twice leaves you signed out",
+    # Reached only between the password and the code: a code is accepted once, so a second
+    # send of the same code is refused as used.
+    "accounts.sign_in_code": "a code is accepted once; sending it again is refused",
     # The raise form's "Check for similar blockers" button (formaction) without JavaScript:
     # it only shows suggestions, and carries the raise form's key on to "Raise my blocker".
     "systemic.check_from_raise_form": "shows similar blockers; changes nothing",
@@ -33,6 +36,8 @@ NO_KEY_ROUTES = {
 HOSTS = {
     "accounts.create_token": "accounts.account",
     "accounts.revoke_token": "accounts.account",
+    "accounts.new_recovery_codes": "accounts.two_factor",
+    "accounts.turn_off_two_factor": "accounts.two_factor",
     "admin.reactivate_person": "admin.edit_person",
     "forums.add_topic": "forums.agenda",
     "forums.add_item": "forums.agenda",
@@ -197,6 +202,13 @@ def test_every_post_route_is_reached_through_a_form_that_carries_a_key(app, peop
     from flask import url_for
 
     _prepare(people)
+    # Signed in first, then given a second factor: its page then shows the forms that make
+    # new recovery codes and turn it off.
+    from govflow.accounts.factor_models import SecondFactor
+
+    signed_in("practitioner")
+    db.session.add(SecondFactor(user_id=people["practitioner"].id, secret="A" * 32))
+    db.session.flush()
     rules = [r for r in app.url_map.iter_rules()
              if "POST" in r.methods and not r.endpoint.startswith("api.")
              and r.endpoint not in NO_KEY_ROUTES]

@@ -95,6 +95,7 @@ def app_config(database_url: str) -> dict:
         "SECRET_KEY": "served-" + "k" * 40,
         "MAIL_SERVER": "",
         "REDIS_URL": "",
+        "MFA_REQUIRED_ROLES": (),
     }
 
 
@@ -140,6 +141,9 @@ class ServedGovflow:
                 "MAIL_SERVER": "",
                 "PYTHONPATH": clock.pythonpath(),
                 "PYTHONDONTWRITEBYTECODE": "1",
+                # Journeys sign every role in with a password alone; the second factor's
+                # journey (tests/e2e/test_second_factor_e2e.py) asks for it by name.
+                "GOVFLOW_MFA_REQUIRED_ROLES": "",
             }
         )
         env.update(self.extra_env)
