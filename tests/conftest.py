@@ -78,9 +78,6 @@ def test_config(**overrides) -> dict:
         # Still scrypt, with a smaller work factor: every sign-in in the suite verifies a
         # hash, and the production cost (about 0.3 s each) would dominate the run time.
         "PASSWORD_HASH_METHOD": "scrypt:2048:8:1",
-        # The suite signs every role in with a password alone; the second factor's own tests
-        # (tests/accounts/test_second_factor.py) require it for admins and executives.
-        "MFA_REQUIRED_ROLES": (),
     }
     config.update(overrides)
     return config

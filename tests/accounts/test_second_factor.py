@@ -234,6 +234,9 @@ def test_the_requirement_is_configurable(tmp_path):
     from govflow.config import ConfigError, load_config
 
     assert load_config(str(tmp_path), {})["MFA_REQUIRED_ROLES"] == ("admin", "executive")
+    assert load_config(str(tmp_path), {"GOVFLOW_ENV": "production", "SECRET_KEY": "k" * 40})[
+        "MFA_REQUIRED_ROLES"] == ("admin", "executive")
+    assert load_config(str(tmp_path), {"GOVFLOW_ENV": "test"})["MFA_REQUIRED_ROLES"] == ()
     assert load_config(str(tmp_path), {"GOVFLOW_MFA_REQUIRED_ROLES": "admin, sponsor"})[
         "MFA_REQUIRED_ROLES"] == ("admin", "sponsor")
     assert load_config(str(tmp_path), {"GOVFLOW_MFA_REQUIRED_ROLES": "none"})["MFA_REQUIRED_ROLES"] == ()

@@ -95,7 +95,6 @@ def app_config(database_url: str) -> dict:
         "SECRET_KEY": "served-" + "k" * 40,
         "MAIL_SERVER": "",
         "REDIS_URL": "",
-        "MFA_REQUIRED_ROLES": (),
     }
 
 
