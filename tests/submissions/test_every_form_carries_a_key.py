@@ -91,6 +91,8 @@ ARGS_SQL = {
     "area_id": "SELECT id FROM local_areas WHERE slug = 'denaby'",
     "org_id": "SELECT min(id) FROM organisations",
     "user_id": "SELECT min(id) FROM users WHERE NOT active",
+    # The administrator's own comment that _prepare adds (Correct this comment).
+    "comment_id": "SELECT max(id) FROM comments",
 }
 # Pages that need a meeting in a particular state, or an agenda entry of a particular kind.
 MEETING_IN_STATE = {
@@ -153,6 +155,10 @@ def _prepare(people):
 
     db.session.add(ApiToken(user_id=people["admin"].id, name="Forms test", token_hash="0" * 64,
                             prefix="gf_test"))
+    from govflow.items.models import Comment
+
+    db.session.add(Comment(item_id=db.session.execute(text(ARGS_SQL["item_id"])).scalar(),
+                           author_id=people["admin"].id, body="A comment to correct."))
     from tests.conftest import demo_people
 
     signs_in = set(demo_people().values())
