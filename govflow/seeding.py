@@ -96,7 +96,10 @@ def load_demo() -> dict:
     for forum in forums_data:
         area = areas.get(forum.get("area")) if forum.get("area") else None
         _, new = _upsert(Forum, "slug", forum["slug"], name=forum["name"], kind=forum["kind"],
-                         area_id=area.id if area else None, place=forum.get("place", ""))
+                         area_id=area.id if area else None, place=forum.get("place", ""),
+                         quorum=forum.get("quorum"),
+                         quorum_tiers=",".join(forum.get("quorum_tiers") or []),
+                         decide_without_quorum=bool(forum.get("decide_without_quorum")))
         counts["forums"] += new
     db.session.flush()
 

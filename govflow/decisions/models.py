@@ -94,6 +94,9 @@ class Decision(Chained, db.Model):
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
     # One successor at most: a decision is superseded once, by exactly one correction.
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), unique=True)
+    # Taken at a meeting whose quorum was not met (the forum allows it): why it was not,
+    # e.g. "2 members present of the 3 needed". NULL otherwise, and in every row before it.
+    without_quorum: Mapped[str | None] = mapped_column(Text)
 
     item: Mapped[Item] = relationship()
     # The event the decision came with; for a correction, the event that says what was wrong.

@@ -144,6 +144,10 @@ def _club_meeting(forum: Forum) -> None:
                 "spring if volunteers can be found.",
             )
         elif entry.item is not None and entry.item.title.startswith("DBS checks"):
+            attendance.declare_conflict(
+                meeting, secretary, person=f"user:{_people('pete.kowalski@denaby-nag.example')[0].id}",
+                declaration="Volunteers from the Neighbourhood Action Group would be among those checked",
+                agenda_item_id=entry.id)
             services.save_notes(
                 meeting, secretary, entry,
                 "Still waiting on funding for the checks; the sponsor has raised it at Silver.",

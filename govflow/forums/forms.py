@@ -276,3 +276,24 @@ def apply_errors(form, err) -> None:
             form.form_errors.append(message)
     if form is not None and not err.field_errors:
         form.form_errors.append(err.message)
+
+
+class QuorumForm(FlaskForm):
+    quorum = StringField("How many members make a quorum", widget=GovTextInput(),
+                         description="Members of the forum recorded as present (guests do not "
+                                     "count). Leave empty for no quorum.",
+                         validators=[Optional()])
+    tiers = SelectMultipleField("Tiers that must have someone present", widget=GovCheckboxesInput(),
+                                coerce=str, validators=[Optional()])
+    decide_without = BooleanField(
+        "Decisions may still be taken without a quorum, and are recorded as "
+        "\u201ctaken without a quorum\u201d", widget=GovCheckboxInput())
+    submit = SubmitField("Save the quorum", widget=GovSubmitInput())
+
+
+class DispensationForm(FlaskForm):
+    reason = TextAreaField("Why may they take part", widget=GovTextArea(),
+                           description="The minutes print this beside the declaration.",
+                           validators=[InputRequired(message="Give the reason for the dispensation"),
+                                       Length(max=2000)])
+    submit = SubmitField("Record the dispensation", widget=GovSubmitInput())

@@ -17,7 +17,7 @@ from govflow.accounts.models import LocalArea
 from govflow.clock import utcnow
 from govflow.decisions.models import REASON_CATEGORIES, Decision
 from govflow.extensions import db
-from govflow.forums import services
+from govflow.forums import quorum, services
 from govflow.forums.models import Forum, Meeting, MinutesAddendum
 from govflow.items.models import Item, ItemArea
 from govflow.pdf import render_pdf, sha256
@@ -93,6 +93,7 @@ def decision_record(d: Decision) -> dict:
         "decided_by": "By default (no decision in time)" if d.by_default else _person(d.decided_by),
         "decided_at": _date(d.decided_at),
         "meeting": (f"{d.meeting.forum.name}, {_date(d.meeting.starts_at)}" if d.meeting_id else ""),
+        "without_quorum": d.without_quorum or "",
         "supersedes": f"decision {d.supersedes_id}" if d.supersedes_id else "",
         "superseded_by": f"decision {d.superseded_by.id}" if d.superseded_by is not None else "",
         "superseded_on": _date(d.superseded_by.decided_at) if d.superseded_by is not None else "",
@@ -165,14 +166,9 @@ def minutes_record(meeting: Meeting, leave_out: set[int] = frozenset()) -> dict:
                         and position_of_item.get(a.item_id) == entry.position],
         })
 
-    conflicts = []
-    positions = {e.id: e.position for e in agenda}
-    for c in meeting.conflicts:
-        conflicts.append({
-            "name": _person(c.user) if c.user else c.person_name,
-            "agenda_position": positions.get(c.agenda_item_id),
-            "declaration": c.declaration,
-        })
+    conflicts = conflict_records(meeting, {e.id: e.position for e in agenda})
+    for record in agenda_records:
+        record["interests"] = [c for c in conflicts if c["agenda_position"] == record["position"]]
 
     def attendee(a):
         return {"name": a.name, "role": a.guest_role if a.user is None else _who(a.user),
@@ -195,16 +191,55 @@ def minutes_record(meeting: Meeting, leave_out: set[int] = frozenset()) -> dict:
             "summary": meeting.summary,
             "status": meeting.status,
             "closed_on": _date(meeting.closed_at),
-            "approved_by": _person(meeting.approved_by),
+            "approved_by": _approver(meeting),
             "approved_on": _date(meeting.approved_at),
+            "quorum": quorum.describe(forum),
         },
         "present": [attendee(a) for a in in_minutes_order(meeting, "present")],
         "apologies": [attendee(a) for a in in_minutes_order(meeting, "apologies")],
+        "absent": [{"name": u.display_name, "role": _who(u)} for u in absent_members(meeting)],
         "conflicts": conflicts,
         "agenda": agenda_records,
         "actions": [action_record(a, position_of_item.get(a.item_id)) for a in actions],
         "decision_log": [decision_record(d) for d in decisions],
     }
+
+
+def conflict_records(meeting: Meeting, positions: dict) -> list[dict]:
+    """Each declaration, and whether the person took part: a member who declared an interest
+    in an agenda item did not, unless the chair recorded a dispensation (printed with it)."""
+    out = []
+    for c in meeting.conflicts:
+        position = positions.get(c.agenda_item_id)
+        name = _person(c.user) if c.user else c.person_name
+        if c.dispensation:
+            part = (f"{name} declared an interest and took part under a dispensation from "
+                    f"{_person(c.dispensation_by)}: {c.dispensation}")
+        elif c.user_id and position is not None:
+            part = f"{name} declared an interest and did not take part"
+        else:
+            part = ""
+        out.append({"name": name, "agenda_position": position, "declaration": c.declaration,
+                    "dispensation": c.dispensation or "", "part": part})
+    return out
+
+
+def absent_members(meeting: Meeting) -> list:
+    """Members of the forum neither present nor sending apologies."""
+    recorded = {a.user_id for a in meeting.attendance if a.user_id is not None}
+    return [u for u in meeting.forum.members if u.id not in recorded]
+
+
+def _approver(meeting: Meeting) -> str:
+    """Who approved the minutes, and in what capacity ("Ann Smith (chair)")."""
+    user = meeting.approved_by
+    if user is None:
+        return ""
+    if user.id == meeting.chair_id:
+        return f"{user.display_name} (chair)"
+    if user.id == meeting.vice_chair_id:
+        return f"{user.display_name} (vice-chair)"
+    return user.display_name
 
 
 def in_minutes_order(meeting: Meeting, status: str) -> list:

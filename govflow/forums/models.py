@@ -54,6 +54,14 @@ class Forum(db.Model):
     area_id: Mapped[int | None] = mapped_column(ForeignKey("local_areas.id"))
     place: Mapped[str] = mapped_column(String(300), default="", server_default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    # Quorum (govflow.forums.quorum): how many members must be present for a decision, and
+    # which tiers (comma-separated, e.g. "gold") must have someone there. None: no quorum.
+    quorum: Mapped[int | None] = mapped_column(Integer)
+    quorum_tiers: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    # When the quorum is not met: refuse decisions (False), or record them as "taken
+    # without a quorum" in the decision log and the minutes (True).
+    decide_without_quorum: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                        server_default="0")
 
     area: Mapped[LocalArea | None] = relationship()
     members: Mapped[list[User]] = relationship(
@@ -157,8 +165,14 @@ class ConflictDeclaration(Chained, db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     person_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     declaration: Mapped[str] = mapped_column(Text)
+    # The chair's dispensation: the person may still take part in (and decide) the item,
+    # for the reason given. Nullable with no default, so rows sealed before keep their hash.
+    dispensation: Mapped[str | None] = mapped_column(Text)
+    dispensation_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    dispensation_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-    user: Mapped[User | None] = relationship()
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    dispensation_by: Mapped[User | None] = relationship(foreign_keys=[dispensation_by_id])
 
 
 class MinutesAddendum(Chained, db.Model):

@@ -218,10 +218,19 @@ def fire(
     _check_choices(fields, spec, trigger_name)
     texts = {k: v for k, v in fields.items() if isinstance(v, str)}
     check_texts(texts, FIELD_LIMITS, labels)
+    fields.pop("without_quorum", None)  # said only by the meeting's quorum, below
     if transition.decision or trigger.decision:
         from govflow.decisions.services import check_recording_delay
 
         check_recording_delay(fields.get("decided_at"), now, fields.get("delay_explanation"))
+        if meeting is not None:
+            # At a meeting: no decision by someone with a declared interest in the item (no
+            # dispensation), none while it is not quorate unless the forum allows it.
+            from govflow.forums.quorum import check_decision
+
+            shortfall = check_decision(meeting, item, actor)
+            if shortfall:
+                fields["without_quorum"] = shortfall
 
     seen = int(version) if version is not None else item.version
     try:
@@ -424,6 +433,7 @@ def record_decision(item, event, outcome, tier, actor, fields, now, meeting):
         recorded_at=now,
         delay_explanation=str(fields.get("delay_explanation") or ""),
         meeting_id=meeting.id if meeting is not None else None,
+        without_quorum=fields.get("without_quorum") or None,
     )
     db.session.add(decision)
     return decision

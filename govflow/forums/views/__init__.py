@@ -2,7 +2,14 @@
 the .ics invitation and decision log PDFs. Thin views: parse, check access, call a service,
 each module one concern; what they share (and the one way a form is taken) is in common."""
 
-from govflow.forums.views import agenda, attendance, decision_logs, forum_pages, meetings  # noqa: F401
+from govflow.forums.views import (  # noqa: F401
+    agenda,
+    attendance,
+    decision_logs,
+    forum_pages,
+    meetings,
+    quorum,
+)
 from govflow.forums.views.common import bp
 
 __all__ = ["bp"]

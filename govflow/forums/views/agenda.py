@@ -9,7 +9,7 @@ from wtforms import HiddenField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import Optional
 
 from govflow.errors import Restricted
-from govflow.forums import agenda_builder, forms, queries, services
+from govflow.forums import agenda_builder, forms, queries, quorum, services
 from govflow.forums.views.common import (
     bp,
     can_run,
@@ -119,8 +119,12 @@ def remove(meeting_id, agenda_item_id):
 
 def _agenda_item_page(meeting, entry, *, notes_form=None, status=200):
     present = services.present_members(meeting)
+    recused = [(p, quorum.recused(meeting, entry.item, p)) for p in present]
+    recused = [(p, c) for p, c in recused if c is not None]
     options = {}
     for person in present:
+        if any(p is person for p, _ in recused):
+            continue  # declared an interest in this item: not offered as the decider
         for available in services.decision_triggers(entry, person):
             options.setdefault(available.trigger.name, (available.trigger, []))[1].append(person)
     if notes_form is None:
@@ -129,7 +133,8 @@ def _agenda_item_page(meeting, entry, *, notes_form=None, status=200):
     return render_template(
         "forums/agenda_item.html", page_title=entry.title or "Agenda item", meeting=meeting,
         forum=meeting.forum, entry=entry, notes_form=notes_form,
-        decision_options=list(options.values()), present=present,
+        decision_options=list(options.values()), present=present, recused=recused,
+        shortfall=quorum.quorum_shortfall(meeting) if entry.item else None,
         decisions=services._decisions_for(meeting, entry),
         actions=services._actions_for(meeting, entry),
         can_run=can_run(meeting), kind_labels=services.AGENDA_KIND_LABELS,
@@ -221,7 +226,8 @@ def decision(meeting_id, agenda_item_id, trigger):
     if trigger_spec is None:
         abort(404)
     deciders = [p for p in services.present_members(meeting)
-                if any(a.trigger.name == trigger for a in services.decision_triggers(entry, p))]
+                if quorum.recused(meeting, entry.item, p) is None
+                and any(a.trigger.name == trigger for a in services.decision_triggers(entry, p))]
     fields = _decision_fields(spec, trigger, meeting)
     form = _decision_form_class(trigger_spec, fields)()
     form.decider.choices = choices_users(deciders, "Choose who took the decision")
@@ -240,7 +246,8 @@ def decision(meeting_id, agenda_item_id, trigger):
         again=lambda status: (render_template(
             "forums/decision_form.html", page_title=trigger_spec.label, form=form,
             meeting=meeting, entry=entry, trigger=trigger_spec,
-            fields=[f.name for f in fields], deciders=deciders), status),
+            fields=[f.name for f in fields], deciders=deciders,
+            shortfall=quorum.quorum_shortfall(meeting)), status),
         meeting=meeting, refusals="locked",
     )
 

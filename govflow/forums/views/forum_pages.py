@@ -6,7 +6,7 @@ from flask import render_template, request, url_for
 from flask_login import current_user
 
 from govflow.clock import utcnow
-from govflow.forums import forms, queries, services
+from govflow.forums import forms, queries, quorum, services
 from govflow.forums.models import Forum
 from govflow.forums.views.common import (
     bp,
@@ -116,4 +116,6 @@ def show(slug):
         past=[m for m in meetings if m.starts_at < now],
         secretaries=services.forum_secretaries(forum),
         can_run=can_run(forum), can_manage=can(current_user, "forums.manage"),
+        quorum_words=quorum.describe(forum),
+        can_set_quorum=can(current_user, "forum.set_quorum", forum),
     )

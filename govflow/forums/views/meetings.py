@@ -142,6 +142,7 @@ def meeting(meeting_id):
         pending=agenda_builder.new_candidates(meeting) if can_run(meeting) else [],
         attendance={status: minutes.in_minutes_order(meeting, status) for status in ("present", "apologies")},
         can_run=can_run(meeting), can_approve=can(current_user, "meeting.approve", meeting),
+        can_dispense=can(current_user, "meeting.dispense", meeting),
     )
 
 
