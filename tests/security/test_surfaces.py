@@ -28,6 +28,7 @@ from govflow.extensions import db
 from govflow.forums import services as forums
 from govflow.forums.models import Forum, Meeting
 from govflow.items import services
+from govflow.items.models import Comment
 from govflow.notifications.models import Notification
 from govflow.sponsors.models import SponsorAction
 from govflow.workflow import engine
@@ -133,6 +134,9 @@ def _args_for(app, person, scenario) -> dict[str, list]:
         "token_id": [999999],
         # Declarations of interest at the scenario's meeting (a dispensation's page).
         "conflict_id": [c.id for c in scenario["meeting"].conflicts] or [999999],
+        # Comments on the scenario's items (the page that corrects one).
+        "comment_id": list(db.session.scalars(select(Comment.id).where(
+            Comment.item_id.in_(ids)))) or [999999],
     }
 
 
