@@ -1,15 +1,15 @@
 """Quorum for forums, decisions taken without one, and dispensations for declared interests
 
-Revision ID: 0016_quorum_and_conflicts
-Revises: 0015_submission_keys
+Revision ID: 0017_quorum_and_conflicts
+Revises: 0016_second_factor
 Create Date: 2026-12-06
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016_quorum_and_conflicts"
-down_revision = "0015_submission_keys"
+revision = "0017_quorum_and_conflicts"
+down_revision = "0016_second_factor"
 branch_labels = None
 depends_on = None
 
