@@ -5,7 +5,9 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from govflow.accounts import two_factor_views  # noqa: F401 - its routes, on accounts
+    from govflow.accounts.sso_views import bp as sso
     from govflow.accounts.views import bp as accounts
+    from govflow.admin import sso_views as admin_sso  # noqa: F401 - its routes, on that blueprint
     from govflow.admin.views import bp as admin
     from govflow.api import bp as api
     from govflow.dashboard.views import bp as dashboard
@@ -26,3 +28,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard)
     app.register_blueprint(systemic)
     app.register_blueprint(notifications)
+    app.register_blueprint(sso)

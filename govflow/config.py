@@ -53,6 +53,33 @@ def engine_options(config: dict) -> dict:
     return options
 
 
+OIDC_FIELDS = ("NAME", "ISSUER", "CLIENT_ID", "CLIENT_SECRET", "DOMAINS", "ORGANISATION")
+
+
+def oidc_providers(env) -> list[dict]:
+    """The OpenID providers named in GOVFLOW_OIDC_PROVIDERS ("dcst-entra schools-google"),
+    each described by GOVFLOW_OIDC_<NAME>_ISSUER, _CLIENT_ID, _CLIENT_SECRET, _DOMAINS,
+    _ORGANISATION, _NAME and _CREATE_ACCOUNTS (see docs/single-sign-on.md)."""
+    providers = []
+    for slug in env.get("GOVFLOW_OIDC_PROVIDERS", "").replace(",", " ").split():
+        slug = slug.strip().lower()
+        prefix = "GOVFLOW_OIDC_" + slug.upper().replace("-", "_") + "_"
+        values = {f.lower(): env.get(prefix + f, "").strip() for f in OIDC_FIELDS}
+        missing = [prefix + f for f in OIDC_FIELDS[1:] if not values[f.lower()]]
+        if missing:
+            raise ConfigError(f"The OpenID provider {slug!r} needs {', '.join(missing)}")
+        if not values["issuer"].startswith(("https://", "http://127.0.0.1", "http://localhost")):
+            raise ConfigError(f"{prefix}ISSUER must be an https:// address")
+        providers.append({
+            **values,
+            "slug": slug,
+            "name": values["name"] or slug,
+            "domains": values["domains"].replace(",", " ").lower().split(),
+            "create_accounts": _bool(env.get(prefix + "CREATE_ACCOUNTS")),
+        })
+    return providers
+
+
 def _mode(env) -> str:
     mode = env.get("GOVFLOW_ENV", "development").strip().lower()
     if mode not in {"development", "production", "test"}:
@@ -167,6 +194,10 @@ def load_config(instance_path: str, environ: dict | None = None) -> dict:
         "DASHBOARD_CACHE_SECONDS": int(
             env.get("GOVFLOW_DASHBOARD_CACHE_SECONDS", "0" if mode == "test" else "60")
         ),
+        # Single sign-on: the providers named in the environment (admins add more in the
+        # app), and how long govflow waits for a provider's answer before saying so.
+        "OIDC_PROVIDERS": oidc_providers(env),
+        "OIDC_TIMEOUT_SECONDS": _positive(env, "GOVFLOW_OIDC_TIMEOUT_SECONDS", "5", float),
         "DEMO_PASSWORD": env.get("GOVFLOW_DEMO_PASSWORD", "demo-password-2026"),
         # People holding any of these roles must use a second factor with their password.
         # Not by default in tests: the suite signs every role in with a password alone

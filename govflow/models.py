@@ -9,6 +9,7 @@ from govflow.accounts.models import (  # noqa: F401
     RoleAssignment,
     User,
 )
+from govflow.accounts.sso_models import IdentityProvider, UsedNonce  # noqa: F401
 from govflow.decisions.models import Decision  # noqa: F401
 from govflow.forums.models import (  # noqa: F401
     AgendaItem,

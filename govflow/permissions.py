@@ -467,6 +467,7 @@ def _p(fn) -> Predicate:
 
 
 register("admin.manage", IsAdmin, "administration")
+register("sign_in_provider.manage", IsAdmin, "sign-in provider")
 register("item.raise", SignedIn)
 register("item.view", _p(can_view_item))
 register("item.comment", _p(may_follow))

@@ -86,6 +86,14 @@ def start_session(user, *, remember: bool = False, signed_in_at: int | None = No
     now = now_seconds()
     session["_user_id"] = SignIn(user.id, user.session_epoch, signed_in_at or now, kind).encode()
     session["_seen"] = now
+    # Set again by a single sign-on (govflow.accounts.sso_views) after this.
+    session.pop("_sso", None)
+
+
+def signed_in_through_provider() -> bool:
+    """Did this session start with a single sign-on (govflow.accounts.sso_views)? The
+    provider then asked for whatever second factor the organisation requires."""
+    return isinstance(session.get("_sso"), dict)
 
 
 def check_password(email: str, password: str):

@@ -180,6 +180,8 @@ class OrganisationForm(FlaskForm):
     )
     kind = PlainSelectField("Kind of organisation", widget=GovSelect(), default="",
                             validators=[InputRequired(message="Choose the kind of organisation")])
+    passwords_off = BooleanField("Its people sign in only through its sign-in provider",
+                                 widget=GovCheckboxInput())
     submit = SubmitField("Save", widget=GovSubmitInput())
 
     def validate_slug(self, field):

@@ -59,6 +59,8 @@ class Organisation(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    # Its people sign in only through its OpenID provider (set by an admin, once one is set up).
+    passwords_off: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     def __repr__(self) -> str:
         return f"<Organisation {self.slug}>"

@@ -11,7 +11,12 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user, login_required
 
 from govflow.accounts import second_factor, services
-from govflow.accounts.auth import client_address, now_seconds, start_session
+from govflow.accounts.auth import (
+    client_address,
+    now_seconds,
+    signed_in_through_provider,
+    start_session,
+)
 from govflow.accounts.forms import ConfirmWithCodeForm, SetUpSecondFactorForm, SignInCodeForm
 from govflow.accounts.models import User
 from govflow.accounts.throttle import get_throttle
@@ -225,6 +230,9 @@ def set_up_before_anything_else():
     after they set their password, or their roles changed), sets it up first."""
     if (not current_app.config.get("MFA_REQUIRED_ROLES") or request.endpoint in BEFORE_SET_UP
             or request.path.startswith("/api/") or "_user_id" not in session):
+        return None
+    if signed_in_through_provider():
+        # Their organisation's provider asked for its own second factor (docs/single-sign-on.md).
         return None
     if not current_user.is_authenticated or not second_factor.must_have(current_user):
         return None

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 
-from govflow.accounts import services
+from govflow.accounts import services, sso, sso_views
 from govflow.accounts.auth import (
     check_password,
     client_address,
@@ -61,6 +61,10 @@ def sign_in():
             if user is None:
                 form.password.errors = list(form.password.errors) + [WRONG_DETAILS]
                 status = 200
+            elif (forced := sso.passwords_off_for(user)) is not None:
+                form.password.errors = list(form.password.errors) + [
+                    f"Your organisation signs in to govflow through {forced.name}. "
+                    f"Use the 'Sign in with {forced.name}' button."]
             else:
                 throttle.succeeded(keys, receipt)
                 # The second factor's step, if the person has one (two_factor_views).
@@ -79,6 +83,7 @@ def sign_in():
             form=form,
             next_url=next_url,
             remember_allowed=remember_allowed,
+            providers=sso.providers(),
             page_title="Sign in",
         ),
         status,
@@ -94,6 +99,8 @@ def sign_out():
         # is refused here (govflow.errors) and signs nobody out.
         db.session.flush()
         logout_user()
+        if sso_views.sign_out_offer() is not None:
+            return redirect(url_for("sso.signed_out"))
     flash("You have signed out.", "success")
     return redirect(url_for("accounts.sign_in"))
 

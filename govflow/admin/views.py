@@ -7,7 +7,7 @@ import math
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from govflow.accounts import services
+from govflow.accounts import services, sso
 from govflow.accounts.forms import AreaForm, NewUserForm, OrganisationForm, UserForm
 from govflow.accounts.models import (
     AREA_ROLES,
@@ -293,13 +293,15 @@ def organisations_csv():
 def edit_organisation(org_id: int | None = None):
     org = _load(Organisation, org_id) if org_id is not None else None
     if request.method == "GET" and org is not None:
-        form = _org_form(formdata=False, slug=org.slug, name=org.name, kind=org.kind)
+        form = _org_form(formdata=False, slug=org.slug, name=org.name, kind=org.kind,
+                         passwords_off=org.passwords_off)
     else:
         form = _org_form()
     if form.validate_on_submit():
         try:
             saved = services.save_organisation(org, slug=form.slug.data, name=form.name.data,
                                                kind=form.kind.data)
+            sso.set_passwords_off(saved, form.passwords_off.data)
         except DomainError as err:
             db.session.rollback()
             _show_errors(form, err)
