@@ -159,7 +159,7 @@ def test_an_id_token_that_fails_a_check_is_refused(client, sso, mode, sentence):
     response = sign_in_through(client, sso, HELEN)
     html = page(response)
     assert response.status_code == 400
-    assert "<h1 class=\"govuk-heading-l\">govflow could not trust the answer from " \
+    assert "<h1 class=\"govuk-heading-l gf-break-words\">govflow could not trust the answer from " \
            "Doncaster Children&#39;s Services Trust</h1>" in html
     assert sentence in html
     assert NOT_SIGNED_IN in html

@@ -8,6 +8,7 @@ import os
 import re
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import text
 
 from tests.support.browser import check_page
@@ -74,7 +75,7 @@ def sign_in_at_provider(page, email: str) -> None:
 def test_sign_in_and_out_through_the_provider(sso_page, sso_served):
     page = sso_page
     page.goto("/sign-in")
-    assert page.get_by_role("heading", name="With your organisation's account").is_visible()
+    expect(page.get_by_role("heading", name="With your organisation's account")).to_be_visible()
     check_page(page, "sign-in page with a provider")
     page.goto("/decisions")  # sent to sign in, then back here afterwards
     page.get_by_role("button", name=f"Sign in with {TRUST}").click()
@@ -83,13 +84,13 @@ def test_sign_in_and_out_through_the_provider(sso_page, sso_served):
     assert "Signed in as Helen Ackroyd" in page.inner_text("body")
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(re.compile(r"/signed-out$"))
-    assert page.get_by_role("heading", name="You have signed out of govflow").is_visible()
+    expect(page.get_by_role("heading", name="You have signed out of govflow")).to_be_visible()
     assert f"You signed in through {TRUST}." in page.inner_text("main")
     check_page(page, "signed-out page")
     page.get_by_role("button", name=f"Sign out of {TRUST} too").click()
     page.get_by_role("button", name="Yes, sign me out").click()
     page.wait_for_url(re.compile(r"/sign-in$"))
-    assert page.get_by_role("heading", name="Sign in to govflow").is_visible()
+    expect(page.get_by_role("heading", name="Sign in to govflow")).to_be_visible()
     # Signed out at the provider too: it asks for the login again.
     start_at_govflow(page)
 
@@ -134,7 +135,7 @@ def test_each_failure_has_a_clear_page(sso_page, sso_served, mode, email, headin
     assert sentence in page.inner_text("main")
     check_page(page, f"refusal ({mode})")
     page.get_by_role("link", name="Go to the sign-in page").click()
-    assert page.get_by_role("heading", name="Sign in to govflow").is_visible()
+    expect(page.get_by_role("heading", name="Sign in to govflow")).to_be_visible()
     assert "Signed in as" not in page.inner_text("body")
 
 

@@ -26,15 +26,27 @@ import Provider from 'oidc-provider';
 
 // The suite runs at a fixed moment (tests/support/clock.py): this provider does too, so the
 // times in its tokens agree with govflow's clock. GF_TEST_CLOCK is "moment|real start".
+const RealDate = Date;
+let shift = 0;
 if (process.env.GF_TEST_CLOCK) {
   const [moment, realStart] = process.env.GF_TEST_CLOCK.split('|').map(Number);
-  const shift = (moment - realStart) * 1000;
-  const RealDate = Date;
+  shift = (moment - realStart) * 1000;
   globalThis.Date = class extends RealDate {
     constructor(...args) { if (args.length) super(...args); else super(RealDate.now() + shift); }
 
     static now() { return RealDate.now() + shift; }
   };
+}
+
+// A browser keeps cookies by the real clock: the expiry dates the provider sets at the
+// suite's moment are given back in real time, or the browser would drop them as expired.
+function realExpiries(ctx) {
+  const cookies = ctx.response.get('Set-Cookie');
+  if (!shift || !Array.isArray(cookies) || !cookies.length) return;
+  ctx.set('Set-Cookie', cookies.map((c) => c.replace(/expires=([^;]+)/i, (all, when) => {
+    const at = RealDate.parse(when);
+    return Number.isNaN(at) || at < 86_400_000 ? all : `expires=${new RealDate(at - shift).toUTCString()}`;
+  })));
 }
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
@@ -127,6 +139,7 @@ provider.use(async (ctx, next) => {
     await sleep(10_000);
   }
   await next();
+  realExpiries(ctx);
   if (ctx.path === '/token' && ctx.status === 200 && ctx.body && ctx.body.id_token) {
     const { nonce } = jose.decodeJwt(ctx.body.id_token);
     if (['wrong-audience', 'expired', 'forged', 'replayed-nonce'].includes(mode)) {
