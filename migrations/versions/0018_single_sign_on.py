@@ -1,16 +1,16 @@
 """Single sign-on: OpenID providers set up by an admin, the ID-token nonces already used,
 and organisations whose people sign in only through their provider
 
-Revision ID: 0017_single_sign_on
-Revises: 0016_second_factor
+Revision ID: 0018_single_sign_on
+Revises: 0017_quorum_and_conflicts
 Create Date: 2026-12-06
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017_single_sign_on"
-down_revision = "0016_second_factor"
+revision = "0018_single_sign_on"
+down_revision = "0017_quorum_and_conflicts"
 branch_labels = None
 depends_on = None
 
