@@ -25,6 +25,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    bindparam,
     event,
     insert,
     select,
@@ -164,21 +165,35 @@ def changed_fields(values: list, digests: str | None) -> list[str]:
 # ---------------------------------------------------------------- sealing
 
 
+@cache
 def _chains_table():
     from govflow.records.models import RecordChain
 
     return RecordChain.__table__
 
 
+@cache
+def _head_statements():
+    """The three statements sealing runs for every history row, built once: a statement
+    object built per call costs SQLAlchemy its construction and cache key each time, about
+    as much as running it (and sealing is on every transition's path)."""
+    chains = _chains_table()
+    this_chain = (chains.c.kind == bindparam("chain_kind"),
+                  chains.c.subject_id == bindparam("subject"))
+    lock = select(chains.c.length, chains.c.head_hash).where(*this_chain).with_for_update()
+    start = insert(chains).values(kind=bindparam("chain_kind"), subject_id=bindparam("subject"),
+                                  length=bindparam("new_length"), head_hash=bindparam("head"),
+                                  updated_at=bindparam("at"))
+    move = update(chains).where(*this_chain).values(
+        length=bindparam("new_length"), head_hash=bindparam("head"), updated_at=bindparam("at"))
+    return lock, start, move
+
+
 def _lock_head(connection, kind: str, subject: int):
     """(length, head hash) of the chain, locked until the transaction ends; None if new.
     The lock is on this chain's row only (SQLite has one writer at a time anyway)."""
-    chains = _chains_table()
-    return connection.execute(
-        select(chains.c.length, chains.c.head_hash)
-        .where(chains.c.kind == kind, chains.c.subject_id == subject)
-        .with_for_update()
-    ).first()
+    lock, _start, _move = _head_statements()
+    return connection.execute(lock, {"chain_kind": kind, "subject": subject}).first()
 
 
 def _apply_defaults(target, table) -> None:
@@ -210,14 +225,10 @@ def seal(connection, target, now: datetime | None = None) -> None:
     target.chain_seq, target.chain_prev, target.chained_at = seq, prev, at
     target.chain_hash = digest
     target.chain_fields = field_digests(values)
-    chains = _chains_table()
-    if head is None:
-        connection.execute(insert(chains).values(kind=kind, subject_id=subject, length=seq,
-                                                 head_hash=digest, updated_at=at))
-    else:
-        connection.execute(update(chains)
-                           .where(chains.c.kind == kind, chains.c.subject_id == subject)
-                           .values(length=seq, head_hash=digest, updated_at=at))
+    _lock, start, move = _head_statements()
+    connection.execute(start if head is None else move,
+                       {"chain_kind": kind, "subject": subject, "new_length": seq, "head": digest,
+                        "at": at})
 
 
 def _seal_on_insert(mapper, connection, target) -> None:
