@@ -14,7 +14,12 @@ from govflow.accounts import services
 from govflow.accounts.models import Organisation, User
 from govflow.accounts.sso_models import IdentityProvider, UsedNonce
 from govflow.extensions import db
-from tests.support.oidc import UNVERIFIED, TestProvider, node_available, sign_in_at_provider
+from tests.support.oidc import (
+    UNVERIFIED,
+    TestProvider,
+    ensure_provider_installed,
+    sign_in_at_provider,
+)
 from tests.support.served import free_port
 
 BASE = "http://localhost"
@@ -25,9 +30,9 @@ NOT_SIGNED_IN = "You have not been signed in. Start again from the sign-in page.
 
 @pytest.fixture(scope="module")
 def provider():
-    if not node_available():
-        pytest.fail("node and node_modules/oidc-provider are needed (scripts/build-assets "
-                    "runs npm ci)")
+    problem = ensure_provider_installed()
+    if problem:
+        pytest.fail(problem)
     started = TestProvider([f"{BASE}/sign-in/provider/test/callback",
                             f"{BASE}/sign-in/provider/db-trust/callback"],
                            [f"{BASE}/sign-in"]).start()

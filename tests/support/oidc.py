@@ -34,6 +34,21 @@ def node_available() -> bool:
     return bool(shutil.which("node")) and (ROOT / "node_modules" / "oidc-provider").is_dir()
 
 
+def ensure_provider_installed() -> str | None:
+    """Install the npm packages the way `make test` does (scripts/build-assets runs npm ci
+    when node_modules is missing or older than package-lock.json), so the provider starts on
+    a fresh checkout whichever tests run first. None when ready, else what went wrong."""
+    if node_available():
+        return None
+    if not shutil.which("node"):
+        return "Node.js is needed for the test OpenID provider (and for scripts/build-assets)"
+    build = subprocess.run([str(ROOT / "scripts" / "build-assets")], cwd=ROOT,
+                           capture_output=True, text=True, timeout=600, check=False)
+    if build.returncode != 0 or not node_available():
+        return f"scripts/build-assets did not install oidc-provider:\n{build.stdout}\n{build.stderr}"
+    return None
+
+
 class TestProvider:
     """The provider: start() it, set_mode() for a failure, stop() it."""
 
