@@ -22,6 +22,14 @@ from govflow.forums.models import (  # noqa: F401
 from govflow.items.models import Comment, Event, Item, ItemArea, Tag  # noqa: F401
 from govflow.metrics.models import WorkingDay  # noqa: F401
 from govflow.notifications.models import Notification  # noqa: F401
+from govflow.outcomes.models import (  # noqa: F401
+    FamilyFeedback,
+    Indicator,
+    IndicatorFigure,
+    IndicatorTarget,
+    Publication,
+    ReportSubscription,
+)
 from govflow.records.models import RecordChain, RecordRoot, RecordVerification  # noqa: F401
 from govflow.sponsors.models import SponsorAction, SponsorActionEvent  # noqa: F401
 from govflow.submissions.models import SubmissionKey  # noqa: F401

@@ -1,0 +1,1 @@
+"""Outcome indicators, what families told us, and publishing the progress report."""
