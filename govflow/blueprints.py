@@ -18,6 +18,7 @@ def register_blueprints(app: Flask) -> None:
     from govflow.items.views import bp as items
     from govflow.main import bp as main
     from govflow.notifications.views import bp as notifications
+    from govflow.outcomes.views import bp as outcomes
     from govflow.sponsors.area_views import bp as areas
     from govflow.sponsors.views import bp as sponsors
     from govflow.systemic.views import bp as systemic
@@ -29,3 +30,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(systemic)
     app.register_blueprint(notifications)
     app.register_blueprint(sso)
+    app.register_blueprint(outcomes)

@@ -496,3 +496,27 @@ register("minutes.view", _p(can_view_agreement))
 register("meeting.approve", _p(can_approve_minutes), "minutes")
 register("meeting.dispense", _p(chairs))
 register("forum.set_quorum", _p(can_run_meeting), "forum")
+
+
+# ---------------------------------------------------------------------------
+# Outcome indicators, what families told us, publishing
+# ---------------------------------------------------------------------------
+
+
+def may_record_for_area(user, area) -> bool:
+    """A facilitator of the area (or of any area, asked without one), or an administrator."""
+    if not signed_in(user):
+        return False
+    if "admin" in user.roles:
+        return True
+    if area is None:
+        return bool(user.facilitated_area_ids)
+    return area.id in user.facilitated_area_ids
+
+
+register("outcomes.view", SignedIn, "outcome indicators")
+register("outcomes.enter_figures", _p(may_record_for_area), "outcome indicators")
+register("families.view", SignedIn, "what families told us")
+register("families.record", _p(may_record_for_area), "what families told us")
+register("report.subscribe", SignedIn, "weekly progress report")
+register("publication.manage", IsAdmin, "public page")

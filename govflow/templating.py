@@ -105,6 +105,7 @@ NAV = [
     ("Sponsor actions", "sponsors.actions", "sponsor_or_secretary"),
     ("Forums", "forums.index", None),
     ("Dashboard", "dashboard.index", None),
+    ("Outcomes", "outcomes.index", None),
     ("Inbox", "notifications.inbox", None),
     ("Admin", "admin.index", "admin"),
 ]

@@ -50,6 +50,7 @@ TABLE: dict[str, dict] = {
     "api.areas_index": {"anonymous": 401, "*": 200},
     "api.areas_show": {"anonymous": 401, "*": 200},
     "api.get_decision": {"anonymous": 401, "*": 200},
+    "api.indicators": {"anonymous": 401, "*": 200},
     "api.items_create": {"anonymous": 401, "*": 401},
     "api.items_index": {"anonymous": 401, "*": 200},
     "api.items_show": {"anonymous": 401, "*": 200},
@@ -127,6 +128,16 @@ TABLE: dict[str, dict] = {
     "main.home": {"anonymous": 302, "*": 200},
     "main.me": {"anonymous": 302, "*": 302},
     "main.privacy": {"anonymous": 200, "*": 200},
+    # outcomes
+    "outcomes.families": {"anonymous": 302, "*": 200},
+    "outcomes.import_figures": {"anonymous": 302, "*": 403, "facilitator": 200, "admin": 200},
+    "outcomes.index": {"anonymous": 302, "*": 200},
+    "outcomes.new_family_feedback": {"anonymous": 302, "*": 403, "facilitator": 200,
+                                     "admin": 200},
+    "outcomes.new_figure": {"anonymous": 302, "*": 403, "facilitator": 200, "admin": 200},
+    "outcomes.public": {"anonymous": 404, "*": 404},  # off until an administrator switches it on
+    "outcomes.public_page_switch": {"anonymous": 302, "*": 403, "admin": 200},
+    "outcomes.subscriptions": {"anonymous": 302, "*": 200},
     # notifications
     "notifications.inbox": {"anonymous": 302, "*": 200},
     "notifications.inbox_csv": {"anonymous": 302, "*": 200},
