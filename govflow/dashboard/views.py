@@ -239,7 +239,19 @@ def index():
         systemic=systemic_blockers(current_user, f),
         item_url=item_url,
         pdf_url=url_for("dashboard.report_pdf", **f.query_args()),
+        **_outcomes(f),
     )
+
+
+def _outcomes(f: metric_filters.MetricFilters) -> dict:
+    """The outcome indicators against target: for the one area filtered on, else the whole
+    partnership (govflow/outcomes)."""
+    from govflow.outcomes.views import indicator_context
+
+    area = None
+    if len(f.areas) == 1:
+        area = db.session.scalar(select(LocalArea).where(LocalArea.slug == f.areas[0]))
+    return indicator_context(area)
 
 
 @bp.get("/dashboard/<key>.csv")
@@ -349,14 +361,27 @@ def items_csv():
 
 @bp.get("/dashboard/report.pdf")
 def report_pdf():
-    """The one-page progress report: headline figures, two charts, themes, adopted ideas.
+    """The progress report: headline figures, two charts, themes, adopted ideas on the first
+    page; the outcome indicators and "You said, we did" on the second.
 
-    Figures only; ?detail=1 adds the systemic blockers' titles and the sponsors' names.
+    Figures only on the first page; ?detail=1 adds the systemic blockers' titles and the
+    sponsors' names.
     """
+    pdf, name = progress_report_pdf(request.args, current_user)
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{name}"',
+        "Cache-Control": "no-store",
+    })
+
+
+def progress_report_pdf(args, user, *, public: bool = False) -> tuple[bytes, str]:
+    """The report's PDF and file name for these filters, as this person may see it (the page
+    above, and the weekly email rendered for each person who subscribed)."""
+    from govflow.outcomes import report as outcomes_report
     from govflow.pdf import render_pdf
 
-    _parsed, _errors, rep = load_report(request.args)
-    detail = request.args.get("detail") == "1"
+    _parsed, _errors, rep = load_report(args)
+    detail = args.get("detail") == "1"
     chart_set = build_charts(rep, last_months=PDF_MONTHS)
     f = rep.filters
     area_names = [rep.area_names.get(a, a) for a in f.areas]
@@ -371,15 +396,13 @@ def report_pdf():
         period=period,
         charts=chart_set,
         detail=detail,
-        systemic=systemic_blockers(current_user, rep.filters) if detail else [],
+        systemic=systemic_blockers(user, rep.filters) if detail else [],
         generated=workdays.format_datetime(rep.now),
         created=rep.now,
+        **outcomes_report.extras(user, f.areas, public=public),
     )
     name = f"govflow-progress-report-{f.date_from or 'start'}-to-{f.date_to or 'now'}.pdf"
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="{name}"',
-        "Cache-Control": "no-store",
-    })
+    return pdf, name
 
 
 def _period_words(f) -> str:

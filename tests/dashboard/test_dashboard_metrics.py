@@ -172,7 +172,9 @@ def test_page_csv_pdf_and_api_show_the_same_numbers(scenario, auth, client, peop
     response = client.get(f"/dashboard/report.pdf?{query}")
     assert response.mimetype == "application/pdf"
     pdf = PdfReader(io.BytesIO(response.data))
-    assert len(pdf.pages) == 1
+    # The figures fill the first page; the second has the outcomes (tests/outcomes/).
+    assert len(pdf.pages) == 2
+    assert "Outcomes for children and families" in pdf.pages[1].extract_text()
     words = pdf.pages[0].extract_text()
     assert "50%" in words and "Unblocked at Bronze" in words and "9.5" in words
     assert "Known idea I4" in words  # recently adopted
@@ -257,8 +259,9 @@ def test_a_long_period_still_prints_on_one_page(scenario, auth, client, people):
     auth.login(people["practitioner"].email)
     response = client.get("/dashboard/report.pdf?from=2015-01-01&to=2026-04-30&detail=1")
     pdf = PdfReader(io.BytesIO(response.data))
-    assert len(pdf.pages) == 1
+    assert len(pdf.pages) == 2  # the figures on one page, then the outcomes page
     assert "(the last 12 months)" in pdf.pages[0].extract_text()
+    assert pdf.pages[1].extract_text().startswith("Outcomes for children and families")
 
 
 def test_percentiles_worked_out_in_python_equal_the_window_query(app):
