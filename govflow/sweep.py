@@ -39,6 +39,7 @@ STEP_MODULES = (
     "govflow.metrics.sweep",
     "govflow.records.sweep",  # the day's record root, and the daily check of the record
     "govflow.submissions.sweep",
+    "govflow.outcomes.sweep",  # the weekly progress report to those who subscribed
     "govflow.items.tallies",  # last: folds the tallies the steps above added to
 )
 

@@ -28,7 +28,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "govflow"
 BATCH_BOUNDARIES = {
     "accounts/auth.py", "accounts/throttle.py", "db.py", "items/idea_sweep.py", "items/tallies.py",
     "metrics/sweep.py", "notifications/digest.py", "notifications/outbox.py",
-    "notifications/sender.py", "records/sweep.py", "sponsors/sweep.py", "submissions/sweep.py",
+    "notifications/sender.py", "outcomes/sweep.py", "records/sweep.py", "sponsors/sweep.py",
+    "submissions/sweep.py",
     "sweep.py",
 }
 

@@ -238,6 +238,11 @@ def build_message(row: Notification, config) -> EmailMessage:
         "You get these emails because you work on blockers and ideas in govflow.",
     ]
     msg.set_content("\n".join(lines))
+    if row.kind == "progress_report":
+        # The weekly progress report travels as its PDF, made now for this person.
+        from govflow.outcomes.weekly import attach_report
+
+        attach_report(msg, row)
     return msg
 
 
