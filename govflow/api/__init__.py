@@ -18,7 +18,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # authenticated by a session cookie are refused for writes unless they carry a bearer token.
 csrf.exempt(bp)
 
-API_MODULES = ("items", "decisions", "areas", "actions", "metrics", "forums")
+API_MODULES = ("items", "decisions", "areas", "actions", "metrics", "forums", "outcomes")
 
 
 class ApiError(Exception):
