@@ -216,3 +216,26 @@ def linkable_items(user, area_id: int | None, limit: int = 100) -> list[LinkedIt
     if area_id is not None:
         query = query.where(Item.area_id == area_id)
     return [LinkedItem(*r) for r in db.session.execute(query)]
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    indicator: str
+    area: str
+    quarter: str
+    value: float
+    indicator_name: str
+    area_name: str
+
+
+def figures_for_export(area_id: int | None, limit: int = 10_000) -> list[FigureRow]:
+    """Every figure (or one area's), in the import file's order of columns. One statement."""
+    query = (select(Indicator.slug, LocalArea.slug, IndicatorFigure.quarter,
+                    IndicatorFigure.value, Indicator.name, LocalArea.name)
+             .join(Indicator, Indicator.id == IndicatorFigure.indicator_id)
+             .join(LocalArea, LocalArea.id == IndicatorFigure.area_id)
+             .order_by(Indicator.position, Indicator.id, LocalArea.name, IndicatorFigure.quarter)
+             .limit(limit))
+    if area_id is not None:
+        query = query.where(IndicatorFigure.area_id == area_id)
+    return [FigureRow(*r) for r in db.session.execute(query)]

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from govflow import workdays
 from govflow.accounts.models import LocalArea
 from govflow.clock import utcnow
+from govflow.csvexport import csv_response
 from govflow.dashboard import charts
 from govflow.domain_errors import DomainError, Forbidden
 from govflow.extensions import db
@@ -92,6 +93,22 @@ def index():
         "outcomes/index.html", page_title="Outcome indicators", areas=areas, area=area,
         area_error=area_error, may_enter=can(current_user, "outcomes.enter_figures"),
         **indicator_context(area))
+
+
+@bp.get("/outcomes/figures.csv")
+@login_required
+def figures_csv():
+    """Every figure (or one area's), with the import file's columns first, so a downloaded
+    file can be corrected and imported again."""
+    _require("outcomes.view")
+    area, _areas_, area_error = _area_from_args()
+    if area_error:
+        abort(404)
+    rows = queries.figures_for_export(area.id if area else None)
+    return csv_response(
+        f"govflow-outcome-figures-{area.slug if area else 'all-areas'}",
+        [*services.CSV_COLUMNS, "indicator name", "area name"],
+        [[r.indicator, r.area, r.quarter, r.value, r.indicator_name, r.area_name] for r in rows])
 
 
 def _show_errors(form, err: DomainError) -> None:

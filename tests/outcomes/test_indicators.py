@@ -210,3 +210,17 @@ def test_the_indicator_pages_cost_the_same_whatever_the_number_of_figures(client
         for i in indicators for a in areas for q in quarter[:-4]])
     db.session.flush()
     assert {p: _statements(client, p) for p in paths} == first
+
+
+def test_the_figures_download_as_a_csv_that_imports_again(client, auth):
+    auth.login(FACILITATOR)
+    text = client.get("/outcomes/figures.csv?area=denaby").get_data(as_text=True)
+    lines = text.lstrip("\ufeff").splitlines()
+    assert lines[0] == "indicator,area,quarter,value,indicator name,area name"
+    last = _last_quarter()
+    assert f"front-door-contacts,denaby,{last},96.0,Contacts to the Front Door,Denaby" in lines
+    assert all(",denaby," in line for line in lines[1:])
+    # The first four columns are the import file's: it imports again unchanged.
+    again = "\n".join(",".join(line.split(",")[:4]) for line in lines)
+    assert _import(client, auth, again).status_code == 302
+    assert client.get("/outcomes/figures.csv?area=atlantis").status_code == 404
