@@ -209,12 +209,13 @@ def adopted_ideas_public(limit: int = 50) -> list[PublicIdea]:
     return [PublicIdea(title, area) for title, area in rows]
 
 
-def linkable_items(user, area_id: int | None, limit: int = 100) -> list[LinkedItem]:
-    """Recent blockers and ideas the person may see, for the feedback form's list."""
+def linkable_items(user, area_ids: list[int] | None, limit: int = 100) -> list[LinkedItem]:
+    """Recent blockers and ideas the person may see in these areas (None: any), for the
+    feedback form's list."""
     query = (select(Item.id, Item.kind, Item.title, Item.state)
              .where(visibility_clause(user)).order_by(Item.id.desc()).limit(limit))
-    if area_id is not None:
-        query = query.where(Item.area_id == area_id)
+    if area_ids is not None:
+        query = query.where(Item.area_id.in_(area_ids))
     return [LinkedItem(*r) for r in db.session.execute(query)]
 
 

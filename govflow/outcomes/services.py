@@ -178,8 +178,8 @@ def import_figures(user, text: str) -> int:
             figures.append(figure)
     if errors:
         raise ImportRejected(
-            f"Nothing was imported: {len(errors)} row{'s' if len(errors) != 1 else ''} "
-            "need correcting.", errors)
+            f"Nothing was imported: {len(errors)} "
+            f"{'row needs' if len(errors) == 1 else 'rows need'} correcting.", errors)
     if not figures:
         raise ImportRejected("The file could not be imported.",
                              [RowError(2, "The file has no figures after the first line")])

@@ -211,7 +211,8 @@ def new_family_feedback():
     form.area.choices = [("", "Choose an area")] + [(a.slug, a.name) for a in own]
     form.items.choices = [(str(i.id), f"{i.title} ({vocabulary.kind_labels()[i.kind].lower()} "
                                       f"{i.id})")
-                          for i in queries.linkable_items(user, None)]
+                          for i in queries.linkable_items(
+                              user, None if "admin" in user.roles else [a.id for a in own])]
     status = 200
     if form.validate_on_submit():
         try:
