@@ -51,7 +51,7 @@ def pytest_report_header(config):
 CLOCK_SENSITIVE = (
     "tests/accounts/test_sessions.py", "tests/accounts/test_throttle.py",
     "tests/api/", "tests/dashboard/", "tests/decisions/", "tests/forums/", "tests/ideas/",
-    "tests/items/", "tests/notifications/", "tests/outcomes/", "tests/sponsors/",
+    "tests/items/", "tests/notifications/", "tests/sponsors/",
     "tests/test_templating_dates.py", "tests/test_workdays.py",
 )
 

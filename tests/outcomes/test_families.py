@@ -3,6 +3,7 @@ guard, linked to the blockers and ideas it gave rise to, read by everyone signed
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from govflow import workdays
@@ -10,6 +11,9 @@ from govflow.clock import utcnow
 from govflow.extensions import db
 from govflow.items.models import Item
 from govflow.outcomes.models import FamilyFeedback
+
+# Quarters and 'the last four quarters' come from the clock: replayed at awkward moments.
+pytestmark = pytest.mark.clock
 
 FACILITATOR = "rachel.dunn@dmbc.example"  # Denaby
 PRACTITIONER = "priya.shah@dcst.example"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from sqlalchemy import event, func, insert, select
 
 from govflow import workdays
@@ -15,6 +16,9 @@ from govflow.extensions import db
 from govflow.outcomes import quarters
 from govflow.outcomes.models import Indicator, IndicatorFigure
 from tests.conftest import csrf_from
+
+# Quarters and 'the last four quarters' come from the clock: replayed at awkward moments.
+pytestmark = pytest.mark.clock
 
 FACILITATOR = "rachel.dunn@dmbc.example"  # Denaby
 PRACTITIONER = "priya.shah@dcst.example"

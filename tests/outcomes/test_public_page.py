@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from markupsafe import escape
 from sqlalchemy import select
 
@@ -15,6 +16,9 @@ from govflow.items.models import Item
 from govflow.outcomes.models import FamilyFeedback
 from govflow.outcomes.queries import ADOPTED
 from govflow.workflow import engine
+
+# Quarters and 'the last four quarters' come from the clock: replayed at awkward moments.
+pytestmark = pytest.mark.clock
 
 ADMIN = "chris.moorhouse@dcst.example"
 

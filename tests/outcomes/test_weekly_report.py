@@ -12,6 +12,9 @@ from sqlalchemy import update
 from govflow.extensions import db
 from govflow.notifications.models import Notification
 
+# Quarters and 'the last four quarters' come from the clock: replayed at awkward moments.
+pytestmark = pytest.mark.clock
+
 READER = "priya.shah@dcst.example"  # practitioner, Denaby
 
 
