@@ -1,16 +1,16 @@
 """Outcome indicators (baselines, targets, quarterly figures), what families told us,
 weekly progress-report subscriptions and the public page"s switch
 
-Revision ID: 0016_outcomes
-Revises: 0015_submission_keys
+Revision ID: 0017_outcomes
+Revises: 0016_second_factor
 Create Date: 2026-12-06
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016_outcomes"
-down_revision = "0015_submission_keys"
+revision = "0017_outcomes"
+down_revision = "0016_second_factor"
 branch_labels = None
 depends_on = None
 
