@@ -1,16 +1,16 @@
 """Outcome indicators (baselines, targets, quarterly figures), what families told us,
 weekly progress-report subscriptions and the public page"s switch
 
-Revision ID: 0018_outcomes
-Revises: 0017_quorum_and_conflicts
+Revision ID: 0019_outcomes
+Revises: 0018_single_sign_on
 Create Date: 2026-12-06
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018_outcomes"
-down_revision = "0017_quorum_and_conflicts"
+revision = "0019_outcomes"
+down_revision = "0018_single_sign_on"
 branch_labels = None
 depends_on = None
 
