@@ -216,8 +216,11 @@ def prepare(url: str, fresh: bool) -> None:
 def app_for(url: str):
     from govflow import create_app
 
+    # No statement timeout: a bulk COPY of events (checking each one's item) or a whole
+    # `govflow check` is one long statement by design, as for the command line.
     return create_app({"GOVFLOW_ENV": "development", "SQLALCHEMY_DATABASE_URI": url,
-                       "SECRET_KEY": "bench-" + "x" * 40, "MAIL_SERVER": "", "REDIS_URL": ""})
+                       "SECRET_KEY": "bench-" + "x" * 40, "MAIL_SERVER": "", "REDIS_URL": "",
+                       "DB_STATEMENT_TIMEOUT_MS": 0})
 
 
 def minutes_pdf() -> bytes:
