@@ -15,42 +15,37 @@ from govflow.text import check_texts
 
 def load_demo_extras() -> dict:
     from govflow.accounts.models import LocalArea, User
-    from govflow.items.models import Item, Tag
+    from govflow.items.models import Item
     from govflow.outcomes import quarters
-    from govflow.outcomes.models import (
-        FamilyFeedback,
-        Indicator,
-        IndicatorFigure,
-        IndicatorTarget,
-    )
+    from govflow.outcomes.models import FamilyFeedback, Indicator, IndicatorFigure
+    from govflow.outcomes.services import set_up_indicators
     from govflow.seeding import _read
 
     data = _read("demo/outcomes.yaml") or {}
     now = utcnow()
     today = workdays.london_date(now)
-    outcomes = {t.slug: t for t in db.session.scalars(select(Tag).where(Tag.kind == "outcome"))}
     areas = {a.slug: a for a in db.session.scalars(select(LocalArea))}
     counts = {"indicators": 0, "family feedback": 0}
-    for position, entry in enumerate(data.get("indicators", []), start=1):
-        if db.session.scalar(select(Indicator.id).where(Indicator.slug == entry["slug"])):
-            continue
-        indicator = Indicator(
-            slug=entry["slug"], outcome_id=outcomes[entry["outcome"]].id, name=entry["name"],
-            unit=entry["unit"], better=entry["better"], combine=entry["combine"],
-            source=entry.get("source", ""), position=position)
-        db.session.add(indicator)
-        db.session.flush()
+    entries = data.get("indicators", [])
+    known = set(db.session.scalars(select(Indicator.slug)))
+    new = [e for e in entries if e["slug"] not in known]
+    counts["indicators"] = len(new)
+    if new:  # indicators already there keep the baselines and targets someone may have changed
+        set_up_indicators(new)
+    indicators = {i.slug: i for i in db.session.scalars(select(Indicator))}
+    have = set(db.session.execute(
+        select(IndicatorFigure.indicator_id, IndicatorFigure.area_id, IndicatorFigure.quarter)))
+    for entry in entries:
+        indicator = indicators[entry["slug"]]
         for slug, spec in entry.get("areas", {}).items():
-            area = areas[slug]
-            db.session.add(IndicatorTarget(indicator_id=indicator.id, area_id=area.id,
-                                           baseline=spec["baseline"], target=spec["target"]))
             figures = spec.get("figures", [])
             for quarter, value in zip(quarters.last_completed(today, len(figures)), figures,
                                       strict=True):
-                db.session.add(IndicatorFigure(indicator_id=indicator.id, area_id=area.id,
+                if (indicator.id, areas[slug].id, quarter) in have:
+                    continue
+                db.session.add(IndicatorFigure(indicator_id=indicator.id, area_id=areas[slug].id,
                                                quarter=quarter, value=value, source="seed",
                                                entered_at=now))
-        counts["indicators"] += 1
     users = {u.email: u for u in db.session.scalars(select(User))}
     for entry in data.get("family_feedback", []):
         area = areas[entry["area"]]

@@ -289,3 +289,59 @@ def load_indicator(slug: str) -> Indicator:
     if indicator is None:
         raise NotFound("No such indicator.")
     return indicator
+
+
+def set_up_indicators(entries: list[dict]) -> dict[str, int]:
+    """Add or update indicators, and their baseline and target in each area, from the
+    YAML shape of seeds/demo/outcomes.yaml (figures there are left to the caller).
+    Checks every entry before writing anything."""
+    from govflow.items.models import Tag
+    from govflow.outcomes.models import BETTER, COMBINE, IndicatorTarget
+
+    outcomes = {t.slug: t for t in db.session.scalars(select(Tag).where(Tag.kind == "outcome"))}
+    areas = {a.slug: a for a in db.session.scalars(select(LocalArea))}
+    problems = []
+    for n, entry in enumerate(entries, start=1):
+        where = f"Indicator {n} ({entry.get('slug', 'no slug')})"
+        for key in ("slug", "outcome", "name", "unit", "better"):
+            if not str(entry.get(key) or "").strip():
+                problems.append(f"{where}: {key} is missing")
+        if entry.get("outcome") and entry["outcome"] not in outcomes:
+            problems.append(f"{where}: no outcome called '{entry['outcome']}'")
+        if entry.get("better") and entry["better"] not in BETTER:
+            problems.append(f"{where}: better must be higher or lower")
+        if entry.get("combine", "sum") not in COMBINE:
+            problems.append(f"{where}: combine must be sum or mean")
+        for slug, spec in (entry.get("areas") or {}).items():
+            if slug not in areas:
+                problems.append(f"{where}: no area called '{slug}'")
+            elif not all(isinstance((spec or {}).get(k), int | float) for k in ("baseline", "target")):
+                problems.append(f"{where}: {slug} needs a baseline and a target (numbers)")
+    if problems:
+        raise Invalid("The indicators could not be set up: " + "; ".join(problems) + ".")
+    existing = {i.slug: i for i in db.session.scalars(select(Indicator))}
+    counts = {"indicators added": 0, "indicators updated": 0, "targets set": 0}
+    for position, entry in enumerate(entries, start=1):
+        indicator = existing.get(entry["slug"])
+        if indicator is None:
+            indicator = Indicator(slug=entry["slug"])
+            db.session.add(indicator)
+            counts["indicators added"] += 1
+        else:
+            counts["indicators updated"] += 1
+        indicator.outcome_id = outcomes[entry["outcome"]].id
+        indicator.name, indicator.unit = entry["name"], entry["unit"]
+        indicator.better, indicator.combine = entry["better"], entry.get("combine", "sum")
+        indicator.source, indicator.position = entry.get("source", ""), position
+        db.session.flush()
+        targets = {t.area_id: t for t in db.session.scalars(
+            select(IndicatorTarget).where(IndicatorTarget.indicator_id == indicator.id))}
+        for slug, spec in (entry.get("areas") or {}).items():
+            target = targets.get(areas[slug].id)
+            if target is None:
+                target = IndicatorTarget(indicator_id=indicator.id, area_id=areas[slug].id)
+                db.session.add(target)
+            target.baseline, target.target = spec["baseline"], spec["target"]
+            counts["targets set"] += 1
+    db.session.flush()
+    return counts
