@@ -86,9 +86,11 @@ def configure_extensions(app: Flask) -> None:
     from govflow import transaction
     from govflow.accounts.auth import init_login
     from govflow.extensions import csrf, db
+    from govflow.search import index as search_index
 
     db.init_app(app)
     transaction.init_app(app)
+    search_index.init_app(app)
     csrf.init_app(app)
     configure_cache(app)
     init_login(app)

@@ -19,6 +19,7 @@ def register_blueprints(app: Flask) -> None:
     from govflow.main import bp as main
     from govflow.notifications.views import bp as notifications
     from govflow.outcomes.views import bp as outcomes
+    from govflow.search.views import bp as search
     from govflow.sponsors.area_views import bp as areas
     from govflow.sponsors.views import bp as sponsors
     from govflow.systemic.views import bp as systemic
@@ -31,3 +32,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications)
     app.register_blueprint(sso)
     app.register_blueprint(outcomes)
+    app.register_blueprint(search)

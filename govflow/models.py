@@ -31,5 +31,6 @@ from govflow.outcomes.models import (  # noqa: F401
     ReportSubscription,
 )
 from govflow.records.models import RecordChain, RecordRoot, RecordVerification  # noqa: F401
+from govflow.search.models import SearchDocument  # noqa: F401
 from govflow.sponsors.models import SponsorAction, SponsorActionEvent  # noqa: F401
 from govflow.submissions.models import SubmissionKey  # noqa: F401

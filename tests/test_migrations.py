@@ -152,6 +152,7 @@ SQLITE_TRIGGERS = {
     "record_roots": {"record_roots_no_delete", "record_roots_no_update"},
     "sponsor_action_events": {"sponsor_action_events_no_delete",
                               "sponsor_action_events_no_update"},
+    "search_documents": {"search_fts_insert", "search_fts_delete", "search_fts_update"},
     "sponsor_actions": {"sponsor_actions_never_deleted",
                         "sponsor_actions_not_for_approved_meeting"},
 }

@@ -159,6 +159,7 @@ TABLE: dict[str, dict] = {
     "systemic.add_area": {"anonymous": 302, "*": 200},
     "systemic.check_from_raise_form": {"anonymous": 302, "*": 200},
     "systemic.similar": {"anonymous": 302, "*": 200},
+    "search.index": {"anonymous": 302, "*": 200},
 }
 
 

@@ -186,7 +186,8 @@ def _searches(scenario) -> dict[str, list[str]]:
     for key, item in scenario["items"].items():
         token = TOKENS[key]
         urls = [f"/items/{item.id}", f"/api/v1/items/{item.id}", f"/api/v1/items?q={token}",
-                f"/items/mine?q={token}", f"/decisions?q={token}"]
+                f"/items/mine?q={token}", f"/decisions?q={token}",
+                f"/search?q={token}"]
         if item.state in ("bronze", "silver", "gold", "paused"):  # similar: open blockers
             urls += [f"/items/similar?title={token}+staff+rota",
                      f"/api/v1/items/similar?title={token}+staff+rota"]

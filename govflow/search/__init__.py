@@ -1,0 +1,1 @@
+"""One search over blockers, ideas, decisions, meetings, minutes and sponsor actions."""

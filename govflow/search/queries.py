@@ -1,0 +1,209 @@
+"""The statements behind the search page: words matched by the database's own full-text
+search (FTS5 on SQLite, tsvector on PostgreSQL), best first within each kind, filtered by
+kind, area, state and date, and kept to what the person may see (the access policy's
+restricted items are never read back)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import bindparam, column, func, literal_column, select, table, text, union_all
+
+from govflow import dates
+from govflow.db import is_postgres
+from govflow.extensions import db
+from govflow.permissions import item_visible_clause
+from govflow.search.models import SearchDocument
+from govflow.systemic.search import STOP_WORDS
+
+MAX_WORDS = 8
+# Matches ranked per kind: the most recent ones (see _candidates).
+CAP = 500
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# Endings the stemmer takes off, so "booked" lights up "booking" in the results too.
+_ENDINGS = ("ings", "ing", "ied", "ies", "ed", "es", "s")
+
+
+@dataclass
+class SearchFilters:
+    """What the person asked for: ?q=&kind=&area=&state=&from=&to= (ISO dates)."""
+
+    words: str = ""
+    kind: str | None = None
+    area: str | None = None  # area slug
+    state: str | None = None
+    happened_from: date | None = None
+    happened_to: date | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_args(cls, args, kinds, states) -> SearchFilters:
+        errors: dict[str, str] = {}
+
+        def day(name, label):
+            raw = (args.get(name) or "").strip()
+            if not raw:
+                return None
+            try:
+                return dates.parse_iso(raw, label, "2026-12-23")
+            except ValueError as err:
+                errors[name] = str(err)
+                return None
+
+        kind = args.get("kind") or None
+        state = args.get("state") or None
+        f = cls(words=(args.get("q") or "").strip()[:200],
+                kind=kind if kind in kinds else None,
+                area=(args.get("area") or "").strip() or None,
+                state=state if state in states else None,
+                happened_from=day("from", "From"), happened_to=day("to", "To"),
+                errors=errors)
+        if f.happened_from and f.happened_to and f.happened_from > f.happened_to:
+            f.errors["to"] = "To must be the same as or after from"
+            f.happened_to = None
+        return f
+
+    def as_args(self) -> dict:
+        args = {"q": self.words, "kind": self.kind, "area": self.area, "state": self.state,
+                "from": self.happened_from.isoformat() if self.happened_from else None,
+                "to": self.happened_to.isoformat() if self.happened_to else None}
+        return {k: v for k, v in args.items() if v}
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    ref_id: int
+    area_id: int | None
+    state: str
+    happened_at: datetime | None
+    title: str
+    body: str
+    position: int  # 1 for the best of its kind
+    total: int  # how many of its kind match
+
+
+def words_of(text_: str) -> list[str]:
+    """The words worth searching for, lower case, in order, without repeats."""
+    out: list[str] = []
+    for w in _WORD.findall(text_ or ""):
+        w = w.lower()
+        if w not in STOP_WORDS and w not in out:
+            out.append(w)
+    return out[:MAX_WORDS]
+
+
+def _fts_words(words: list[str]) -> str:
+    """FTS5 query: every word (quoted, so none is read as an operator), the last one also as
+    the start of a word (still being typed)."""
+    quoted = ['"' + w.replace('"', '""') + '"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def _candidates(kind: str, words: list[str], conditions: list, postgres: bool):
+    """The CAP most recent documents of one kind that match, each with its score (lower is
+    better). Capped so that a word found in nearly everything costs the same as a rare one:
+    only the most recent matches are ranked."""
+    d = SearchDocument
+    if postgres:
+        parts = list(words)
+        parts[-1] += ":*"
+        query = func.to_tsquery("english", " & ".join(parts))
+        vector = literal_column("search_documents.search_vector")
+        return (select(d.id, d.kind, d.ref_id, d.area_id, d.state, d.happened_at, d.title,
+                       d.body, (-func.ts_rank(vector, query)).label("score"))
+                .where(vector.op("@@")(query), d.kind == kind, *conditions)
+                .order_by(d.id.desc()).limit(CAP))
+    fts = table("search_fts", column("rowid"))
+    # The kind is an FTS column: the index itself keeps to the kind asked for.
+    match = text(f"search_fts MATCH :match_{kind}").bindparams(
+        bindparam(f"match_{kind}", f'kind:"{kind}" AND ({_fts_words(words)})'))
+    # bm25: lower is better; a word in the title counts four times one in the body.
+    score = literal_column("bm25(search_fts, 4.0, 1.0, 0.0)")
+    return (select(d.id, d.kind, d.ref_id, d.area_id, d.state, d.happened_at, d.title, d.body,
+                   score.label("score"))
+            .select_from(fts.join(d, d.id == fts.c.rowid))
+            .where(match, *conditions)
+            .order_by(fts.c.rowid.desc()).limit(CAP))
+
+
+def search(user, filters: SearchFilters, kinds: list[str], *, area_id: int | None,
+           first: int, last: int) -> list[Hit]:
+    """For each kind, its matches numbered first..last (best first), with how many match
+    (at most CAP: `Hit.total == CAP` means "CAP or more")."""
+    words = words_of(filters.words)
+    if not words or not kinds:
+        return []
+    d = SearchDocument
+    postgres = is_postgres(db.session)
+    conditions = [item_visible_clause(user, d.item_id)]
+    if filters.area:
+        conditions.append(d.area_id == (area_id or 0))
+    if filters.state:
+        conditions.append(d.state == filters.state)
+    if filters.happened_from:
+        conditions.append(d.happened_at >= datetime.combine(filters.happened_from, time()))
+    if filters.happened_to:
+        conditions.append(d.happened_at < datetime.combine(filters.happened_to, time())
+                          + timedelta(days=1))
+    parts = [select(_candidates(k, words, conditions, postgres).subquery()) for k in kinds]
+    s = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
+    ranked = select(
+        s.c.kind, s.c.ref_id, s.c.area_id, s.c.state, s.c.happened_at, s.c.title, s.c.body,
+        func.row_number().over(partition_by=s.c.kind, order_by=(s.c.score, s.c.id.desc()))
+        .label("position"),
+        func.count().over(partition_by=s.c.kind).label("total"),
+    ).subquery()
+    rows = db.session.execute(
+        select(ranked).where(ranked.c.position.between(first, last))
+        .order_by(ranked.c.kind, ranked.c.position)
+    ).all()
+    return [Hit(*row) for row in rows]
+
+
+def area_choices() -> list[tuple[int, str, str]]:
+    """(id, slug, name) of every area, by name."""
+    from govflow.accounts.models import LocalArea
+
+    return [tuple(r) for r in db.session.execute(
+        select(LocalArea.id, LocalArea.slug, LocalArea.name).order_by(LocalArea.name))]
+
+
+def _stem(word: str) -> str:
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
+
+
+def highlighted(text_: str, words: list[str]) -> list[tuple[str, bool]]:
+    """The text in pieces, each marked whether it is a word the person searched for: the
+    template puts the marked ones in <mark> (escaped like any text)."""
+    stems = [_stem(w) for w in words]
+    pieces: list[tuple[str, bool]] = []
+    at = 0
+    for m in _WORD.finditer(text_ or ""):
+        if any(m.group().lower().startswith(s) for s in stems):
+            if m.start() > at:
+                pieces.append((text_[at:m.start()], False))
+            pieces.append((m.group(), True))
+            at = m.end()
+    if at < len(text_ or ""):
+        pieces.append((text_[at:], False))
+    return pieces
+
+
+def excerpt(text_: str, words: list[str], width: int = 30) -> str:
+    """About `width` words of the text around the first word searched for."""
+    tokens = (text_ or "").split()
+    if len(tokens) <= width:
+        return " ".join(tokens)
+    stems = [_stem(w) for w in words]
+    hit = next((n for n, t in enumerate(tokens)
+                if any(t.lower().strip("\"'(“‘").startswith(s) for s in stems)), 0)
+    start = max(0, min(hit - width // 3, len(tokens) - width))
+    out = " ".join(tokens[start:start + width])
+    return ("… " if start else "") + out + (" …" if start + width < len(tokens) else "")
