@@ -1,5 +1,5 @@
 """Keeps the search index (search_documents) current: one SELECT per source of documents,
-run for the rows a flush touched, for the whole table by migration 0019_search, and by
+run for the rows a flush touched, for the whole table by migration 0020_search, and by
 `govflow search rebuild` after a bulk load.
 
 Each source is plain SQL that reads its own table and writes rows of (kind, ref_id, item_id,

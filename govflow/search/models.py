@@ -1,7 +1,7 @@
 """The search index: one row per thing people can find, kept current by govflow/search/index.py.
 
 The words are indexed by the database itself: an FTS5 table over `title` and `body` on
-SQLite, a GIN index over a generated tsvector column on PostgreSQL (migration 0019_search;
+SQLite, a GIN index over a generated tsvector column on PostgreSQL (migration 0020_search;
 neither is in the models' metadata, see govflow/migrate.py SEARCH_OBJECTS). Each row says
 which item it belongs to, if any, so the access policy can leave out restricted ones.
 """

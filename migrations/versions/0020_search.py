@@ -7,16 +7,16 @@ PostgreSQL: a generated tsvector column (title weighted A, body B) under a GIN i
 is in the models' metadata (the drift check skips them: govflow/migrate.py SEARCH_OBJECTS).
 The rows are written by govflow/search/index.py, which this migration uses to build them.
 
-Revision ID: 0019_search
-Revises: 0018_single_sign_on
+Revision ID: 0020_search
+Revises: 0019_outcomes
 Create Date: 2026-12-06
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0019_search"
-down_revision = "0018_single_sign_on"
+revision = "0020_search"
+down_revision = "0019_outcomes"
 branch_labels = None
 depends_on = None
 
