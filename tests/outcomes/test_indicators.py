@@ -228,3 +228,12 @@ def test_the_figures_download_as_a_csv_that_imports_again(client, auth):
     again = "\n".join(",".join(line.split(",")[:4]) for line in lines)
     assert _import(client, auth, again).status_code == 302
     assert client.get("/outcomes/figures.csv?area=atlantis").status_code == 404
+
+
+def test_an_area_page_links_to_its_indicators_and_what_families_told_us(client, auth):
+    auth.login(PRACTITIONER)
+    page = client.get("/areas/hexthorpe").get_data(as_text=True)
+    assert '<a class="govuk-link" href="/outcomes?area=hexthorpe">Outcome indicators in ' \
+        "Hexthorpe</a>" in page
+    assert '<a class="govuk-link" href="/outcomes/families?area=hexthorpe">What families told ' \
+        "us in Hexthorpe</a>" in page
