@@ -9,6 +9,7 @@ def register_blueprints(app: Flask) -> None:
     from govflow.accounts.views import bp as accounts
     from govflow.admin import sso_views as admin_sso  # noqa: F401 - its routes, on that blueprint
     from govflow.admin.views import bp as admin
+    from govflow.agreements.views import bp as agreements
     from govflow.api import bp as api
     from govflow.dashboard.views import bp as dashboard
     from govflow.decisions.views import bp as decisions
@@ -16,6 +17,7 @@ def register_blueprints(app: Flask) -> None:
     from govflow.items import list_views  # noqa: F401 - the list pages' routes, on that blueprint
     from govflow.items.idea_views import bp as ideas
     from govflow.items.views import bp as items
+    from govflow.learning.views import bp as learning
     from govflow.main import bp as main
     from govflow.notifications.views import bp as notifications
     from govflow.outcomes.views import bp as outcomes
@@ -33,3 +35,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(sso)
     app.register_blueprint(outcomes)
     app.register_blueprint(search)
+    app.register_blueprint(learning)
+    app.register_blueprint(agreements)

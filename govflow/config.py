@@ -190,6 +190,9 @@ def load_config(instance_path: str, environ: dict | None = None) -> dict:
         **_mail_settings(env),
         # Owners of sponsor actions are reminded this many working days before the due date.
         "ACTION_REMINDER_WORKING_DAYS": int(env.get("GOVFLOW_ACTION_REMINDER_WORKING_DAYS", "2")),
+        # Owners of agreements are reminded this many working days before the review date.
+        "AGREEMENT_REMINDER_WORKING_DAYS": int(
+            env.get("GOVFLOW_AGREEMENT_REMINDER_WORKING_DAYS", "10")),
         # How long the dashboard's rendered figures are kept (0: never; tests default to 0).
         "DASHBOARD_CACHE_SECONDS": int(
             env.get("GOVFLOW_DASHBOARD_CACHE_SECONDS", "0" if mode == "test" else "60")

@@ -10,6 +10,7 @@ from govflow.accounts.models import (  # noqa: F401
     User,
 )
 from govflow.accounts.sso_models import IdentityProvider, UsedNonce  # noqa: F401
+from govflow.agreements.models import Agreement  # noqa: F401
 from govflow.decisions.models import Decision  # noqa: F401
 from govflow.forums.models import (  # noqa: F401
     AgendaItem,
@@ -20,6 +21,7 @@ from govflow.forums.models import (  # noqa: F401
     MinutesAddendum,
 )
 from govflow.items.models import Comment, Event, Item, ItemArea, Tag  # noqa: F401
+from govflow.learning.models import IdeaCopy  # noqa: F401
 from govflow.metrics.models import WorkingDay  # noqa: F401
 from govflow.notifications.models import Notification  # noqa: F401
 from govflow.outcomes.models import (  # noqa: F401

@@ -440,6 +440,34 @@ def can_view_agreement(user, meeting) -> bool:
 
 
 # ---------------------------------------------------------------------------
+# Learning and agreements: the library is read like the items it holds (restricted ones
+# only by those involved); any area may try an adopted idea; agreements are read by everyone
+# ---------------------------------------------------------------------------
+
+
+def may_try_idea(user, item) -> bool:
+    """Anyone who can see the idea and works in an area other than its own."""
+    return (can_view_item(user, item) and getattr(item, "kind", "") == "idea"
+            and bool(user.area_ids - {item.area_id}))
+
+
+def may_record_agreement(user, _obj=None) -> bool:
+    """A facilitator, a local area sponsor, Silver, Gold, a forum secretary or an
+    administrator."""
+    return bool(user.roles & {"facilitator", "sponsor", "secretary", "admin"}
+                or user.tier in ("silver", "gold"))
+
+
+def may_review_agreement(user, agreement) -> bool:
+    """Its owner, a facilitator or sponsor of one of its areas, or an administrator."""
+    if agreement is None:
+        return False
+    areas = {a.id for a in agreement.areas}
+    return bool(agreement.owner_id == user.id or "admin" in user.roles
+                or (user.facilitated_area_ids | user.sponsored_area_ids) & areas)
+
+
+# ---------------------------------------------------------------------------
 # The named powers: one table every view, template, export and the docs read
 # ---------------------------------------------------------------------------
 
@@ -521,3 +549,9 @@ register("families.view", SignedIn, "what families told us")
 register("families.record", _p(may_record_for_area), "what families told us")
 register("report.subscribe", SignedIn, "weekly progress report")
 register("publication.manage", IsAdmin, "public page")
+register("library.view", SignedIn, "library")
+register("idea.try_here", _p(may_try_idea), "item")
+register("agreements.view", SignedIn, "agreement")
+register("agreement.view", SignedIn)
+register("agreement.record", _p(may_record_agreement))
+register("agreement.review", _p(may_review_agreement))

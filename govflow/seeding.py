@@ -144,7 +144,8 @@ def _demo_extras():
     """Domains that add demo data (meetings, sponsor actions) expose `load_demo_extras()`."""
     import importlib
 
-    for module in ("govflow.sponsors.demo", "govflow.forums.demo", "govflow.outcomes.demo"):
+    for module in ("govflow.sponsors.demo", "govflow.forums.demo", "govflow.outcomes.demo",
+                   "govflow.agreements.demo"):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as err:

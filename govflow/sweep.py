@@ -35,6 +35,7 @@ STEP_MODULES = (
     "govflow.items.blocker_sweep",
     "govflow.items.idea_sweep",
     "govflow.sponsors.sweep",
+    "govflow.agreements.sweep",
     "govflow.notifications.digest",
     "govflow.metrics.sweep",
     "govflow.records.sweep",  # the day's record root, and the daily check of the record

@@ -101,6 +101,7 @@ NAV = [
     ("Queue", "items.queue", None),
     ("Raise", "items.new_choice", None),
     ("Decision log", "decisions.index", None),
+    ("What we’ve learnt", "learning.library", None),
     ("Areas", "areas.index", None),
     ("Sponsor actions", "sponsors.actions", "sponsor_or_secretary"),
     ("Forums", "forums.index", None),

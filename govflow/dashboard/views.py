@@ -21,6 +21,7 @@ from govflow.dashboard import charts, kept
 from govflow.extensions import db
 from govflow.items.models import Item, ItemArea
 from govflow.items.queries import visibility_clause
+from govflow.learning import queries as learning_queries
 from govflow.metrics import filters as metric_filters
 from govflow.metrics import lists, report
 from govflow.permissions import can
@@ -39,6 +40,8 @@ def item_url(item_id: int) -> str:
 PER_PAGE = 25
 CSV_LIMIT = 10_000
 SYSTEMIC_LIMIT = 20
+# How far adopted ideas have spread (govflow/learning): the most tried first.
+SPREAD_LIMIT = 20
 # The progress report is one page: its month chart shows at most the last year.
 PDF_MONTHS = 12
 # Sections in page order: (heading, [table keys]).
@@ -237,6 +240,7 @@ def index():
         figures=figures,
         figures_at_text=f"{workdays.format_time(figures_at)} on {workdays.format_date(figures_at)}",
         systemic=systemic_blockers(current_user, f),
+        spread=learning_queries.spread(current_user, limit=SPREAD_LIMIT),
         item_url=item_url,
         pdf_url=url_for("dashboard.report_pdf", **f.query_args()),
         **_outcomes(f),
@@ -397,6 +401,8 @@ def progress_report_pdf(args, user, *, public: bool = False) -> tuple[bytes, str
         charts=chart_set,
         detail=detail,
         systemic=systemic_blockers(user, rep.filters) if detail else [],
+        spread={row.id: row for row in learning_queries.spread(
+            user, ids=[idea["id"] for idea in rep.recent_adopted])},
         generated=workdays.format_datetime(rep.now),
         created=rep.now,
         **outcomes_report.extras(user, f.areas, public=public),

@@ -168,6 +168,10 @@ SECTIONS = {
                         ("sponsors.actions", {"owner": "me", "status": "open"})),
     "action_overdue": ("overdue sponsor actions", "Sponsor actions in your areas past their "
                        "due date", ("sponsors.actions", {"overdue": "1"})),
+    "agreement_review": ("of your agreements due for review", "Your agreements due for review",
+                         ("agreements.index", {})),
+    "agreement_lapsed": ("of your agreements lapsed", "Your agreements that have lapsed: a "
+                         "blocker is raised in their areas", ("agreements.index", {})),
 }
 QUEUE_ROLES = ("facilitator", "sponsor", "head_of_service", "executive")  # see queues_for
 LISTED = 20  # items named under each heading; the rest are counted and linked to the list

@@ -33,6 +33,7 @@ ARG_SQL = {
     "area_id": "SELECT id FROM local_areas WHERE slug = 'denaby'",
     "org_id": "SELECT min(id) FROM organisations",
     "token_id": "SELECT 999999",
+    "agreement_id": "SELECT coalesce(min(id), 1) FROM agreements",
 }
 FIXED = {"trigger": "escalate", "key": "by-area", "filename": "build/govflow.css"}
 

@@ -22,6 +22,8 @@ from sqlalchemy import select
 
 from govflow import permissions, workdays
 from govflow.accounts.models import LocalArea, Organisation, User
+from govflow.accounts.sso_models import IdentityProvider
+from govflow.agreements.models import Agreement
 from govflow.clock import utcnow
 from govflow.decisions.models import Decision
 from govflow.extensions import db
@@ -139,6 +141,8 @@ def _args_for(app, person, scenario) -> dict[str, list]:
         # Comments on the scenario's items (the page that corrects one).
         "comment_id": list(db.session.scalars(select(Comment.id).where(
             Comment.item_id.in_(ids)))) or [999999],
+        "agreement_id": list(db.session.scalars(select(Agreement.id).order_by(Agreement.id))),
+        "provider_id": list(db.session.scalars(select(IdentityProvider.id))) or [999999],
     }
 
 

@@ -1,0 +1,1 @@
+"""The agreements register: data-sharing protocols, confidentiality agreements, ground rules."""

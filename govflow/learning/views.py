@@ -1,0 +1,175 @@
+"""The "What we've learnt" library and "Try this in my area"."""
+
+from __future__ import annotations
+
+import math
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
+from sqlalchemy import select
+from wtforms import RadioField, SubmitField
+
+from govflow.accounts.models import LocalArea
+from govflow.domain_errors import Forbidden, Invalid, Refused, Unprocessable
+from govflow.edge import page_number
+from govflow.errors import Restricted
+from govflow.extensions import db
+from govflow.items.models import Item, Tag
+from govflow.items.queries import load_item
+from govflow.learning import queries, services
+from govflow.permissions import can, can_view_item
+
+bp = Blueprint("learning", __name__)
+
+PAGE_SIZE = 20
+AGREEMENTS_SHOWN = 10
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _options() -> dict:
+    tags = db.session.scalars(select(Tag).order_by(Tag.position)).all()
+    return {
+        "kinds": [("idea", "Ideas adopted or stopped"), ("blocker", "Blockers unblocked"),
+                  ("agreement", "Agreements")],
+        "outcomes": [(t.slug, t.name) for t in tags if t.kind == "outcome"],
+        "features": [(t.slug, t.name) for t in tags if t.kind == "feature"],
+        "areas": [(a.slug, a.name) for a in db.session.scalars(
+            select(LocalArea).where(LocalArea.active).order_by(LocalArea.name))],
+    }
+
+
+@bp.get("/library")
+@login_required
+def library():
+    user = _user()
+    if not can(user, "library.view"):
+        abort(403)
+    filters = queries.LibraryFilters.from_args(request.args)
+    entries, total, page, pages = [], 0, 1, 1
+    if filters.kind != "agreement":
+        query = queries.learnt_items(user, filters)
+        total = queries.count_of(query)
+        pages = max(1, math.ceil(total / PAGE_SIZE))
+        page = min(page_number(request.args.get("page")), pages)
+        entries = queries.page_of(query, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+    agreements, agreements_total = [], 0
+    # Agreements carry no outcome or feature: a filter by either leaves them out.
+    if filters.kind in (None, "agreement") and not (filters.outcomes or filters.features):
+        from govflow.agreements import queries as agreement_queries
+
+        found = agreement_queries.matching(q=filters.q, areas=filters.areas,
+                                           made_from=filters.learnt_from,
+                                           made_to=filters.learnt_to)
+        agreements_total = agreement_queries.count_of(found)
+        agreements = agreement_queries.page_of(
+            found, 0, PAGE_SIZE if filters.kind == "agreement" else AGREEMENTS_SHOWN)
+    args = filters.as_args()
+    return render_template(
+        "learning/library.html",
+        filters=filters,
+        options=_options(),
+        entries=entries,
+        total=total,
+        page=page,
+        pages=pages,
+        first=(page - 1) * PAGE_SIZE + 1 if total else 0,
+        last=min(page * PAGE_SIZE, total),
+        url_for_page=lambda n: url_for("learning.library", page=n, **args),
+        agreements=agreements,
+        agreements_total=agreements_total,
+        register_url=url_for("agreements.index", **{k: v for k, v in args.items()
+                                                    if k in ("q", "area")}),
+        sees=lambda item: item is not None and can_view_item(user, item),
+        page_title="What we’ve learnt",
+    ), (400 if filters.errors else 200)
+
+
+class TryHereForm(FlaskForm):
+    area = RadioField("Which area do you want to try it in?", widget=GovRadioInput(),
+                      choices=[], validate_choice=False)
+    submit = SubmitField("Propose it for this area", widget=GovSubmitInput())
+
+
+def _load_adopted(item_id: int) -> Item:
+    item = load_item(item_id)
+    if item is None or item.kind != "idea":
+        abort(404)
+    if not can_view_item(_user(), item):
+        raise Restricted(item)
+    return item
+
+
+@bp.route("/items/<int:item_id>/try-here", methods=["GET", "POST"])
+@login_required
+def try_here(item_id: int):
+    """One step: propose this adopted idea in one's own area, filled in from it."""
+    user = _user()
+    original = _load_adopted(item_id)
+    if not can(user, "idea.try_here", original):
+        abort(403)
+    areas = services.areas_to_try_in(user, original)
+    form = TryHereForm()
+    form.area.choices = [(a.slug, a.name) for a in areas]
+    status = 200
+    if request.method == "GET" and len(areas) >= 1:
+        form.area.data = areas[0].slug
+    if form.validate_on_submit():
+        try:
+            copy = services.try_in_area(user, original, form.area.data)
+        except Forbidden:
+            abort(403)
+        except (Invalid, Unprocessable, Refused) as err:
+            db.session.rollback()
+            for name, message in (err.field_errors or {}).items():
+                getattr(form, name, form.area).errors = [message]
+            if not err.field_errors:
+                form.form_errors.append(err.message)
+            status = err.status
+        else:
+            flash(f"Proposed in {copy.area.name}: {copy.title}. The original's evaluation is "
+                  "shown to whoever decides it.", "success")
+            return redirect(url_for("items.show", item_id=copy.id))
+    elif request.method == "POST":
+        status = 400
+    evaluations = queries.evaluations_of([original.id])
+    return render_template(
+        "learning/try_here.html", form=form, item=original, areas=areas,
+        adopted=original.state == queries.adopted_state(),
+        evaluation=evaluations.get(original.id),
+        copies=queries.copies_of([original.id]).get(original.id, []),
+        page_title=f"Try this in your area: {original.title}",
+    ), status
+
+
+# --- what an idea's page shows (templates/learning/_idea_spread.html) ---------------------
+
+
+def idea_learning(item: Item) -> dict:
+    """For an idea's page: where it came from (and that idea's evaluation) and where it has
+    been tried since, with each copy's state; and whether this person can try it here."""
+    user = _user()
+    origin = queries.original_of(item.id)
+    facts = {"origin": None, "copies": [], "try_url": None}
+    if origin is not None and can_view_item(user, origin.original):
+        original = origin.original
+        facts["origin"] = {
+            "item": original,
+            "evaluation": queries.evaluations_of([original.id]).get(original.id),
+            "decision": queries.learning_decisions([original.id]).get(original.id),
+        }
+    facts["copies"] = [c for c in queries.copies_of([item.id]).get(item.id, [])
+                       if not c.restricted or can_view_item(user, db.session.get(Item, c.copy_id))]
+    if (item.state == queries.adopted_state() and can(user, "idea.try_here", item)
+            and services.areas_to_try_in(user, item)):
+        facts["try_url"] = url_for("learning.try_here", item_id=item.id)
+    return facts
+
+
+@bp.app_context_processor
+def _learning_helpers() -> dict:
+    return {"idea_learning": idea_learning}
