@@ -22,7 +22,6 @@ from sqlalchemy import select
 
 from govflow import permissions, workdays
 from govflow.accounts.models import LocalArea, Organisation, User
-from govflow.accounts.sso_models import IdentityProvider
 from govflow.agreements.models import Agreement
 from govflow.clock import utcnow
 from govflow.decisions.models import Decision
@@ -142,7 +141,6 @@ def _args_for(app, person, scenario) -> dict[str, list]:
         "comment_id": list(db.session.scalars(select(Comment.id).where(
             Comment.item_id.in_(ids)))) or [999999],
         "agreement_id": list(db.session.scalars(select(Agreement.id).order_by(Agreement.id))),
-        "provider_id": list(db.session.scalars(select(IdentityProvider.id))) or [999999],
     }
 
 

@@ -1,16 +1,16 @@
 """The "What we've learnt" library's links between an adopted idea and its copies in other
 areas, and the agreements register (agreements and the areas they cover)
 
-Revision ID: 0020_learning_agreements
-Revises: 0019_outcomes
+Revision ID: 0021_learning_agreements
+Revises: 0020_search
 Create Date: 2026-12-06
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0020_learning_agreements"
-down_revision = "0019_outcomes"
+revision = "0021_learning_agreements"
+down_revision = "0020_search"
 branch_labels = None
 depends_on = None
 
