@@ -30,6 +30,7 @@ from govflow.workflow import vocabulary
 bp = Blueprint("outcomes", __name__)
 QUARTERS_SHOWN = 4
 MAX_UPLOAD_BYTES = 1_000_000
+CSV_LIMIT = 10_000
 
 
 def _user():
@@ -199,6 +200,24 @@ def families():
         "outcomes/families.html", page_title="What families told us", rows=rows, areas=areas,
         area=area, area_error=area_error, may_record=can(current_user, "families.record"),
         state_tags=vocabulary.state_tags(), kind_labels=vocabulary.kind_labels())
+
+
+@bp.get("/outcomes/families.csv")
+@login_required
+def families_csv():
+    """What families told us (all areas or one), with the blockers and ideas it led to that
+    this person may see."""
+    _require("families.view")
+    area, _areas_, area_error = _area_from_args()
+    if area_error:
+        abort(404)
+    rows = queries.family_feedback(_user(), area_id=area.id if area else None,
+                                   limit=CSV_LIMIT)
+    return csv_response(
+        f"govflow-what-families-told-us-{area.slug if area else 'all-areas'}",
+        ["Area", "Date", "Session", "Families heard", "Themes", "Quotes", "Led to"],
+        [[r.area, r.heard_on, r.session, r.families_heard, r.themes, "\n".join(r.quotes),
+          "; ".join(f"{i.kind} {i.id}: {i.title}" for i in r.items)] for r in rows])
 
 
 @bp.route("/outcomes/families/new", methods=["GET", "POST"])

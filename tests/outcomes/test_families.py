@@ -98,3 +98,15 @@ def test_a_facilitator_records_only_for_their_own_area(client, auth):
     assert response.status_code == 400
     assert "Choose area from the list" in response.get_data(as_text=True)
     assert _count() == before
+
+
+def test_what_families_told_us_downloads_as_csv(client, auth):
+    auth.login(PRACTITIONER)
+    text = client.get("/outcomes/families.csv?area=balby").get_data(as_text=True)
+    lines = text.lstrip("\ufeff").splitlines()
+    assert lines[0] == "Area,Date,Session,Families heard,Themes,Quotes,Led to"
+    assert lines[1].startswith("Balby,")
+    assert ",7,Working parents cannot get to the family hub in the week" in lines[1]
+    assert "The family hub is closed on Saturdays, when working parents can come" in text
+    assert "Denaby" not in text
+    assert client.get("/outcomes/families.csv?area=atlantis").status_code == 404

@@ -144,6 +144,7 @@ TABLE: dict[str, dict] = {
     "main.privacy": {"anonymous": 200, "*": 200},
     # outcomes
     "outcomes.families": {"anonymous": 302, "*": 200},
+    "outcomes.families_csv": {"anonymous": 302, "*": 200},
     "outcomes.figures_csv": {"anonymous": 302, "*": 200},
     "outcomes.import_figures": {"anonymous": 302, "*": 403, "facilitator": 200, "admin": 200},
     "outcomes.index": {"anonymous": 302, "*": 200},
