@@ -39,6 +39,7 @@ class Candidate:
     title: str
     item_id: int | None = None
     sponsor_action_id: int | None = None
+    notes: str = ""
 
 
 def _in_area(area_id: int):
@@ -117,16 +118,45 @@ def agenda_candidates(meeting: Meeting, now: datetime | None = None) -> list[Can
     for action in db.session.scalars(overdue.order_by(SponsorAction.due_on, SponsorAction.id)):
         if action.id not in arising_ids:
             out.append(Candidate("sponsor_action", action.what[:300], action.item_id, action.id))
+    standing = _adopted_elsewhere(forum)
+    if standing is not None:
+        out.append(standing)
     return out
 
 
+ADOPTED_ELSEWHERE = "Adopted elsewhere, not yet tried here"
+
+
+def _adopted_elsewhere(forum) -> Candidate | None:
+    """The standing item: ideas adopted in other areas that this forum's area (a local
+    group) or some area (the central forum) has not tried yet, from the library."""
+    from govflow.learning import queries as learning
+
+    if forum.kind == "local":
+        ideas = [f"{title} (adopted in {area})"
+                 for _id, title, area in learning.not_tried_in(forum.area_id)]
+    else:
+        ideas = [f"{row.title} (adopted in {row.area_name}; tried in {row.tried} of "
+                 f"{row.areas - 1} other areas)"
+                 for row in learning.spread(None, unrestricted=True)
+                 if row.tried < row.areas - 1]
+    if not ideas:
+        return None
+    return Candidate("topic", ADOPTED_ELSEWHERE, notes="\n".join(f"- {i}" for i in ideas))
+
+
 def _already_on(meeting: Meeting) -> set[tuple]:
-    return {(a.kind if a.kind != "item" else "item", a.item_id if a.kind == "item" else a.sponsor_action_id)
-            for a in meeting.agenda}
+    return {_key(a) for a in meeting.agenda}
 
 
-def _key(c: Candidate) -> tuple:
-    return ("item", c.item_id) if c.kind == "item" else (c.kind, c.sponsor_action_id)
+def _key(c) -> tuple:
+    """What makes an agenda entry (or a candidate) the same as another: its item, its
+    sponsor action, or a topic's title."""
+    if c.kind == "item":
+        return ("item", c.item_id)
+    if c.kind == "topic":
+        return ("topic", c.title)
+    return (c.kind, c.sponsor_action_id)
 
 
 def _on_agenda(meeting: Meeting) -> set[tuple]:
@@ -167,6 +197,7 @@ def build_agenda(meeting: Meeting, now: datetime | None = None) -> int:
             item_id=candidate.item_id,
             sponsor_action_id=candidate.sponsor_action_id,
             title=candidate.title,
+            notes=candidate.notes,
         ))
         added += 1
     return added

@@ -262,10 +262,10 @@ class SpreadRow(NamedTuple):
     areas: int  # every active area, the original's included
 
 
-def spread(user, limit: int = 50, ids=None) -> list[SpreadRow]:
+def spread(user, limit: int = 50, ids=None, unrestricted: bool = False) -> list[SpreadRow]:
     """How far each adopted idea (or each of `ids`) has spread: how many other areas have
     tried it, and in how many it has gone ahead. Two statements, whatever the number of
-    ideas."""
+    ideas. `unrestricted`: the unrestricted ideas, for a forum's agenda (no one person)."""
     going = _going_states()
     tried = (select(IdeaCopy.original_id, func.count().label("tried"),
                     func.sum(case((Item.state.in_(going), 1), else_=0)).label("going"))
@@ -276,7 +276,8 @@ def spread(user, limit: int = 50, ids=None) -> list[SpreadRow]:
                func.coalesce(tried.c.tried, 0), func.coalesce(tried.c.going, 0))
         .join(LocalArea, LocalArea.id == Item.area_id)
         .outerjoin(tried, tried.c.original_id == Item.id)
-        .where(Item.kind == "idea", Item.state == adopted_state(), visibility_clause(user),
+        .where(Item.kind == "idea", Item.state == adopted_state(),
+               Item.restricted.is_(False) if unrestricted else visibility_clause(user),
                Item.id.not_in(select(IdeaCopy.copy_id)),
                Item.id.in_(list(ids)) if ids is not None else true())
         .order_by(func.coalesce(tried.c.tried, 0).desc(), Item.closed_at.desc(), Item.id)
