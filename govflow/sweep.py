@@ -41,6 +41,7 @@ STEP_MODULES = (
     "govflow.records.sweep",  # the day's record root, and the daily check of the record
     "govflow.submissions.sweep",
     "govflow.outcomes.sweep",  # the weekly progress report to those who subscribed
+    "govflow.accounts.sso_sweep",  # single sign-on nonces older than a day
     "govflow.items.tallies",  # last: folds the tallies the steps above added to
 )
 

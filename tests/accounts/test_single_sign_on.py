@@ -348,3 +348,18 @@ def test_the_providers_second_factor_stands_for_govflows(app, client, sso, peopl
     home = client.get("/")
     assert home.status_code == 200
     assert f"Signed in as <strong>{admin.display_name}</strong>" in page(home)
+
+
+def test_the_sweep_forgets_nonces_a_day_old(client, sso):
+    from datetime import timedelta
+
+    from govflow import sweep
+    from govflow.clock import utcnow
+
+    sign_in_through(client, sso, HELEN)
+    assert db.session.scalar(select(func.count()).select_from(UsedNonce)) == 1
+    sweep.run(now=utcnow() + timedelta(hours=23))
+    assert db.session.scalar(select(func.count()).select_from(UsedNonce)) == 1
+    ctx = sweep.run(now=utcnow() + timedelta(days=1, minutes=1))
+    assert db.session.scalar(select(func.count()).select_from(UsedNonce)) == 0
+    assert ctx.counts["sign-in nonces forgotten"] == 1

@@ -39,9 +39,21 @@ def test_admin_home_links_to_sign_in_providers(client, admin):
     assert 'href="/admin/sign-in-providers">Sign-in providers</a>' in html
 
 
-def test_no_providers_yet(client, admin):
+def test_the_demo_provider_is_set_up_and_switched_off(client, admin):
     html = client.get("/admin/sign-in-providers").get_data(as_text=True)
-    assert "There are no sign-in providers yet: everyone signs in with a govflow password." in html
+    demo = _provider("dcst-microsoft")
+    assert (f'<a class="govuk-link" href="/admin/sign-in-providers/{demo.id}">Doncaster '
+            f"Children&#39;s Services Trust</a>") in html
+    assert "Switched off" in html
+    # Switched off: the sign-in page does not offer it.
+    client.post("/sign-out", data={"csrf_token": _csrf(client)})
+    assert "Sign in with" not in client.get("/sign-in").get_data(as_text=True)
+
+
+def _csrf(client) -> str:
+    from tests.conftest import csrf_from
+
+    return csrf_from(client.get("/account").get_data(as_text=True))
 
 
 def test_add_then_change_a_provider(client, admin, auth):
