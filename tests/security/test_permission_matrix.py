@@ -32,6 +32,7 @@ ARG_SQL = {
     "comment_id": "SELECT coalesce(min(id), 1) FROM comments",
     "area_id": "SELECT id FROM local_areas WHERE slug = 'denaby'",
     "org_id": "SELECT min(id) FROM organisations",
+    "provider_id": "SELECT coalesce(min(id), 1) FROM identity_providers",
     "token_id": "SELECT 999999",
     "agreement_id": "SELECT coalesce(min(id), 1) FROM agreements",
 }

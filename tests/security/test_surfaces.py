@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from govflow import permissions, workdays
 from govflow.accounts.models import LocalArea, Organisation, User
+from govflow.accounts.sso_models import IdentityProvider
 from govflow.agreements.models import Agreement
 from govflow.clock import utcnow
 from govflow.decisions.models import Decision
@@ -133,8 +134,8 @@ def _args_for(app, person, scenario) -> dict[str, list]:
         "area_id": list(db.session.scalars(select(LocalArea.id).order_by(LocalArea.id)))[:1],
         "org_id": list(db.session.scalars(select(Organisation.id).order_by(Organisation.id)))[:1],
         "token_id": [999999],
-        # Single sign-on providers (administrators' pages; no item data on them).
-        "provider_id": [999999],
+        # Sign-in providers (the demo's): settings, never items.
+        "provider_id": list(db.session.scalars(select(IdentityProvider.id)))[:1] or [999999],
         # Declarations of interest at the scenario's meeting (a dispensation's page).
         "conflict_id": [c.id for c in scenario["meeting"].conflicts] or [999999],
         # Comments on the scenario's items (the page that corrects one).
