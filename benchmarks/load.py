@@ -53,6 +53,12 @@ end
 """
 
 
+SEARCHES = ("q=family", "q=room+booking", "q=youth+workers", "q=interpreters+booked",
+            "q=referrals+Thorne", "q=calendar&kind=blocker", "q=library&area=conisbrough",
+            "q=insurance+community+centre", "q=peer+mentors&kind=idea", "q=minutes",
+            "q=data+sharing&kind=decision", "q=school+nurse")
+
+
 @dataclass
 class Scenario:
     name: str
@@ -182,6 +188,18 @@ request = function()
 end
 """
     api = {"Authorization": f"Bearer {token}"}
+    # Searches as people type them: common words found in most of the 100,000 items, rarer
+    # pairs, a place, one kind, one area; each thread goes round the list from its own start.
+    searches = ",".join(f'"{q}"' for q in SEARCHES)
+    search = f"""
+local searches = {{{searches}}}
+local n = 0
+request = function()
+  local k = (n * {threads} + tid) % #searches + 1
+  n = n + 1
+  return wrk.format("GET", "/search?" .. searches[k])
+end
+"""
     return [
         Scenario("item list, filtered, page 1", "/queue?show=gold&kind=blocker&page=1", 0.5),
         Scenario("item list, filtered, page 50", "/queue?show=gold&kind=blocker&page=50", 0.5),
@@ -190,6 +208,7 @@ end
         Scenario("dashboard", "/dashboard", 0.25),
         Scenario("API item", f"/api/v1/items/{item_id}", 0.75, headers=api),
         Scenario("API decisions list", "/api/v1/decisions?per_page=25", 0.75, headers=api),
+        Scenario("search, every kind and one", "/search?q=room+booking", None, lua=search),
         Scenario("transition (take, POST)", "/items/1/actions/take", None, method="POST",
                  lua=take),
     ]

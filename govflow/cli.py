@@ -39,7 +39,8 @@ def _domain_commands():
 
     for module in ("govflow.sweep", "govflow.notifications.cli", "govflow.forums.cli",
                    "govflow.sponsors.cli", "govflow.checks", "govflow.metrics.cli",
-                   "govflow.records.cli", "govflow.access_docs", "govflow.outcomes.cli"):
+                   "govflow.records.cli", "govflow.access_docs", "govflow.outcomes.cli",
+                   "govflow.search.cli"):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as err:

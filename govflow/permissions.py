@@ -281,7 +281,9 @@ def hidden_items(user):
         return select(Item.id)
     if sees_every_item(user):
         return select(Item.id).where(false())
-    return select(Item.id).where(Item.restricted.is_(True), ~restricted_visibility_clause(user))
+    # "= true", not "IS true": SQLite uses the partial index of restricted items
+    # (WHERE restricted = 1) only for the first; the second read all 100,000 items.
+    return select(Item.id).where(Item.restricted == true(), ~restricted_visibility_clause(user))
 
 
 def hidden_restricted_ids(user) -> list[int]:
@@ -502,6 +504,7 @@ register("item.comment", _p(may_follow))
 register("item.follow", _p(may_follow))
 register("item.find_similar", SignedIn)
 register("search.use", SignedIn, "search")
+register("api.reference", SignedIn, "API reference")
 register("item.add_area", _p(may_add_area))
 register("item.restrict", _p(may_restrict))
 register("item.unrestrict", _p(may_restrict))
