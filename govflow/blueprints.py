@@ -11,10 +11,14 @@ def register_blueprints(app: Flask) -> None:
     from govflow.admin.views import bp as admin
     from govflow.agreements.views import bp as agreements
     from govflow.api import bp as api
+    from govflow.api.reference import bp as api_reference
     from govflow.dashboard.views import bp as dashboard
     from govflow.decisions.views import bp as decisions
     from govflow.forums.views import bp as forums
-    from govflow.items import list_views  # noqa: F401 - the list pages' routes, on that blueprint
+    from govflow.items import (
+        list_views,  # noqa: F401 - the list pages' routes, on that blueprint
+        print_views,  # noqa: F401 - an item as PDF, on that blueprint
+    )
     from govflow.items.idea_views import bp as ideas
     from govflow.items.views import bp as items
     from govflow.learning.views import bp as learning
@@ -37,3 +41,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(search)
     app.register_blueprint(learning)
     app.register_blueprint(agreements)
+    app.register_blueprint(api_reference)

@@ -133,6 +133,7 @@ TABLE: dict[str, dict] = {
     "items.queue": {"anonymous": 302, "*": 200},
     "items.restriction": {"anonymous": 302, "*": 200, "practitioner": 403, "secretary": 403},
     "items.show": {"anonymous": 302, "*": 200},
+    "items.print_pdf": {"anonymous": 302, "*": 200},
     # learning
     "learning.library": {"anonymous": 302, "*": 200},
     "learning.try_here": {"anonymous": 302, "*": 404},
@@ -179,6 +180,7 @@ TABLE: dict[str, dict] = {
     "systemic.check_from_raise_form": {"anonymous": 302, "*": 200},
     "systemic.similar": {"anonymous": 302, "*": 200},
     "search.index": {"anonymous": 302, "*": 200},
+    "api_reference.index": {"anonymous": 302, "*": 200},
 }
 
 
