@@ -201,3 +201,48 @@ def build_agenda(meeting: Meeting, now: datetime | None = None) -> int:
         ))
         added += 1
     return added
+
+
+# ---------------------------------------------------------------- the agenda's item picker
+
+PICKER_SIZE = 25
+
+
+@dataclass(frozen=True)
+class Pickable:
+    """An open blocker or idea the secretary may put on the agenda, as the picker shows it."""
+
+    id: int
+    kind: str
+    title: str
+    area: str
+    tier: str
+    state: str
+
+
+def pickable_items(meeting: Meeting, user, words: str = "") -> list[Pickable]:
+    """Open blockers and ideas this person may see and may put on the agenda (a local group's
+    in its own area), not on it already: those matching `words` best first (the search box's
+    full-text search), or with no words the most recently active."""
+    from govflow.accounts.models import LocalArea
+    from govflow.permissions import visibility_clause
+    from govflow.search import queries as search
+
+    on_agenda = [a.item_id for a in meeting.agenda if a.item_id is not None]
+    query = (select(Item.id, Item.kind, Item.title, LocalArea.name, Item.tier, Item.state)
+             .join(LocalArea, LocalArea.id == Item.area_id)
+             .where(Item.state.in_(OPEN_STATES), visibility_clause(user),
+                    Item.id.not_in(on_agenda)))
+    forum = meeting.forum
+    if forum.kind == "local" and forum.area_id is not None:
+        query = query.where(_in_area(forum.area_id))
+    if not search.words_of(words):
+        rows = db.session.execute(
+            query.order_by(Item.last_event_at.desc(), Item.id.desc()).limit(PICKER_SIZE)).all()
+        return [Pickable(*row) for row in rows]
+    hits = search.search(user, search.SearchFilters(words=words), ["blocker", "idea"],
+                         area_id=None, first=1, last=search.CAP)
+    rank = {h.ref_id: (h.position, h.kind) for h in hits}
+    rows = db.session.execute(query.where(Item.id.in_(list(rank)))).all()
+    rows.sort(key=lambda row: rank[row[0]][0])
+    return [Pickable(*row) for row in rows[:PICKER_SIZE]]

@@ -177,8 +177,8 @@ class TopicForm(FlaskForm):
 
 
 class AddItemForm(FlaskForm):
-    item_number = StringField("Blocker or idea number", widget=GovTextInput(),
-                              validators=[InputRequired(message="Enter the item's number"), Length(max=12)])
+    item_number = StringField("Blocker or idea", widget=GovTextInput(),
+                              validators=[InputRequired(message="Choose a blocker or idea to add"), Length(max=12)])
     submit = SubmitField("Add to agenda", widget=GovSubmitInput())
 
 

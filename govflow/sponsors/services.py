@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from govflow import workdays
@@ -79,8 +80,10 @@ def area_sponsors(area_ids) -> dict[int, list[User]]:
 
 
 def possible_owners() -> list[User]:
+    """Everyone active, with what the owner picker shows of them (roles, organisation)."""
     return list(
-        db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.display_name))
+        db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.display_name)
+                           .options(selectinload(User.role_assignments), selectinload(User.organisation)))
     )
 
 

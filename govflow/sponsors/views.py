@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from govflow import workdays
+from govflow.accounts.pickers import people_choices
 from govflow.clock import utcnow
 from govflow.domain_errors import DomainError, Forbidden, Refused, StaleVersion
 from govflow.edge import id_or_none, page_number
@@ -159,9 +160,7 @@ def _fill_choices(form, areas, item, meeting):
                 names = ", ".join(x.name for x in areas if s in sponsors_by_area.get(x.id, []))
                 sponsor_choices.append((str(s.id), f"{s.display_name} ({names})"))
     form.sponsor.choices = sponsor_choices
-    form.owner.choices = [("", "The sponsor")] + [
-        (str(u.id), u.display_name) for u in services.possible_owners()
-    ]
+    form.owner.choices = people_choices(services.possible_owners(), "The sponsor")
     if request.method == "GET":
         default_area = None
         for candidate in (item.area_id if item else None,

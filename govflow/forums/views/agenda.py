@@ -35,6 +35,8 @@ def _agenda_page(meeting, *, topic_form=None, item_form=None, status=200):
         "forums/agenda.html", page_title="Agenda", meeting=meeting, forum=meeting.forum,
         agenda=sorted(meeting.agenda, key=lambda a: a.position),
         pending=agenda_builder.new_candidates(meeting),
+        find=(request.args.get("find") or "").strip()[:200],
+        pickable=agenda_builder.pickable_items(meeting, user(), request.args.get("find") or ""),
         topic_form=topic_form or forms.TopicForm(formdata=None),
         item_form=item_form or forms.AddItemForm(formdata=None),
         kind_labels=services.AGENDA_KIND_LABELS,

@@ -132,8 +132,10 @@ def take_form(form, use_case: Callable, *, then: Callable, again: Callable | Non
 
 
 def choices_users(users, blank: str | None = None):
-    choices = [("", blank)] if blank is not None else []
-    return choices + [(str(u.id), u.display_name) for u in users]
+    """People to choose from, each with role and organisation (accounts/pickers.py)."""
+    from govflow.accounts.pickers import people_choices
+
+    return people_choices(users, blank)
 
 
 def pdf_response(data: bytes, filename: str, *, sha256: str | None = None,
