@@ -9,7 +9,18 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import bindparam, column, func, literal_column, select, table, text, union_all
+from sqlalchemy import (
+    String,
+    bindparam,
+    column,
+    func,
+    literal,
+    literal_column,
+    select,
+    table,
+    text,
+    union_all,
+)
 
 from govflow import dates
 from govflow.db import is_postgres
@@ -103,15 +114,16 @@ def _fts_words(words: list[str]) -> str:
 
 
 def _candidates(kind: str, words: list[str], conditions: list, postgres: bool):
-    """The CAP most recent documents of one kind that match, each with its score (lower is
-    better). Capped so that a word found in nearly everything costs the same as a rare one:
-    only the most recent matches are ranked."""
+    """The ids of the CAP most recent documents of one kind that match, each with its score
+    (lower is better). Capped so that a word found in nearly everything costs the same as a
+    rare one: only the most recent matches are ranked. Only ids and scores: the text of the
+    few shown is read afterwards."""
     d = SearchDocument
     if postgres:
         query = func.to_tsquery("english", " & ".join(words))
         vector = literal_column("search_documents.search_vector")
-        return (select(d.id, d.kind, d.ref_id, d.area_id, d.state, d.happened_at, d.title,
-                       d.body, (-func.ts_rank(vector, query)).label("score"))
+        return (select(d.id.label("id"), d.kind.label("kind"),
+                       (-func.ts_rank(vector, query)).label("score"))
                 .where(vector.op("@@")(query), d.kind == kind, *conditions)
                 .order_by(d.id.desc()).limit(CAP))
     fts = table("search_fts", column("rowid"))
@@ -120,11 +132,12 @@ def _candidates(kind: str, words: list[str], conditions: list, postgres: bool):
         bindparam(f"match_{kind}", f'kind:"{kind}" AND ({_fts_words(words)})'))
     # bm25: lower is better; a word in the title counts four times one in the body.
     score = literal_column("bm25(search_fts, 4.0, 1.0, 0.0)")
-    return (select(d.id, d.kind, d.ref_id, d.area_id, d.state, d.happened_at, d.title, d.body,
-                   score.label("score"))
-            .select_from(fts.join(d, d.id == fts.c.rowid))
-            .where(match, *conditions)
-            .order_by(fts.c.rowid.desc()).limit(CAP))
+    chosen = select(fts.c.rowid.label("id"), literal(kind, String).label("kind"),
+                    score.label("score"))
+    # The documents' own columns only when a filter needs them.
+    chosen = (chosen.select_from(fts.join(d, d.id == fts.c.rowid)) if conditions
+              else chosen.select_from(fts))
+    return chosen.where(match, *conditions).order_by(fts.c.rowid.desc()).limit(CAP)
 
 
 def search(user, filters: SearchFilters, kinds: list[str], *, area_id: int | None,
@@ -151,13 +164,16 @@ def search(user, filters: SearchFilters, kinds: list[str], *, area_id: int | Non
     parts = [select(_candidates(k, words, conditions, postgres).subquery()) for k in kinds]
     s = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
     ranked = select(
-        s.c.kind, s.c.ref_id, s.c.area_id, s.c.state, s.c.happened_at, s.c.title, s.c.body,
+        s.c.id, s.c.kind,
         func.row_number().over(partition_by=s.c.kind, order_by=(s.c.score, s.c.id.desc()))
         .label("position"),
         func.count().over(partition_by=s.c.kind).label("total"),
     ).subquery()
     rows = db.session.execute(
-        select(ranked).where(ranked.c.position.between(first, last))
+        select(d.kind, d.ref_id, d.area_id, d.state, d.happened_at, d.title, d.body,
+               ranked.c.position, ranked.c.total)
+        .join(ranked, ranked.c.id == d.id)
+        .where(ranked.c.position.between(first, last))
         .order_by(ranked.c.kind, ranked.c.position)
     ).all()
     return [Hit(*row) for row in rows]
