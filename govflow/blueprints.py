@@ -12,6 +12,7 @@ def register_blueprints(app: Flask) -> None:
     from govflow.agreements.views import bp as agreements
     from govflow.api import bp as api
     from govflow.api.reference import bp as api_reference
+    from govflow.attachments.views import bp as attachments
     from govflow.dashboard.views import bp as dashboard
     from govflow.decisions.views import bp as decisions
     from govflow.forums.views import bp as forums
@@ -42,3 +43,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(learning)
     app.register_blueprint(agreements)
     app.register_blueprint(api_reference)
+    app.register_blueprint(attachments)

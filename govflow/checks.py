@@ -148,6 +148,25 @@ def _minutes_check() -> CheckResult:
     return result
 
 
+def _attachments_check() -> CheckResult:
+    """Attachments' files, kept outside the database, must still be there and hash to the
+    SHA-256 their (chained) row records: a swapped or edited file is found here."""
+    from govflow.attachments import storage
+
+    result = CheckResult("attachment_files_unchanged",
+                         "every attachment's file is there and matches its recorded SHA-256", 0)
+    rows = db.session.execute(
+        text("SELECT id, sha256, size, filename FROM attachments ORDER BY id")).all()
+    for row in rows:
+        result.checked += 1
+        problem = storage.problem(row.sha256, row.size)
+        if problem is not None:
+            result.problem_count += 1
+            if len(result.problems) < EXAMPLES:
+                result.problems.append(f"attachment {row.id} ({row.filename}): {problem}")
+    return result
+
+
 def _record_check() -> CheckResult:
     """Every hash chain recomputed (govflow/records): the first broken link of each chain."""
     from govflow.records.verify import verify_chains
@@ -161,6 +180,7 @@ def _record_check() -> CheckResult:
 def run_checks() -> list[CheckResult]:
     results = [_sql_check(*spec) for spec in SQL_CHECKS]
     results.append(_minutes_check())
+    results.append(_attachments_check())
     results.append(_record_check())
     db.session.rollback()  # read-only: end the transaction, hold no locks
     return results

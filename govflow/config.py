@@ -162,6 +162,17 @@ def _mail_settings(env) -> dict:
     }
 
 
+def _attachment_settings(env, instance_path: str) -> dict:
+    """Attachments: the folder their files are kept in (outside the database; every app
+    process must see the same one), and the largest file accepted, in bytes."""
+    return {
+        "ATTACHMENTS_DIR": env.get("GOVFLOW_ATTACHMENTS_DIR",
+                                   str(Path(instance_path) / "attachments")),
+        "ATTACHMENTS_MAX_BYTES": _positive(env, "GOVFLOW_ATTACHMENTS_MAX_BYTES",
+                                           str(10 * 1024 * 1024)),
+    }
+
+
 def load_config(instance_path: str, environ: dict | None = None) -> dict:
     """Build the Flask config from the environment (``environ`` defaults to os.environ)."""
     env = os.environ if environ is None else environ
@@ -184,6 +195,7 @@ def load_config(instance_path: str, environ: dict | None = None) -> dict:
         # How long a SQLite request waits for another writer before giving up (a 503).
         "SQLITE_BUSY_TIMEOUT_MS": _positive(env, "GOVFLOW_SQLITE_BUSY_TIMEOUT_MS", "4000"),
         "MAX_CONTENT_LENGTH": int(env.get("GOVFLOW_MAX_CONTENT_LENGTH", str(1024 * 1024))),
+        **_attachment_settings(env, instance_path),
         **_session_settings(env, production),
         # How long a used submission key (a form's, or an API Idempotency-Key) is kept.
         "SUBMISSION_KEYS_KEPT_DAYS": int(env.get("GOVFLOW_SUBMISSION_KEYS_KEPT_DAYS", "7")),

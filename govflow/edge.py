@@ -86,8 +86,31 @@ def init_edge(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, guard)
 
 
+def accepts_uploads(config_key: str):
+    """Mark a view that takes files: its requests may be as large as the configured file
+    limit (`config_key`, in bytes) plus room for the form, rather than MAX_CONTENT_LENGTH.
+    The view still checks each file's size and says so beside the field."""
+
+    def mark(view):
+        view.upload_limit_key = config_key
+        return view
+
+    return mark
+
+
+UPLOAD_FORM_ROOM = 64 * 1024
+
+
+def _allow_uploads() -> None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    key = getattr(view, "upload_limit_key", None)
+    if key:
+        request.max_content_length = int(current_app.config[key]) + UPLOAD_FORM_ROOM
+
+
 def guard() -> None:
     _check_text("The address", request.path)
+    _allow_uploads()
     for name, values in request.args.lists():
         _check_text("The query", name, *values)
     for name, value in request.headers.items():
@@ -107,7 +130,7 @@ def guard() -> None:
                 for name, upload in request.files.items(multi=True):
                     _check_text(f"The form's {name[:40]!r} field", name, upload.filename or "")
         except RequestEntityTooLarge:
-            limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+            limit = request.max_content_length or 0
             raise RequestEntityTooLarge(
                 f"The body is too large: send at most {limit:,} bytes.") from None
 

@@ -11,6 +11,7 @@ from govflow.accounts.models import (  # noqa: F401
 )
 from govflow.accounts.sso_models import IdentityProvider, UsedNonce  # noqa: F401
 from govflow.agreements.models import Agreement  # noqa: F401
+from govflow.attachments.models import Attachment, AttachmentOwner  # noqa: F401
 from govflow.decisions.models import Decision  # noqa: F401
 from govflow.forums.models import (  # noqa: F401
     AgendaItem,

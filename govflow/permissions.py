@@ -470,6 +470,38 @@ def may_review_agreement(user, agreement) -> bool:
 
 
 # ---------------------------------------------------------------------------
+# Attachments: seen by whoever may see the thing they belong to, added by whoever may work
+# on it. Each kind of thing that can have attachments names its two rules here (its loading
+# and its page are in govflow/attachments/owners.py).
+# ---------------------------------------------------------------------------
+
+
+def may_attach_to_decision(user, decision) -> bool:
+    """Anyone who may comment on the decision's item."""
+    return may_follow(user, decision.item)
+
+
+# kind of thing -> (rule to see its attachments, rule to add and supersede them)
+ATTACHMENT_RULES: dict[str, tuple[str, str]] = {
+    "item": ("item.view", "item.comment"),
+    "decision": ("decision.view", "decision.attach"),
+    "meeting": ("meeting.view", "meeting.run"),
+}
+
+
+def can_view_attachment(user, attachment) -> bool:
+    """Whoever may see the thing it belongs to."""
+    owner = attachment.owner
+    rules = ATTACHMENT_RULES.get(attachment.owner_kind)
+    return owner is not None and rules is not None and can(user, rules[0], owner)
+
+
+def may_attach(user, kind: str, owner) -> bool:
+    rules = ATTACHMENT_RULES.get(kind)
+    return owner is not None and rules is not None and can(user, rules[1], owner)
+
+
+# ---------------------------------------------------------------------------
 # The named powers: one table every view, template, export and the docs read
 # ---------------------------------------------------------------------------
 
@@ -511,6 +543,8 @@ register("item.unrestrict", _p(may_restrict))
 register("decision.view", _p(can_view_decision))
 register("decisions.view", SignedIn, "decision log")
 register("decision.correct", _p(can_correct_decision))
+register("decision.attach", _p(may_attach_to_decision))
+register("attachment.view", _p(can_view_attachment))
 register("dashboard.view", SignedIn)
 register("area.view", SignedIn)
 register("area.stuck", _p(sees_stuck_list))

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from govflow import workdays
 from govflow.accounts.models import User
+from govflow.attachments import services as attachments
 from govflow.clock import utcnow
 from govflow.extensions import db
 from govflow.forums import agenda_builder, attendance, services
@@ -152,6 +153,13 @@ def _club_meeting(forum: Forum) -> None:
                 meeting, secretary, entry,
                 "Still waiting on funding for the checks; the sponsor has raised it at Silver.",
             )
+    # The club's own counts, kept with the meeting as a file (no names: numbers only).
+    attachments.attach("meeting", meeting, secretary, attachments.Upload(
+        filename="conversation-club-attendance-autumn-2026.csv",
+        data=(b"week,families who came,practitioners who came,volunteers\n"
+              b"1,6,3,2\n2,9,4,2\n3,8,4,3\n4,11,5,3\n"),
+        description="How many came each week this autumn", confirmed=True),
+        now=meeting.ends_at)
     services.close_meeting(
         meeting, secretary,
         "A lively meeting: the club went through Denaby's open blockers and heard from families "

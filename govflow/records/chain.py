@@ -48,14 +48,16 @@ CHAINED = {
     "agenda_items": ("meeting", "meeting_id"),
     "meetings": ("meeting", "id"),
     "minutes_addenda": ("meeting", "meeting_id"),
+    # A thing's attachments (govflow/attachments): one chain per thing that has any.
+    "attachments": ("files", "owner_ref_id"),
 }
 KIND_TABLES = {
     kind: tuple(t for t, (k, _) in CHAINED.items() if k == kind)
-    for kind in ("item", "action", "meeting")
+    for kind in ("item", "action", "meeting", "files")
 }
 # Sealed as they are inserted; the others are sealed when the meeting's minutes are approved.
 SEALED_ON_INSERT = ("events", "decisions", "comments", "sponsor_action_events",
-                    "minutes_addenda")
+                    "minutes_addenda", "attachments")
 CHAIN_COLUMNS = ("chain_seq", "chain_prev", "chain_hash", "chain_fields", "chained_at")
 # Not part of an entry: the row id (given by the database after the hash is taken), the
 # meeting's optimistic-lock counter, and the PDF's bytes (its SHA-256 is hashed instead).

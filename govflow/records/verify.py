@@ -28,7 +28,8 @@ from govflow.records.chain import (
     entry_hash,
 )
 
-KIND_WORDS = {"item": "item", "action": "sponsor action", "meeting": "meeting"}
+KIND_WORDS = {"item": "item", "action": "sponsor action", "meeting": "meeting",
+              "files": "attachment list"}
 STREAM_BATCH = 5000
 
 

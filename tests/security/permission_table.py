@@ -26,6 +26,10 @@ TABLE: dict[str, dict] = {
     "accounts.two_factor": {"anonymous": 302, "*": 200},
     "accounts.new_recovery_codes": {"anonymous": 302, "*": 404},
     "accounts.turn_off_two_factor": {"anonymous": 302, "*": 404},
+    # attachments: the demo club meeting's file, seen by everyone signed in; the page adding
+    # one to a Denaby blocker, for anyone who may comment on it (everyone: it is open).
+    "attachments.download": {"anonymous": 302, "*": 200},
+    "attachments.new": {"anonymous": 302, "*": 200},
     # admin
     "admin.areas": {"anonymous": 302, "*": 403, "admin": 200},
     "admin.areas_csv": {"anonymous": 302, "*": 403, "admin": 200},

@@ -30,13 +30,17 @@ ARG_SQL = {
     "conflict_id": "SELECT coalesce(min(id), 1) FROM conflict_declarations",
     "notification_id": "SELECT coalesce(min(id), 1) FROM notifications",
     "comment_id": "SELECT coalesce(min(id), 1) FROM comments",
+    "attachment_id": "SELECT coalesce(min(id), 1) FROM attachments",
+    "owner_id": "SELECT min(i.id) FROM items i JOIN local_areas a ON a.id = i.area_id "
+                "WHERE a.slug = 'denaby' AND i.kind = 'blocker' AND i.state = 'bronze'",
     "area_id": "SELECT id FROM local_areas WHERE slug = 'denaby'",
     "org_id": "SELECT min(id) FROM organisations",
     "provider_id": "SELECT coalesce(min(id), 1) FROM identity_providers",
     "token_id": "SELECT 999999",
     "agreement_id": "SELECT coalesce(min(id), 1) FROM agreements",
 }
-FIXED = {"trigger": "escalate", "key": "by-area", "filename": "build/govflow.css"}
+FIXED = {"trigger": "escalate", "key": "by-area", "filename": "build/govflow.css",
+         "owner_kind": "item"}
 
 
 def _args(endpoint: str) -> dict:

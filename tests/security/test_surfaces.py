@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -24,6 +26,8 @@ from govflow import permissions, workdays
 from govflow.accounts.models import LocalArea, Organisation, User
 from govflow.accounts.sso_models import IdentityProvider
 from govflow.agreements.models import Agreement
+from govflow.attachments import services as attachments
+from govflow.attachments.models import Attachment
 from govflow.clock import utcnow
 from govflow.decisions.models import Decision
 from govflow.extensions import db
@@ -56,9 +60,10 @@ NOT_PROBED = {"static": "files, no data"}
 
 
 @pytest.fixture
-def scenario(app):
-    """A restricted blocker at Silver in Balby (on the central forum's next agenda), a
-    restricted Denaby blocker unblocked with a decision, an open Hexthorpe blocker."""
+def scenario(app, tmp_path, monkeypatch):
+    """A restricted blocker at Silver in Balby (on the central forum's next agenda, with a
+    file attached), a restricted Denaby blocker unblocked with a decision, an open
+    Hexthorpe blocker."""
     by_email = {u.email: u for u in db.session.scalars(select(User))}
     ryan, megan = by_email["ryan.cooper@syp.example"], by_email["megan.lloyd@dmbc.example"]
     kelly, rachel = by_email["kelly.bramley@dbth.example"], by_email["rachel.dunn@dmbc.example"]
@@ -72,6 +77,12 @@ def scenario(app):
     balby = blocker(ryan, "balby", "syp", TOKENS["balby"])
     engine.fire(balby, "escalate", megan, fields={"reason": f"{TOKENS['balby']} needs Silver"})
     engine.set_restricted(balby, ryan, restricted=True, reason="A staff matter")
+    if Path(app.config["ATTACHMENTS_DIR"]).is_dir():  # the demo data's files
+        shutil.copytree(app.config["ATTACHMENTS_DIR"], tmp_path / "attachments")
+    monkeypatch.setitem(app.config, "ATTACHMENTS_DIR", str(tmp_path / "attachments"))
+    attachments.attach("item", balby, ryan, attachments.Upload(
+        f"{TOKENS['balby']}-rota.txt", f"The {TOKENS['balby']} rota\n".encode(),
+        f"{TOKENS['balby']} rota", confirmed=True))
 
     denaby = blocker(kelly, "denaby", "dbth", TOKENS["denaby"])
     engine.fire(denaby, "unblock", rachel,
@@ -142,6 +153,10 @@ def _args_for(app, person, scenario) -> dict[str, list]:
         "comment_id": list(db.session.scalars(select(Comment.id).where(
             Comment.item_id.in_(ids)))) or [999999],
         "agreement_id": list(db.session.scalars(select(Agreement.id).order_by(Agreement.id))),
+        # Attachments (the restricted Balby blocker has one) and the pages adding them.
+        "attachment_id": list(db.session.scalars(select(Attachment.id))) or [999999],
+        "owner_kind": ["item", "decision", "meeting"],
+        "owner_id": ids,
     }
 
 

@@ -1,0 +1,47 @@
+"""What the pages ask about attachments: a thing's attachments, newest version first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from govflow.accounts.models import User
+from govflow.attachments.models import Attachment, AttachmentOwner
+from govflow.extensions import db
+
+
+@dataclass(frozen=True)
+class AttachmentRow:
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    description: str
+    uploaded_by: str
+    uploaded_at: datetime
+    supersedes_id: int | None
+    superseded_by_id: int | None
+
+    @property
+    def current(self) -> bool:
+        return self.superseded_by_id is None
+
+
+def attachments_of(kind: str, owner_id: int) -> list[AttachmentRow]:
+    """Every attachment of the thing, current versions first, then superseded ones."""
+    newer = aliased(Attachment)
+    rows = db.session.execute(
+        select(Attachment.id, Attachment.filename, Attachment.content_type, Attachment.size,
+               Attachment.sha256, Attachment.description, User.display_name,
+               Attachment.uploaded_at, Attachment.supersedes_id, newer.id)
+        .join(AttachmentOwner, AttachmentOwner.id == Attachment.owner_ref_id)
+        .join(User, User.id == Attachment.uploaded_by_id)
+        .outerjoin(newer, newer.supersedes_id == Attachment.id)
+        .where(AttachmentOwner.kind == kind, AttachmentOwner.owner_id == owner_id)
+        .order_by(newer.id.is_not(None), Attachment.uploaded_at.desc(), Attachment.id.desc())
+    ).all()
+    return [AttachmentRow(*row) for row in rows]
