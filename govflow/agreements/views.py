@@ -196,3 +196,20 @@ def review(agreement_id: int):
         status = 400
     return render_template("agreements/review.html", form=form, agreement=agreement,
                            problem=problem, page_title=f"Record a review: {agreement.title}"), status
+
+
+# --- what an item's page shows (templates/agreements/_for_item.html) ---------------------
+
+
+def item_agreements(item: Item) -> dict:
+    """The agreements an item produced, and where to add one (for those who may)."""
+    agreements = list(db.session.scalars(
+        select(Agreement).where(Agreement.item_id == item.id).order_by(Agreement.id)))
+    add_url = (url_for("agreements.new", item=item.id)
+               if can(_user(), "agreement.record") else None)
+    return {"agreements": agreements, "add_url": add_url}
+
+
+@bp.app_context_processor
+def _agreement_helpers() -> dict:
+    return {"item_agreements": item_agreements}

@@ -65,3 +65,20 @@ def test_a_facilitator_adds_an_agreement_and_a_missing_answer_is_shown_beside_it
 def test_a_practitioner_cannot_add_one(client, auth, people):
     Browser(client, auth).sign_in(people["practitioner"])
     assert client.get("/agreements/new").status_code == 403
+
+
+def test_the_blocker_that_produced_an_agreement_links_to_it_and_offers_adding_another(
+        client, auth, people):
+    agreement = db.session.scalar(select(Agreement).where(Agreement.title == CONFIDENTIALITY))
+    auth.login("amara.mensah@rdash.example")  # facilitator, Hexthorpe
+    page = client.get(f"/items/{agreement.item_id}").get_data(as_text=True)
+    assert f'href="/agreements/{agreement.id}"' in page
+    assert f'href="/agreements/new?item={agreement.item_id}"' in page
+    form = text_of(client.get(f"/agreements/new?item={agreement.item_id}"))
+    assert ("It came from: Confidentiality agreement for multi-agency case discussions has sat "
+            "with legal teams for months") in form
+    auth.logout()
+    auth.login("liam.fletcher@hexthorpe-park-friends.example")  # practitioner: reads only
+    page = client.get(f"/items/{agreement.item_id}").get_data(as_text=True)
+    assert f'href="/agreements/{agreement.id}"' in page
+    assert "/agreements/new" not in page
