@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -63,6 +64,9 @@ def oidc_providers(env) -> list[dict]:
     providers = []
     for slug in env.get("GOVFLOW_OIDC_PROVIDERS", "").replace(",", " ").split():
         slug = slug.strip().lower()
+        if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
+            raise ConfigError(f"GOVFLOW_OIDC_PROVIDERS: {slug!r} is not a short name (lower-case "
+                              "letters, numbers and single hyphens)")
         prefix = "GOVFLOW_OIDC_" + slug.upper().replace("-", "_") + "_"
         values = {f.lower(): env.get(prefix + f, "").strip() for f in OIDC_FIELDS}
         missing = [prefix + f for f in OIDC_FIELDS[1:] if not values[f.lower()]]

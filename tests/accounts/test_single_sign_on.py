@@ -363,3 +363,31 @@ def test_the_sweep_forgets_nonces_a_day_old(client, sso):
     ctx = sweep.run(now=utcnow() + timedelta(days=1, minutes=1))
     assert db.session.scalar(select(func.count()).select_from(UsedNonce)) == 0
     assert ctx.counts["sign-in nonces forgotten"] == 1
+
+
+def test_providers_are_read_from_the_environment():
+    from govflow.config import ConfigError, oidc_providers
+
+    env = {"GOVFLOW_OIDC_PROVIDERS": "dcst-entra, schools-google",
+           "GOVFLOW_OIDC_DCST_ENTRA_NAME": TRUST,
+           "GOVFLOW_OIDC_DCST_ENTRA_ISSUER": "https://login.microsoftonline.com/t/v2.0",
+           "GOVFLOW_OIDC_DCST_ENTRA_CLIENT_ID": "id", "GOVFLOW_OIDC_DCST_ENTRA_CLIENT_SECRET": "s",
+           "GOVFLOW_OIDC_DCST_ENTRA_DOMAINS": "dcst.example, DCST-Schools.example",
+           "GOVFLOW_OIDC_DCST_ENTRA_ORGANISATION": "dcst",
+           "GOVFLOW_OIDC_DCST_ENTRA_CREATE_ACCOUNTS": "true",
+           "GOVFLOW_OIDC_SCHOOLS_GOOGLE_ISSUER": "https://accounts.google.com"}
+    with pytest.raises(ConfigError) as err:
+        oidc_providers(env)
+    assert str(err.value) == (
+        "The OpenID provider 'schools-google' needs GOVFLOW_OIDC_SCHOOLS_GOOGLE_CLIENT_ID, "
+        "GOVFLOW_OIDC_SCHOOLS_GOOGLE_CLIENT_SECRET, GOVFLOW_OIDC_SCHOOLS_GOOGLE_DOMAINS, "
+        "GOVFLOW_OIDC_SCHOOLS_GOOGLE_ORGANISATION")
+    env["GOVFLOW_OIDC_PROVIDERS"] = "dcst-entra"
+    [entra] = oidc_providers(env)
+    assert entra["slug"] == "dcst-entra" and entra["name"] == TRUST
+    assert entra["domains"] == ["dcst.example", "dcst-schools.example"]
+    assert entra["create_accounts"] is True
+    with pytest.raises(ConfigError, match="must be an https:// address"):
+        oidc_providers(env | {"GOVFLOW_OIDC_DCST_ENTRA_ISSUER": "http://login.example"})
+    with pytest.raises(ConfigError, match="is not a short name"):
+        oidc_providers(env | {"GOVFLOW_OIDC_PROVIDERS": "DCST_Entra!"})
