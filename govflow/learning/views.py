@@ -11,7 +11,10 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
 from sqlalchemy import select
 from wtforms import RadioField, SubmitField
 
+from govflow import workdays
 from govflow.accounts.models import LocalArea
+from govflow.clock import utcnow
+from govflow.csvexport import csv_response
 from govflow.domain_errors import Forbidden, Invalid, Refused, Unprocessable
 from govflow.edge import page_number
 from govflow.errors import Restricted
@@ -85,8 +88,45 @@ def library():
         register_url=url_for("agreements.index", **{k: v for k, v in args.items()
                                                     if k in ("q", "area")}),
         sees=lambda item: item is not None and can_view_item(user, item),
+        csv_url=url_for("learning.export", **args),
         page_title="What we’ve learnt",
     ), (400 if filters.errors else 200)
+
+
+CSV_LIMIT = 10_000
+CSV_HEADER = ("Item", "Type", "Title", "Area", "State", "Learnt on (UK date)", "What happened",
+              "What was learnt", "Recommendation", "What was done or why", "Decided by",
+              "Tier", "Outcomes and features", "Also tried in", "Link")
+
+
+@bp.get("/library/export.csv")
+@login_required
+def export():
+    """The library's ideas and blockers matching the filters, as a spreadsheet."""
+    user = _user()
+    if not can(user, "library.view"):
+        abort(403)
+    filters = queries.LibraryFilters.from_args(request.args)
+    entries = [] if filters.kind == "agreement" else queries.page_of(
+        queries.learnt_items(user, filters), 0, CSV_LIMIT)
+    rows = (_csv_row(e) for e in entries)
+    stamp = workdays.london_date(utcnow()).isoformat()
+    return csv_response(f"what-we-have-learnt-{stamp}.csv", CSV_HEADER, rows)
+
+
+def _csv_row(entry) -> list:
+    item, ev, d = entry.item, entry.evaluation, entry.decision
+    learnt = item.unblocked_at or item.closed_at
+    return [
+        item.id, item.kind.capitalize(), item.title, item.area.name, item.state,
+        workdays.london_date(learnt).isoformat() if learnt else "",
+        ev.what_happened if ev else "", ev.what_learnt if ev else "",
+        ev.recommendation if ev else "", d.rationale if d else "",
+        (d.decided_by.display_name if d.decided_by else "By default") if d else "",
+        d.tier.capitalize() if d else "", "; ".join(t.name for t in item.tags),
+        "; ".join(f"{c.area_name} ({c.state})" for c in entry.copies if not c.restricted),
+        url_for("items.show", item_id=item.id, _external=True),
+    ]
 
 
 class TryHereForm(FlaskForm):

@@ -74,3 +74,18 @@ def test_a_restricted_unblocked_blocker_is_only_in_the_library_of_those_involved
     auth.logout()
     auth.login("rachel.dunn@dmbc.example")
     assert "Marrowdale rota agreed" in text_of(client.get("/library?q=Marrowdale"))
+
+
+def test_the_library_downloads_as_a_spreadsheet_with_the_same_filters(client, auth):
+    auth.login("liam.fletcher@hexthorpe-park-friends.example")
+    page = client.get("/library?area=denaby&kind=idea").get_data(as_text=True)
+    assert 'href="/library/export.csv?kind=idea&amp;area=denaby"' in page
+    response = client.get("/library/export.csv?kind=idea&area=denaby")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("Item,Type,Title,Area,State,Learnt on (UK date),What happened,")
+    club = [line for line in lines if CLUB in line]
+    assert len(club) == 1
+    assert "Practitioners sorted out who was doing what for families" in club[0]
+    assert all("Denaby" in line for line in lines[1:])

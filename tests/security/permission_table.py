@@ -139,6 +139,7 @@ TABLE: dict[str, dict] = {
     "items.show": {"anonymous": 302, "*": 200},
     "items.print_pdf": {"anonymous": 302, "*": 200},
     # learning
+    "learning.export": {"anonymous": 302, "*": 200},
     "learning.library": {"anonymous": 302, "*": 200},
     "learning.try_here": {"anonymous": 302, "*": 404},
     # main
