@@ -8,6 +8,7 @@ that are still open (where each is now), and their next meetings."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -22,6 +23,8 @@ from govflow.items.models import Item
 from govflow.items.queries import count_of, queue_scopes, soonest_cards
 from govflow.permissions import item_visible_clause
 from govflow.sponsors.models import SponsorAction
+from govflow.workflow import vocabulary
+from govflow.workflow.definition import load
 from govflow.workflow.vocabulary import FINAL_STATES
 
 SHOWN = 10  # rows of each list on Home; the count says how many there are in all
@@ -47,6 +50,7 @@ class Home:
     todo: list[ToDo]
     todo_count: int
     queue_count: int
+    raised_count: int  # items they raised waiting on them (not already in their queue)
     action_count: int
     minutes_count: int
     has_queue: bool
@@ -66,12 +70,40 @@ def _queue_clause(user):
     return or_(*scopes) if scopes else None
 
 
-def _item_todos(clause, now: datetime) -> list[ToDo]:
-    rows = presenters.card_rows(soonest_cards(clause, SHOWN), now)
-    return [ToDo("item", r.id, r.title,
-                 f"{r.kind.capitalize()} {r.id}" + (f" in {r.area.name}" if r.area else ""),
-                 r.due_at if r.due_at is not None else r.pause_ends_at, r.due_text,
-                 r.is_overdue, r) for r in rows]
+def _raiser_clause(user):
+    """Items this person raised that now wait on them (vocabulary.raiser_states)."""
+    return and_(Item.raised_by_id == user.id, or_(*(
+        and_(Item.kind == kind, Item.state.in_(vocabulary.raiser_states(kind)))
+        for kind in vocabulary.KINDS)))
+
+
+@functools.cache
+def raiser_steps() -> dict[tuple[str, str], str]:
+    """(kind, state) → the raiser's steps there, in the workflow file's words."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for kind in vocabulary.KINDS:
+        spec = load(kind)
+        for state in vocabulary.raiser_states(kind):
+            out[(kind, state)] = [t.label for t in spec.triggers.values()
+                                  if t.name != "withdraw" and any(
+                                      "raiser" in tr.roles and state in tr.sources
+                                      for tr in t.transitions)]
+    return {key: ", or ".join(labels) for key, labels in out.items()}
+
+
+def _item_todos(clause, user, now: datetime) -> list[ToDo]:
+    raw = soonest_cards(clause, SHOWN)
+    steps = raiser_steps()
+    out = []
+    for row, r in zip(raw, presenters.card_rows(raw, now), strict=True):
+        what = f"{r.kind.capitalize()} {r.id}" + (f" in {r.area.name}" if r.area else "")
+        step = steps.get((r.kind, r.state)) if row.raised_by_id == user.id else None
+        if step:
+            what = f"{r.kind.capitalize()} {r.id}, which you raised, waits on you: {step}"
+        out.append(ToDo("item", r.id, r.title, what,
+                        r.due_at if r.due_at is not None else r.pause_ends_at, r.due_text,
+                        r.is_overdue, r))
+    return out
 
 
 def _actions(user):
@@ -142,7 +174,8 @@ def _next_meetings(user, now: datetime) -> list[Meeting]:
 def home(user, now: datetime | None = None) -> Home:
     now = now or utcnow()
     queue = _queue_clause(user)
-    items = _item_todos(queue, now) if queue is not None else []
+    raised = _raiser_clause(user)
+    items = _item_todos(raised if queue is None else or_(queue, raised), user, now)
     actions = _action_todos(user, now)
     minutes = _minutes_todos(user)
     latest = datetime.max
@@ -152,10 +185,13 @@ def home(user, now: datetime | None = None) -> Home:
     action_count = _count(_actions(user))
     minutes_count = _count(_minutes(user))
     own_clause = and_(Item.raised_by_id == user.id, Item.state.not_in(FINAL_STATES))
+    raised_count = count_of(select(Item).where(
+        raised if queue is None else and_(raised, ~queue)))
     return Home(
         todo=todo,
-        todo_count=queue_count + action_count + minutes_count,
+        todo_count=queue_count + raised_count + action_count + minutes_count,
         queue_count=queue_count,
+        raised_count=raised_count,
         action_count=action_count,
         minutes_count=minutes_count,
         has_queue=queue is not None,

@@ -223,10 +223,10 @@ def sorted_card_page(query: Select, sort: str, offset: int, limit: int) -> list:
 
 
 def soonest_cards(clause, limit: int) -> list:
-    """card_page's rows for the items `clause` selects, soonest deadline first (those with
-    none last), at most `limit` of them: Home's lists."""
+    """card_page's rows (and raised_by_id) for the items `clause` selects, soonest deadline
+    first (those with none last), at most `limit` of them: Home's lists."""
     return list(db.session.execute(
-        _card_rows().where(clause)
+        _card_rows().add_columns(Item.raised_by_id).where(clause)
         .order_by(Item.due_at.is_(None), Item.due_at, Item.id).limit(limit)).all())
 
 

@@ -50,6 +50,19 @@ def tier_states(kind: str) -> tuple[str, ...]:
     return tuple(n for n, tier in sorted(named, key=lambda pair: TIER_ORDER.index(pair[1])))
 
 
+def raiser_states(kind: str) -> tuple[str, ...]:
+    """States where an item waits on the person who raised it: not waiting at a tier, not
+    final, and the raiser has a step to take there besides withdrawing it (a blocker
+    unblocked: confirm or reopen; an idea declined, approved or trialling: challenge, start,
+    evaluate). Home lists them as what needs the raiser."""
+    spec = load(kind)
+    waiting = set(waiting_states(kind))
+    out = {source for trigger in spec.triggers.values() if trigger.name != "withdraw"
+           for t in trigger.transitions if "raiser" in t.roles for source in t.sources}
+    return tuple(n for n, s in spec.states.items()
+                 if n in out and n not in waiting and not s.final)
+
+
 ALL_STATES: tuple[str, ...] = _every(lambda spec: True)
 WAITING_STATES: tuple[str, ...] = waiting_states()
 FINAL_STATES: tuple[str, ...] = _every(lambda spec: spec.final)

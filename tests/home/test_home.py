@@ -171,3 +171,17 @@ def test_home_asks_the_database_the_same_number_of_questions_however_much_there_
     with _counting() as after:
         client.get("/")
     assert len(after) == len(before)
+
+
+def test_an_unblocked_blocker_waits_on_the_person_who_raised_it(client, auth, people):
+    priya = people["practitioner"]
+    item = _raise(priya, "Kiwi: the hall is open again")
+    engine.fire(item, "unblock", people["facilitator"],
+                fields={"resolution": "The caretaker now opens at 8am."})
+    db.session.commit()
+    auth.login(priya.email)
+    needs = _section(client.get("/"), "needs-you")
+    assert (f"Kiwi: the hall is open again Blocker {item.id}, which you raised, waits on you: "
+            "Confirm it is fixed and close, or Reopen: it is not really fixed") in needs
+    assert "Needs you now (1)" in needs
+    assert "Items you raised that are waiting on you: 1" in needs
