@@ -24,6 +24,7 @@ def register_blueprints(app: Flask) -> None:
     from govflow.items.views import bp as items
     from govflow.learning.views import bp as learning
     from govflow.main import bp as main
+    from govflow.notifications.preference_views import bp as preferences
     from govflow.notifications.views import bp as notifications
     from govflow.outcomes.views import bp as outcomes
     from govflow.search.views import bp as search
@@ -37,6 +38,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard)
     app.register_blueprint(systemic)
     app.register_blueprint(notifications)
+    app.register_blueprint(preferences)
     app.register_blueprint(sso)
     app.register_blueprint(outcomes)
     app.register_blueprint(search)

@@ -553,6 +553,9 @@ register("action.view", _p(can_view_action))
 register("action.record", _p(may_record_action_in))
 register("action.close", _p(may_close_action))
 register("notification.view", _p(can_view_notification))
+# Email settings: one's own, signed in; the unsubscribe link in an email is its own
+# authority (signed for one person and one kind, expiring: notifications/preferences.py).
+register("notification.preferences", SignedIn)
 register("forums.manage", IsAdmin, "forum")
 register("forums.view", SignedIn, "forum")
 register("meeting.view", SignedIn)

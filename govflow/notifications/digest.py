@@ -8,7 +8,7 @@ claimed FOR UPDATE SKIP LOCKED on PostgreSQL so two sweeps at once do not both w
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, func, or_, select
@@ -17,14 +17,16 @@ from sqlalchemy.orm import selectinload
 
 from govflow import transaction, workdays
 from govflow.accounts.models import User
+from govflow.clock import utcnow
 from govflow.db import for_update_skip_locked
 from govflow.extensions import db
 from govflow.items.blocker_sweep import warning_horizon
 from govflow.items.models import Item
 from govflow.items.presenters import OPEN_CLOCK_STATES
 from govflow.items.queries import queues_for, visible_items
-from govflow.notifications.models import Notification
+from govflow.notifications.models import Notification, NotificationPreference
 from govflow.notifications.outbox import notify, path_for
+from govflow.permissions import can
 
 LISTED = 20  # items named in one digest; the rest are counted
 
@@ -72,9 +74,44 @@ def _who_may_have_something(horizon) -> set[int]:
                                     Item.state.in_(OPEN_CLOCK_STATES),
                                     Item.due_at.is_not(None), Item.due_at < horizon)
         .distinct())
-    people = set(queue_workers) | set(owners)
+    people = set(queue_workers) | set(owners) | held_for_digest_people()
     db.session.rollback()
     return people
+
+
+HELD_WINDOW = timedelta(days=7)  # notifications held longer than this are left to the inbox
+
+
+def _held(user_id=None):
+    """Notifications a person chose to have in their digest rather than at once, not yet in
+    a digest: written since their last digest (within HELD_WINDOW), not emailed."""
+    query = (select(Notification)
+             .join(NotificationPreference, and_(
+                 NotificationPreference.user_id == Notification.user_id,
+                 NotificationPreference.kind == Notification.kind))
+             .where(NotificationPreference.how == "digest",
+                    Notification.email_status.in_(("pending", "not_sent")),
+                    Notification.created_at >= utcnow() - HELD_WINDOW))
+    if user_id is not None:
+        query = query.where(Notification.user_id == user_id)
+    return query
+
+
+def held_for_digest_people() -> set[int]:
+    return set(db.session.scalars(
+        _held().with_only_columns(Notification.user_id).distinct()))
+
+
+def held_for(user_id: int, since) -> list[Notification]:
+    query = _held(user_id).order_by(Notification.created_at, Notification.id).limit(LISTED)
+    if since is not None:
+        query = query.where(Notification.created_at > since)
+    return list(db.session.scalars(query))
+
+
+def _last_digest_at(user_id: int):
+    return db.session.scalar(select(func.max(Notification.created_at)).where(
+        Notification.user_id == user_id, Notification.kind == "digest"))
 
 
 def _already_sent(key: str) -> bool:
@@ -111,7 +148,10 @@ def _digest_one(ctx, user_id: int, today: date, horizon) -> None:
                                                  maintain_column_froms=True).subquery()
     total, overdue = db.session.execute(select(
         func.count(), func.count().filter(found.c.due_at < ctx.now)).select_from(found)).one()
-    if not total:
+    # Only what they may still see (an item restricted since leaves their inbox too).
+    held = [row for row in held_for(user.id, _last_digest_at(user.id))
+            if can(user, "notification.view", row)]
+    if not total and not held:
         db.session.rollback()
         return
     # Every one has a deadline, so overdue first is deadline order, which an index can give.
@@ -121,6 +161,7 @@ def _digest_one(ctx, user_id: int, today: date, horizon) -> None:
     counts = ", ".join(part for part in (
         f"{overdue} overdue" if overdue else "",
         f"{soon} due within a working day" if soon else "",
+        f"{len(held)} message{'' if len(held) == 1 else 's'} kept for your digest" if held else "",
     ) if part)
     line = f"{'Would send' if ctx.dry_run else 'Sent'} {user.email} a digest: {counts}"
     if ctx.dry_run:
@@ -135,6 +176,12 @@ def _digest_one(ctx, user_id: int, today: date, horizon) -> None:
         lines.append(f"  {base}/items/{item.id}")
     if total > len(items):
         lines += ["", f"…and {total - len(items)} more in your queue."]
+    if held:
+        lines += ["", "Messages you asked to have in your digest:"]
+        for row in held:
+            lines.append(f"- {row.subject}")
+            if row.link:
+                lines.append(f"  {base}{row.link}")
     link = path_for("items.queue") if queues_for(user) else path_for("items.mine")
     try:
         notify(user, "digest", f"Your govflow digest: {counts}", "\n".join(lines),

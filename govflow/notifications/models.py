@@ -12,6 +12,8 @@ from govflow.clock import utcnow
 from govflow.extensions import db
 
 EMAIL_STATUSES = ("pending", "sending", "sent", "failed", "not_sent")
+# How a person is emailed about one kind (govflow/notifications/preferences.py).
+PREFERENCE_CHOICES = ("now", "digest", "off")
 
 
 class Notification(db.Model):
@@ -42,3 +44,15 @@ class Notification(db.Model):
     last_error: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     user: Mapped[User] = relationship()
+
+
+class NotificationPreference(db.Model):
+    """One person's choice for one kind of notification; no row means "now"."""
+
+    __tablename__ = "notification_preferences"
+    __table_args__ = (CheckConstraint(_in("how", PREFERENCE_CHOICES), name="how"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    how: Mapped[str] = mapped_column(String(10))

@@ -29,6 +29,7 @@ from govflow import transaction
 from govflow.clock import utcnow
 from govflow.db import for_update_skip_locked
 from govflow.extensions import db
+from govflow.notifications import preferences
 from govflow.notifications.models import Notification
 from govflow.permissions import can
 
@@ -41,6 +42,9 @@ DEFAULT_MAX_ATTEMPTS = 5
 # (process killed). It may or may not have been delivered, so it is never sent again.
 CLAIM_LEASE = timedelta(minutes=15)
 BATCH = 50
+# Why a row was not emailed, by the person's choice for its kind.
+HELD = {"digest": "Held for the person's daily digest (their email settings).",
+        "off": "Not emailed: the person turned these emails off (their email settings)."}
 
 
 @dataclass
@@ -188,6 +192,13 @@ def _deliver_one(nid: int, mailer: _Mailer, now: datetime, result: SendResult) -
         transaction.commit()
         result.not_sent += 1
         return
+    how = preferences.how_for(user.id, row.kind)
+    if how != "now":
+        row.email_status = "not_sent"
+        row.last_error = HELD[how]
+        transaction.commit()
+        result.not_sent += 1
+        return
     message = build_message(row, current_app.config)
     error = mailer.send(message)
     row.attempts = (row.attempts or 0) + 1
@@ -237,6 +248,13 @@ def build_message(row: Notification, config) -> EmailMessage:
         "",
         "You get these emails because you work on blockers and ideas in govflow.",
     ]
+    label = preferences.KINDS.get(row.kind)
+    if label:
+        # A signed link for this person and this kind: it works without signing in.
+        stop = f"{base}/unsubscribe/{preferences.unsubscribe_token(row.user_id, row.kind)}"
+        msg["List-Unsubscribe"] = f"<{stop}>"
+        lines += ["", f"To stop emails about {label[0].lower()}{label[1:]}: {stop}",
+                  f"Choose which emails you get: {base}/account/notifications"]
     msg.set_content("\n".join(lines))
     if row.kind == "progress_report":
         # The weekly progress report travels as its PDF, made now for this person.

@@ -165,6 +165,8 @@ TABLE: dict[str, dict] = {
     "notifications.inbox_csv": {"anonymous": 302, "*": 200},
     "notifications.mark_all_read": {"anonymous": 302, "*": 302},
     "notifications.open_notification": {"anonymous": 302, "*": 404},
+    "preferences.edit": {"anonymous": 302, "*": 200},
+    "preferences.unsubscribe": {"anonymous": 404, "*": 404},  # a token we did not sign
     # sponsors
     "sponsors.actions": {"anonymous": 302, "*": 200},
     "sponsors.actions_csv": {"anonymous": 302, "*": 200},

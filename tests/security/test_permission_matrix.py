@@ -40,7 +40,7 @@ ARG_SQL = {
     "agreement_id": "SELECT coalesce(min(id), 1) FROM agreements",
 }
 FIXED = {"trigger": "escalate", "key": "by-area", "filename": "build/govflow.css",
-         "owner_kind": "item"}
+         "owner_kind": "item", "token": "not-a-token-we-signed"}
 
 
 def _args(endpoint: str) -> dict:
