@@ -122,6 +122,8 @@ def _text(response) -> str:
 
 def _args_for(app, person, scenario) -> dict[str, list]:
     """The values each route argument is tried with."""
+    from govflow.notifications.preferences import unsubscribe_token
+
     items = scenario["items"]
     ids = [i.id for i in items.values()]
     decision_ids = list(db.session.scalars(select(Decision.id).where(Decision.item_id.in_(ids))))
@@ -157,6 +159,8 @@ def _args_for(app, person, scenario) -> dict[str, list]:
         "attachment_id": list(db.session.scalars(select(Attachment.id))) or [999999],
         "owner_kind": ["item", "decision", "meeting"],
         "owner_id": ids,
+        # The unsubscribe link in this person's emails: it shows no item.
+        "token": [unsubscribe_token(person.id, "item_changed")],
     }
 
 

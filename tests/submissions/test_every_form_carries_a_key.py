@@ -116,6 +116,10 @@ def _args(endpoint: str) -> dict:
             f"a.item_id WHERE a.meeting_id = {OPEN_MEETING} ORDER BY a.id")).first()
         values["meeting_id"], values["agenda_item_id"] = row[0], row[1]
         values["trigger"] = "approve" if row[2] == "idea" else "escalate"
+    if endpoint == "preferences.unsubscribe":  # a link as an email carries it
+        from govflow.notifications.preferences import unsubscribe_token
+
+        values["token"] = unsubscribe_token(values["user_id"] or 1, "item_changed")
     if endpoint == "admin.deactivate_person":
         values["user_id"] = db.session.execute(text(
             "SELECT min(id) FROM users WHERE active AND email LIKE 'priya%'")).scalar()
