@@ -1,16 +1,16 @@
 """Notification preferences: how often each person is emailed about each kind of
 notification (at once, in the daily digest, or not at all); no row means at once
 
-Revision ID: 0018_notification_preferences
-Revises: 0017_quorum_and_conflicts
+Revision ID: 0019_notification_preferences
+Revises: 0018_single_sign_on
 Create Date: 2026-12-06
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018_notification_preferences"
-down_revision = "0017_quorum_and_conflicts"
+revision = "0019_notification_preferences"
+down_revision = "0018_single_sign_on"
 branch_labels = None
 depends_on = None
 
