@@ -93,7 +93,12 @@ ARGS_SQL = {
     "user_id": "SELECT min(id) FROM users WHERE NOT active",
     # The administrator's own comment that _prepare adds (Correct this comment).
     "comment_id": "SELECT max(id) FROM comments",
+    # The declaration of interest _prepare adds at the open meeting (a dispensation's form).
+    "conflict_id": "SELECT max(id) FROM conflict_declarations",
 }
+# A dispensation is the chair's to record, at the open meeting where _prepare declares one.
+CHAIR["forums.dispensation"] = (
+    f"SELECT u.email FROM meetings m JOIN users u ON u.id = m.chair_id WHERE m.id = {OPEN_MEETING}",)
 # Pages that need a meeting in a particular state, or an agenda entry of a particular kind.
 MEETING_IN_STATE = {
     "forums.close": "planned",
