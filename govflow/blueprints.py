@@ -15,6 +15,7 @@ def register_blueprints(app: Flask) -> None:
     from govflow.attachments.views import bp as attachments
     from govflow.dashboard.views import bp as dashboard
     from govflow.decisions.views import bp as decisions
+    from govflow.follows.views import bp as follows
     from govflow.forums.views import bp as forums
     from govflow.items import (
         list_views,  # noqa: F401 - the list pages' routes, on that blueprint
@@ -39,6 +40,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(systemic)
     app.register_blueprint(notifications)
     app.register_blueprint(preferences)
+    app.register_blueprint(follows)
     app.register_blueprint(sso)
     app.register_blueprint(outcomes)
     app.register_blueprint(search)

@@ -13,6 +13,7 @@ from govflow.accounts.sso_models import IdentityProvider, UsedNonce  # noqa: F40
 from govflow.agreements.models import Agreement  # noqa: F401
 from govflow.attachments.models import Attachment, AttachmentOwner  # noqa: F401
 from govflow.decisions.models import Decision  # noqa: F401
+from govflow.follows.models import Follow  # noqa: F401
 from govflow.forums.models import (  # noqa: F401
     AgendaItem,
     ConflictDeclaration,

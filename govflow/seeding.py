@@ -145,7 +145,8 @@ def _demo_extras():
     import importlib
 
     for module in ("govflow.sponsors.demo", "govflow.forums.demo", "govflow.outcomes.demo",
-                   "govflow.agreements.demo", "govflow.accounts.sso_demo"):
+                   "govflow.agreements.demo", "govflow.accounts.sso_demo",
+                   "govflow.follows.demo"):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as err:

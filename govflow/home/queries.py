@@ -17,6 +17,8 @@ from sqlalchemy import and_, exists, func, or_, select
 from govflow import workdays
 from govflow.clock import utcnow
 from govflow.extensions import db
+from govflow.follows import queries as follows
+from govflow.follows.models import Follow
 from govflow.forums.models import Forum, Meeting, MeetingAttendance, forum_members
 from govflow.items import presenters
 from govflow.items.models import Item
@@ -57,6 +59,8 @@ class Home:
     own: list  # CardRows of open items they raised
     own_count: int
     meetings: list[Meeting]
+    followed: list  # follows.queries.Changed
+    followed_count: int
 
 
 def _end_of_day(d: date) -> datetime:
@@ -153,15 +157,18 @@ def _count(statement) -> int:
 
 
 def _next_meetings(user, now: datetime) -> list[Meeting]:
-    """Planned meetings from now on that they chair, attend, or whose forum they belong to
-    or are secretary of."""
+    """Planned meetings from now on that they chair, attend, or whose forum they belong to,
+    follow or are secretary of."""
     from sqlalchemy.orm import joinedload
 
     member = exists().where(forum_members.c.forum_id == Meeting.forum_id,
                             forum_members.c.user_id == user.id)
     attending = exists().where(MeetingAttendance.meeting_id == Meeting.id,
                                MeetingAttendance.user_id == user.id)
-    mine = [Meeting.chair_id == user.id, Meeting.vice_chair_id == user.id, member, attending]
+    followed = Meeting.forum_id.in_(select(Follow.thing_id).where(
+        Follow.user_id == user.id, Follow.thing == "forum"))
+    mine = [Meeting.chair_id == user.id, Meeting.vice_chair_id == user.id, member, attending,
+            followed]
     if user.secretary_forum_ids:
         mine.append(Meeting.forum_id.in_(sorted(user.secretary_forum_ids)))
     return list(db.session.scalars(
@@ -198,5 +205,6 @@ def home(user, now: datetime | None = None) -> Home:
         own=presenters.card_rows(soonest_cards(own_clause, SHOWN), now),
         own_count=count_of(select(Item).where(own_clause)),
         meetings=_next_meetings(user, now),
+        **dict(zip(("followed", "followed_count"), follows.changed(user, now), strict=True)),
     )
 

@@ -132,6 +132,7 @@ def notify_transition(item, event, *, actor, trigger, now=None):
     if item.raised_by_id and (actor is None or actor.id != item.raised_by_id):
         notify(item.raised_by, "item_changed", subject, body, item=item, now=now)
         told.add(item.raised_by_id)
+    _tell_followers(item, subject, body, told, actor, now)
     reached_tier = event.from_tier != event.to_tier or event.from_state is None or (
         # back at a tier from a state that has none (paused, unblocked, closed)
         spec.states[event.from_state].tier is None and spec.states[event.to_state].tier
@@ -152,6 +153,23 @@ def notify_transition(item, event, *, actor, trigger, now=None):
             told.add(person.id)
 
 
+def _tell_followers(item, subject: str, body: str, told: set[int], actor, now) -> None:
+    """People following the item (or an area it is in) hear of each change, if they may see
+    it. One query for the followers; none more unless someone follows it."""
+    from govflow.accounts.models import User
+    from govflow.follows.queries import follower_ids
+    from govflow.permissions import can_view_item
+
+    ids = follower_ids(item) - told - ({actor.id} if actor is not None else set())
+    if not ids:
+        return
+    for person in db.session.scalars(select(User).where(User.id.in_(sorted(ids)),
+                                                        User.active.is_(True))):
+        if can_view_item(person, item):
+            notify(person, "followed", subject, body, item=item, now=now)
+            told.add(person.id)
+
+
 # --- one notification per person per sweep run ------------------------------------------
 
 # What a sweep run can tell a person, in the order its notification lists them: kind ->
@@ -164,6 +182,7 @@ SECTIONS = {
     "deadline_warning": ("due soon", "Due soon: if nothing happens by the deadline, each moves "
                          "on automatically", None),
     "item_changed": ("of your items changed", "Changes to items you raised", None),
+    "followed": ("of the items you follow changed", "Changes to what you follow", None),
     "action_reminder": ("of your sponsor actions due soon", "Your sponsor actions falling due",
                         ("sponsors.actions", {"owner": "me", "status": "open"})),
     "action_overdue": ("overdue sponsor actions", "Sponsor actions in your areas past their "

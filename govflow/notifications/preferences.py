@@ -24,10 +24,14 @@ from govflow.notifications.models import NotificationPreference
 # (record_root, record_broken) go to administrators whatever they choose: not listed.
 KINDS: dict[str, str] = {
     "item_changed": "Changes to blockers and ideas you raised, own or work on",
+    "followed": "Changes to blockers, ideas and areas you follow",
+    "reached_tier": "Blockers and ideas reaching a tier you work at",
     "deadline_warning": "Deadlines about to pass",
     "idea_review": "Ideas due for review",
     "forum_flag": "Items flagged for a forum",
     "sponsor_action": "Sponsor actions you own or recorded",
+    "action_reminder": "Your sponsor actions falling due",
+    "action_overdue": "Sponsor actions past their due date in your areas",
     "digest": "The daily digest of what needs you",
 }
 CHOICES: dict[str, str] = {

@@ -167,13 +167,7 @@ TABLE: dict[str, dict] = {
     "notifications.open_notification": {"anonymous": 302, "*": 404},
     "preferences.edit": {"anonymous": 302, "*": 200},
     "preferences.unsubscribe": {"anonymous": 404, "*": 404},  # a token we did not sign
-    "admin.edit_sign_in_provider": {"anonymous": 302, "*": 403, "admin": 200},
-    "admin.sign_in_providers": {"anonymous": 302, "*": 403, "admin": 200},
-    "forums.dispensation": {"anonymous": 302, "*": 403},
-    "forums.forum_quorum": {"anonymous": 302, "*": 403, "secretary": 200, "admin": 200},
-    "sso.callback": {"anonymous": 404, "*": 404},  # no provider named "denaby"
-    "sso.signed_out": {"anonymous": 302, "*": 302},
-    "sso.start": {"anonymous": 404, "*": 404},  # no provider named "denaby"
+    "follows.follow": {"anonymous": 302, "*": 303},  # anyone who can see the item
     # sponsors
     "sponsors.actions": {"anonymous": 302, "*": 200},
     "sponsors.actions_csv": {"anonymous": 302, "*": 200},

@@ -38,9 +38,11 @@ ARG_SQL = {
     "provider_id": "SELECT coalesce(min(id), 1) FROM identity_providers",
     "token_id": "SELECT 999999",
     "agreement_id": "SELECT coalesce(min(id), 1) FROM agreements",
+    "thing_id": "SELECT min(i.id) FROM items i JOIN local_areas a ON a.id = i.area_id "
+                "WHERE a.slug = 'denaby' AND i.kind = 'blocker' AND i.state = 'bronze'",
 }
 FIXED = {"trigger": "escalate", "key": "by-area", "filename": "build/govflow.css",
-         "owner_kind": "item", "token": "not-a-token-we-signed"}
+         "owner_kind": "item", "token": "not-a-token-we-signed", "thing": "item"}
 
 
 def _args(endpoint: str) -> dict:

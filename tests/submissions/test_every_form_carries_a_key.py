@@ -50,6 +50,7 @@ HOSTS = {
     "forums.declare_conflict": "forums.attendance",
     "forums.remove_conflict": "forums.attendance",
     "items.comment": "items.show",
+    "follows.follow": "items.show",
     "notifications.mark_all_read": "notifications.inbox",
 }
 
@@ -95,6 +96,7 @@ ARGS_SQL = {
     "comment_id": "SELECT max(id) FROM comments",
     # The declaration of interest _prepare adds at the open meeting (a dispensation's form).
     "conflict_id": "SELECT max(id) FROM conflict_declarations",
+    "agreement_id": "SELECT min(id) FROM agreements",  # the demo register's
 }
 # A dispensation is the chair's to record, at the open meeting where _prepare declares one.
 CHAIR["forums.dispensation"] = (
