@@ -243,6 +243,7 @@ def index():
         spread=learning_queries.spread(current_user, limit=SPREAD_LIMIT),
         item_url=item_url,
         pdf_url=url_for("dashboard.report_pdf", **f.query_args()),
+        sections=SECTIONS,
         **_outcomes(f),
     )
 

@@ -582,9 +582,11 @@ def _headline(run: _Run, unblocked: _Unblocked, open_now: _OpenNow, ideas: _Idea
         fig(f"ideas_{key}", f"Ideas {label[0].lower()}{label[1:]}", n, link=link)
     fig("ideas_median_days_to_decision", "Working days to decide an idea: half were decided within",
         ideas.to_decision[MEDIAN], "days", {"figure": "decision_times"})
-    fig("actions_open", "Sponsor actions open", action_totals["open"] + action_totals["overdue"],
+    fig("actions_open", "Sponsor actions due in the period and still open",
+        action_totals["open"] + action_totals["overdue"],
         link={"figure": "actions", "result": "open_or_overdue"})
-    fig("actions_overdue", "Sponsor actions overdue", action_totals["overdue"],
+    fig("actions_overdue", "Sponsor actions due in the period and now overdue",
+        action_totals["overdue"],
         link={"figure": "actions", "result": "overdue"})
     fig("actions_done_on_time", "Sponsor actions done on time", action_totals["done_on_time"],
         link={"figure": "actions", "result": "done_on_time"})

@@ -140,7 +140,7 @@ def test_third_area_through_the_web_makes_it_systemic_at_silver(photocopier, aut
     shown = client.get(second.headers["Location"]).get_data(as_text=True)
     assert "systemic blocker" in shown
     dashboard = client.get("/dashboard").get_data(as_text=True)
-    assert photocopier.title in dashboard.split("Headline figures")[0]
+    assert photocopier.title in dashboard.split('id="headline-figures">Headline figures')[0]
 
 
 def test_a_paused_bronze_blocker_resumes_then_moves_up_with_a_fresh_silver_deadline(
