@@ -123,6 +123,9 @@ def _args(endpoint: str) -> dict:
             f"a.item_id WHERE a.meeting_id = {OPEN_MEETING} ORDER BY a.id")).first()
         values["meeting_id"], values["agenda_item_id"] = row[0], row[1]
         values["trigger"] = "approve" if row[2] == "idea" else "escalate"
+    if endpoint == "learning.try_here":  # "Try it here" is offered on an adopted idea
+        values["item_id"] = db.session.execute(text(
+            "SELECT min(id) FROM items WHERE kind = 'idea' AND state = 'adopted'")).scalar()
     if endpoint == "preferences.unsubscribe":  # a link as an email carries it
         from govflow.notifications.preferences import unsubscribe_token
 
