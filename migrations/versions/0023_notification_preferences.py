@@ -1,16 +1,16 @@
 """Notification preferences: how often each person is emailed about each kind of
 notification (at once, in the daily digest, or not at all); no row means at once
 
-Revision ID: 0022_notification_preferences
-Revises: 0021_learning_agreements
+Revision ID: 0023_notification_preferences
+Revises: 0022_attachments
 Create Date: 2026-12-06
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0022_notification_preferences"
-down_revision = "0021_learning_agreements"
+revision = "0023_notification_preferences"
+down_revision = "0022_attachments"
 branch_labels = None
 depends_on = None
 

@@ -1,15 +1,15 @@
 """Follows: a person follows an item, a forum or an area
 
-Revision ID: 0023_follows
-Revises: 0022_notification_preferences
+Revision ID: 0024_follows
+Revises: 0023_notification_preferences
 Create Date: 2026-12-06
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0023_follows"
-down_revision = "0022_notification_preferences"
+revision = "0024_follows"
+down_revision = "0023_notification_preferences"
 branch_labels = None
 depends_on = None
 
