@@ -97,6 +97,10 @@ ARGS_SQL = {
     # The declaration of interest _prepare adds at the open meeting (a dispensation's form).
     "conflict_id": "SELECT max(id) FROM conflict_declarations",
     "agreement_id": "SELECT min(id) FROM agreements",  # the demo register's
+    # Files are added to an item (the blocker above); any one of them for its own pages.
+    "owner_id": "SELECT min(i.id) FROM items i JOIN local_areas a ON a.id = i.area_id "
+                "WHERE a.slug = 'denaby' AND i.kind = 'blocker' AND i.state = 'bronze'",
+    "attachment_id": "SELECT coalesce(min(id), 1) FROM attachments",
 }
 # A dispensation is the chair's to record, at the open meeting where _prepare declares one.
 CHAIR["forums.dispensation"] = (
@@ -113,6 +117,7 @@ def _args(endpoint: str) -> dict:
     values = {name: db.session.execute(text(sql)).scalar() for name, sql in ARGS_SQL.items()}
     values["slug"] = "central-forum" if endpoint.startswith("forums.") else "denaby"
     values["trigger"] = "escalate"
+    values["owner_kind"] = "item"
     if endpoint in MEETING_IN_STATE:
         values["meeting_id"] = db.session.execute(text(
             "SELECT min(id) FROM meetings WHERE status = :s"),
