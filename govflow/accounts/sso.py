@@ -10,11 +10,13 @@ refused sign-in (a page with a 4xx status) commits nothing at all.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from govflow.accounts import services
 from govflow.accounts.models import Organisation, User
@@ -52,6 +54,19 @@ def providers() -> list[Provider]:
     for row in rows:
         found.setdefault(row.slug, _from_row(row))
     return sorted(found.values(), key=lambda p: p.name.lower())
+
+
+def providers_for_sign_in_page() -> list[Provider]:
+    """The providers the sign-in page offers. The page must show even while the database
+    does not answer (its form then gets the 503 page, as every other page does): the
+    providers set up by an admin are left out until it answers again."""
+    try:
+        return providers()
+    except (OperationalError, InterfaceError, PoolTimeout) as err:
+        log.warning("Sign-in page shown without the database's providers: %s", err)
+        with contextlib.suppress(Exception):  # the connection may already be gone
+            db.session.rollback()
+        return sorted(environment_providers(), key=lambda p: p.name.lower())
 
 
 def provider(slug: str) -> Provider | None:

@@ -83,7 +83,7 @@ def sign_in():
             form=form,
             next_url=next_url,
             remember_allowed=remember_allowed,
-            providers=sso.providers(),
+            providers=sso.providers_for_sign_in_page(),
             page_title="Sign in",
         ),
         status,
