@@ -4,7 +4,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from govflow.accounts import two_factor_views  # noqa: F401 - its routes, on accounts
+    from govflow.accounts import deputy_views, two_factor_views  # noqa: F401 - on accounts
     from govflow.accounts.sso_views import bp as sso
     from govflow.accounts.views import bp as accounts
     from govflow.admin import sso_views as admin_sso  # noqa: F401 - its routes, on that blueprint

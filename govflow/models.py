@@ -1,5 +1,6 @@
 """Imports every model so SQLAlchemy's metadata (and Alembic) sees the whole schema."""
 
+from govflow.accounts.deputy_models import Absence  # noqa: F401
 from govflow.accounts.factor_models import RecoveryCode, SecondFactor  # noqa: F401
 from govflow.accounts.models import (  # noqa: F401
     ApiToken,

@@ -17,6 +17,13 @@ from typing import Any
 from sqlalchemy import and_, exists, false, or_, select, true
 
 from govflow.extensions import db
+from govflow.permissions_deputies import (  # noqa: F401 - the policy's deputy rules, asked here
+    DEPUTY_ROLES,
+    action_deputy_for,
+    covered_people,
+    deputising_for,
+    may_deputise,
+)
 
 # ---------------------------------------------------------------------------
 # Composable predicates: IsAtLeastSilver = IsSilver | IsGold
@@ -86,21 +93,23 @@ def item_area_ids(item) -> set[int]:
     return {item.area_id} | {extra.area_id for extra in item.extra_areas}
 
 
-def item_roles(user, item) -> set[str]:
+def item_roles(user, item, *, as_deputy: bool = True) -> set[str]:
     """The workflow-file role names this person holds for this item ("system" for the sweep).
 
     Powers come from the item's *own* area, its organisation and the person's tier: an area
     added to the item ("we have this too") gives its people no role here (see
-    item_relations for "affected")."""
+    item_relations for "affected"). A deputy holds the raiser's or owner's role while they
+    stand in for them (`as_deputy=False`: their own powers only)."""
     if user is None:
         return {"system"}
     if not signed_in(user):
         return set()
     roles: set[str] = set()
     held = user.roles
-    if item.raised_by_id == user.id:
+    covered = covered_people(user) if as_deputy else frozenset()
+    if item.raised_by_id == user.id or item.raised_by_id in covered:
         roles.add("raiser")
-    if item.owner_id is not None and item.owner_id == user.id:
+    if item.owner_id is not None and (item.owner_id == user.id or item.owner_id in covered):
         roles.add("owner")
     if item.area_id in user.facilitated_area_ids:
         roles.add("facilitator")
@@ -142,7 +151,7 @@ def sees_restricted(user, item) -> bool:
     held = user.roles
     if held & {"admin", "executive"}:
         return True
-    if user.id in (item.raised_by_id, item.owner_id):
+    if {user.id, *covered_people(user)} & {item.raised_by_id, item.owner_id}:
         return True
     areas = item_area_ids(item)
     if (user.facilitated_area_ids | user.sponsored_area_ids) & areas:
@@ -245,8 +254,9 @@ def restricted_visibility_clause(user):
         return true()
     # Nullable columns are compared only where set: NOT (NULL OR ...) is NULL, not true, and
     # hidden_items negates this clause.
-    clauses = [Item.raised_by_id == user.id,
-               and_(Item.owner_id.is_not(None), Item.owner_id == user.id)]
+    people = [user.id, *covered_people(user)]
+    clauses = [Item.raised_by_id.in_(people),
+               and_(Item.owner_id.is_not(None), Item.owner_id.in_(people))]
     areas = list(user.facilitated_area_ids | user.sponsored_area_ids)
     if "head_of_service" in user.roles:
         areas = list(set(areas) | user.area_ids)
@@ -328,12 +338,14 @@ def may_record_action_in(user, area) -> bool:
 
 
 def may_close_action(user, action) -> bool:
-    """Mark done or drop: the owner, the sponsor, another sponsor of the area, its secretary."""
+    """Mark done or drop: the owner, the sponsor (or their deputy while they are away),
+    another sponsor of the area, its secretary."""
     if not signed_in(user):
         return False
+    people = {user.id, *covered_people(user)}
     return (
-        action.owner_id == user.id
-        or action.sponsor_id == user.id
+        action.owner_id in people
+        or action.sponsor_id in people
         or action.area_id in user.sponsored_area_ids
         or secretary_covers_area(user, action.area_id)
     )
@@ -568,6 +580,8 @@ register("minutes.view", _p(can_view_agreement))
 register("meeting.approve", _p(can_approve_minutes), "minutes")
 register("meeting.dispense", _p(chairs))
 register("forum.set_quorum", _p(can_run_meeting), "forum")
+# can(deputy, "absence.stand_in", person_away): who may be named as someone's deputy.
+register("absence.stand_in", _p(may_deputise), "absence")
 
 
 # ---------------------------------------------------------------------------

@@ -146,7 +146,8 @@ def _demo_extras():
 
     for module in ("govflow.sponsors.demo", "govflow.forums.demo", "govflow.outcomes.demo",
                    "govflow.agreements.demo", "govflow.accounts.sso_demo",
-                   "govflow.follows.demo"):
+                   "govflow.follows.demo",
+                   "govflow.accounts.demo"):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as err:

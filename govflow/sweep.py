@@ -36,6 +36,7 @@ STEP_MODULES = (
     "govflow.items.idea_sweep",
     "govflow.sponsors.sweep",
     "govflow.agreements.sweep",
+    "govflow.accounts.sweep",  # deadlines that fall while their owner is away, no deputy
     "govflow.notifications.digest",
     "govflow.metrics.sweep",
     "govflow.records.sweep",  # the day's record root, and the daily check of the record

@@ -26,7 +26,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "govflow"
 # then does, and the password check, read apart from the write lock.
 # Each ends its transaction through govflow.transaction.
 BATCH_BOUNDARIES = {
-    "accounts/auth.py", "accounts/sso_sweep.py", "accounts/throttle.py", "agreements/sweep.py",
+    "accounts/auth.py", "accounts/sso_sweep.py", "accounts/sweep.py", "accounts/throttle.py",
+    "agreements/sweep.py",
     "db.py",
     "items/idea_sweep.py", "items/tallies.py",
     "metrics/sweep.py", "notifications/digest.py", "notifications/outbox.py",

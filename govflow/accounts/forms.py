@@ -23,6 +23,7 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from govflow.accounts.passwords import password_problem
+from govflow.sponsors.forms import DatePartsField
 
 
 class GovEmailInput(GovTextInput):
@@ -248,3 +249,16 @@ class ConfirmWithCodeForm(FlaskForm):
                     Length(max=40, message="Enter the 6-digit code, or a recovery code")],
     )
     submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class AbsenceForm(FlaskForm):
+    """A person away for a range of dates, and the deputy who acts for them meanwhile."""
+
+    starts_on = DatePartsField("First day away", what="the first day",
+                               description="For example, 21 12 2026")
+    ends_on = DatePartsField("Last day away", what="the last day",
+                             description="For example, 2 1 2027")
+    deputy = PlainSelectField("Your deputy", widget=GovSelect(), choices=[],
+                              description="Someone who holds the same role as you, in the same "
+                                          "area, forum or organisation.")
+    submit = SubmitField("Record the absence", widget=GovSubmitInput())

@@ -63,7 +63,8 @@ def entry_json(r: queries.DecisionEntry) -> dict:
         "conflicts": r.conflicts,
         "review_on": r.review_on.isoformat() if r.review_on else None,
         "decided_by": (
-            {"id": r.decided_by_id, "name": r.decided_by_name}
+            {"id": r.decided_by_id, "name": r.decided_by_name,
+             "as_deputy_for": r.deputy_for_name}
             if r.decided_by_id is not None else None
         ),
         "by_default": r.by_default,

@@ -89,6 +89,8 @@ def event_json(event: Event, viewer=None, item=None) -> dict:
         "to_tier": event.to_tier,
         # null: govflow itself (the sweep), not a person
         "actor": person_json(event.actor, viewer, item),
+        # The person the actor stood in for as their deputy (their name then), or null.
+        "as_deputy_for": event.deputy_for_name,
         "at": _at(event.at),
         "reason": event.reason or "",
     }

@@ -111,6 +111,11 @@ class Decision(Chained, db.Model):
     )
 
     @property
+    def deputy_for_name(self) -> str | None:
+        """Whom the decider stood in for, as their deputy (from the decision's event)."""
+        return self.event.deputy_for_name if self.event is not None else None
+
+    @property
     def reason_category_label(self) -> str:
         return REASON_CATEGORIES.get(self.reason_category or "", "")
 

@@ -16,7 +16,7 @@ from govflow.decisions.models import OUTCOMES, Decision
 from govflow.edge import id_or_none
 from govflow.extensions import db
 from govflow.forums.models import Forum, Meeting
-from govflow.items.models import KINDS, Item, ItemArea
+from govflow.items.models import KINDS, Event, Item, ItemArea
 from govflow.permissions import item_visible_clause, sees_every_item
 
 OUTCOME_LABELS = {
@@ -197,6 +197,7 @@ def with_details(query: Select) -> Select:
         # Whether the person may correct an entry depends on the item's areas, extra ones too.
         joinedload(Decision.item).selectinload(Item.extra_areas),
         joinedload(Decision.decided_by),
+        selectinload(Decision.event),  # "as deputy for …", kept on the event
         joinedload(Decision.meeting).joinedload(Meeting.forum),
         selectinload(Decision.superseded_by),  # by ix_decisions_corrections
         joinedload(Decision.supersedes),
@@ -238,6 +239,7 @@ class DecisionEntry(NamedTuple):
     meeting_starts_at: datetime | None
     forum: str | None
     superseded_by_id: int | None
+    deputy_for_name: str | None
 
 
 @functools.cache
@@ -263,6 +265,9 @@ def _entry_columns() -> tuple:
         .scalar_subquery().label("forum"),
         select(later.id).where(later.supersedes_id == Decision.id)
         .scalar_subquery().label("superseded_by_id"),
+        # "As deputy for …": the name the decision's event kept.
+        select(Event.details["as_deputy_for"]["name"].as_string())
+        .where(Event.id == Decision.event_id).scalar_subquery().label("deputy_for_name"),
     )
 
 

@@ -105,6 +105,15 @@ CSV_HEADER = (
 )
 
 
+def decided_by_words(d: Decision) -> str:
+    """The decider's name, and whom they stood in for as deputy."""
+    if d.decided_by is None:
+        return ""
+    if d.deputy_for_name:
+        return f"{d.decided_by.display_name} as deputy for {d.deputy_for_name}"
+    return d.decided_by.display_name
+
+
 def csv_row(d: Decision) -> list:
     def uk(dt):
         return workdays.to_london(dt).replace(tzinfo=None) if dt else None
@@ -114,7 +123,7 @@ def csv_row(d: Decision) -> list:
         d.tier.capitalize(), queries.OUTCOME_LABELS.get(d.outcome, d.outcome), d.summary,
         d.rationale, REASON_CATEGORIES.get(d.reason_category or "", ""), d.why_not,
         d.what_would_make_yes, d.conditions, d.review_on, d.alternatives, d.conflicts,
-        d.decided_by.display_name if d.decided_by else "", d.by_default, uk(d.decided_at),
+        decided_by_words(d), d.by_default, uk(d.decided_at),
         uk(d.recorded_at), d.delay_explanation,
         d.meeting.forum.name if d.meeting else "",
         uk(d.meeting.starts_at) if d.meeting else None,

@@ -90,7 +90,9 @@ def decision_record(d: Decision) -> dict:
         "what_would_make_yes": d.what_would_make_yes,
         "conditions": d.conditions,
         "alternatives": d.alternatives,
-        "decided_by": "By default (no decision in time)" if d.by_default else _person(d.decided_by),
+        "decided_by": ("By default (no decision in time)" if d.by_default
+                       else _person(d.decided_by) + (f" as deputy for {d.deputy_for_name}"
+                                                     if d.deputy_for_name else "")),
         "decided_at": _date(d.decided_at),
         "meeting": (f"{d.meeting.forum.name}, {_date(d.meeting.starts_at)}" if d.meeting_id else ""),
         "without_quorum": d.without_quorum or "",
@@ -412,6 +414,7 @@ def log_decisions(scope: LogScope, limit: int | None = None) -> list[Decision]:
     query = select(Decision).options(
         selectinload(Decision.item),
         selectinload(Decision.decided_by),
+        selectinload(Decision.event),  # "as deputy for …", kept on the event
         selectinload(Decision.superseded_by),
         selectinload(Decision.meeting).selectinload(Meeting.forum),
     )

@@ -483,7 +483,8 @@ def decisions_at(meeting: Meeting) -> list:
 
     return list(db.session.scalars(
         select(Decision).where(Decision.meeting_id == meeting.id)
-        .options(selectinload(Decision.item), selectinload(Decision.decided_by))
+        .options(selectinload(Decision.item), selectinload(Decision.decided_by),
+                 selectinload(Decision.event))  # "as deputy for …", kept on the event
         .order_by(Decision.decided_at, Decision.id)
     ))
 

@@ -9,7 +9,7 @@ that are still open (where each is now), and their next meetings."""
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from sqlalchemy import and_, exists, func, or_, select
@@ -47,6 +47,16 @@ class ToDo:
     card: object = None  # the item's CardRow (for its status and tier tags)
 
 
+@dataclass(frozen=True)
+class Covering:
+    """What needs a person who is away, shown to the deputy standing in for them."""
+
+    person: object
+    ends_on: date
+    todo: list[ToDo]
+    todo_count: int
+
+
 @dataclass
 class Home:
     todo: list[ToDo]
@@ -61,6 +71,7 @@ class Home:
     meetings: list[Meeting]
     followed: list  # follows.queries.Changed
     followed_count: int
+    covering: list[Covering] = field(default_factory=list)
 
 
 def _end_of_day(d: date) -> datetime:
@@ -178,6 +189,30 @@ def _next_meetings(user, now: datetime) -> list[Meeting]:
         .order_by(Meeting.starts_at, Meeting.id).limit(MEETINGS_SHOWN)))
 
 
+def _covering(user, now: datetime) -> list[Covering]:
+    """For each person this one stands in for today: their queue and the items they own,
+    that this person may see, and their open sponsor actions."""
+    from govflow.accounts.deputies import standing_in_for
+    from govflow.accounts.deputy_models import london_today
+    from govflow.permissions import visibility_clause
+
+    today = london_today()
+    out = []
+    for absence in standing_in_for(user):
+        if absence.starts_on > today:
+            continue
+        person = absence.user
+        queue = _queue_clause(person)
+        owned = and_(Item.owner_id == person.id, Item.state.not_in(FINAL_STATES))
+        clause = and_(or_(queue, owned) if queue is not None else owned,
+                      visibility_clause(user))
+        todo = sorted([*_item_todos(clause, now), *_action_todos(person, now)],
+                      key=lambda t: (t.due_at is None, t.due_at or datetime.max))[:SHOWN]
+        count = count_of(select(Item).where(clause)) + _count(_actions(person))
+        out.append(Covering(person, absence.ends_on, todo, count))
+    return out
+
+
 def home(user, now: datetime | None = None) -> Home:
     now = now or utcnow()
     queue = _queue_clause(user)
@@ -206,5 +241,6 @@ def home(user, now: datetime | None = None) -> Home:
         own_count=count_of(select(Item).where(own_clause)),
         meetings=_next_meetings(user, now),
         **dict(zip(("followed", "followed_count"), follows.changed(user, now), strict=True)),
+        covering=_covering(user, now),
     )
 

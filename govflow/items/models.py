@@ -237,6 +237,11 @@ class Event(Chained, db.Model):
     item: Mapped[Item] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
 
+    @property
+    def deputy_for_name(self) -> str | None:
+        """Whom the actor stood in for, as their deputy (their name when it happened)."""
+        return ((self.details or {}).get("as_deputy_for") or {}).get("name")
+
 
 refuse_changes(Event)
 refuse_changes(Comment)

@@ -120,6 +120,8 @@ class TimelineEntry:
     corrects: int | None = None
     corrected: bool = False
     may_correct: bool = False
+    # Events only: whom the actor stood in for as their deputy.
+    deputy_for: str | None = None
 
 
 # Events the workflow engine writes that are not triggers in the workflow files.
@@ -163,6 +165,16 @@ def event_text(spec: WorkflowDefinition, event) -> str:
     return "\n\n".join(parts)
 
 
+def deputy_for(details) -> str | None:
+    """The name an event kept of the person its actor stood in for as deputy (details may
+    come as JSON text from the history's union of events and comments)."""
+    if isinstance(details, str):
+        import json
+
+        details = json.loads(details or "{}")
+    return ((details or {}).get("as_deputy_for") or {}).get("name")
+
+
 def timeline(spec: WorkflowDefinition, events, comments,
              viewer_id: int | None = None) -> list[TimelineEntry]:
     """Every event and comment, newest first. A corrected comment stays, marked as
@@ -173,6 +185,7 @@ def timeline(spec: WorkflowDefinition, events, comments,
             at=e.at, actor=e.actor, trigger_label=event_label(spec, e.trigger),
             reason=event_text(spec, e), from_state=e.from_state, to_state=e.to_state,
             from_tier=e.from_tier, to_tier=e.to_tier, order=e.id * 2,
+            deputy_for=deputy_for(e.details),
         )
         for e in events
     ]

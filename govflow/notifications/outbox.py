@@ -24,7 +24,7 @@ _grouping: ContextVar[RunNotices | None] = ContextVar("govflow_run_notices", def
 
 
 def notify(user, kind: str, subject: str, body: str = "", *, item=None, link: str = "",
-           dedupe_key: str | None = None, now=None):
+           dedupe_key: str | None = None, now=None, forwarded: bool = False):
     """Add one notification for one person (skipped if its dedupe key was already written).
 
     While a sweep run groups notifications (`grouping`), one about an item is added to the
@@ -34,6 +34,9 @@ def notify(user, kind: str, subject: str, body: str = "", *, item=None, link: st
 
     if user is None or not user.active:
         return None
+    if not forwarded:  # a deputy's copy goes no further (two people may deputise for each other)
+        _tell_deputy(user, kind, subject, body, item=item, link=link, dedupe_key=dedupe_key,
+                     now=now)
     run = _grouping.get()
     if run is not None and (item is not None or link):
         run.add(user.id, kind, subject, body, item.id if item is not None else None,
@@ -58,6 +61,19 @@ def notify(user, kind: str, subject: str, body: str = "", *, item=None, link: st
         row.created_at = now
     db.session.add(row)
     return row
+
+
+def _tell_deputy(user, kind, subject, body, *, item, link, dedupe_key, now) -> None:
+    """While someone is away, their deputy is told what they are told (and sees it in their
+    own inbox, marked as for the person away)."""
+    from govflow.accounts.deputies import deputy_today
+
+    deputy = deputy_today(user.id)
+    if deputy is None or not deputy.active:
+        return
+    notify(deputy, kind, f"For {user.display_name}, who is away: {subject}"[:300], body,
+           item=item, link=link, now=now, forwarded=True,
+           dedupe_key=f"{dedupe_key}:deputy:{deputy.id}"[:200] if dedupe_key else None)
 
 
 @dataclass(frozen=True)

@@ -276,7 +276,8 @@ def _recent_decisions_in(in_area, visible) -> list[Decision]:
     return db.session.scalars(
         select(Decision)
         .join(Decision.item)
-        .options(contains_eager(Decision.item), joinedload(Decision.decided_by))
+        .options(contains_eager(Decision.item), joinedload(Decision.decided_by),
+                 selectinload(Decision.event))  # "as deputy for …", kept on the event
         .where(in_area, visible)
         .order_by(Decision.decided_at.desc(), Decision.id.desc())
         .limit(RECENT_DECISIONS)

@@ -14,6 +14,7 @@ from govflow.clock import utcnow
 from govflow.domain_errors import Forbidden, Invalid, NotFound, Refused, StaleVersion
 from govflow.extensions import db
 from govflow.permissions import (
+    action_deputy_for,
     can_view_item,
     item_area_ids,
     may_close_action,
@@ -310,9 +311,13 @@ def _close(action, actor, to_status: str, note_field: str, note, version, now):
     action.outcome_note = note
     action.completed_at = now
     action.updated_at = now
+    fields = {"outcome_note": note}
+    deputy_for = action_deputy_for(actor, action)
+    if deputy_for is not None:
+        fields["as_deputy_for"] = {"id": deputy_for.id, "name": deputy_for.display_name}
     db.session.add(SponsorActionEvent(
         action_id=action.id, actor_id=actor.id, from_status=from_status, to_status=to_status,
-        note=note, fields={"outcome_note": note}, at=now,
+        note=note, fields=fields, at=now,
     ))
     word = "done" if to_status == "done" else "dropped"
     for person in {action.sponsor, action.owner}:

@@ -20,7 +20,7 @@ from govflow import dates, workdays
 from govflow.clock import utcnow
 from govflow.domain_errors import Forbidden, Invalid, Refused, StaleVersion
 from govflow.extensions import db
-from govflow.permissions import item_roles
+from govflow.permissions import deputising_for, item_roles
 from govflow.text import check_texts
 from govflow.workflow.definition import (
     TIER_ORDER,
@@ -205,6 +205,8 @@ def fire(
     roles = item_roles(actor, item)
     if not roles & transition.roles:
         raise Forbidden(f"You cannot do this: '{trigger.label}' is not open to you on this {label}.")
+    # Someone standing in for the raiser or owner: the history says so.
+    deputy_for = deputising_for(actor, item, transition.roles)
 
     labels = {name: spec.field_label(trigger_name, name) for name in fields}
     missing = {
@@ -234,7 +236,8 @@ def fire(
 
     seen = int(version) if version is not None else item.version
     try:
-        event = _apply(item, spec, trigger, transition, actor, fields, now, meeting)
+        event = _apply(item, spec, trigger, transition, actor, fields, now, meeting,
+                       deputy_for=deputy_for)
     except StaleDataError:
         # Another transaction changed the item between our read and our write: the UPDATE
         # matched no row at the flush. Nothing of ours is applied.
@@ -295,7 +298,7 @@ def _check_choices(fields: dict, spec, trigger_name: str) -> None:
         raise Invalid("Some answers are not one of the choices.", field_errors=errors)
 
 
-def _apply(item, spec, trigger, transition, actor, fields, now, meeting):
+def _apply(item, spec, trigger, transition, actor, fields, now, meeting, *, deputy_for=None):
     from govflow.items.models import Event
     from govflow.notifications import outbox
 
@@ -339,6 +342,9 @@ def _apply(item, spec, trigger, transition, actor, fields, now, meeting):
         for k, v in fields.items()
         if k not in ("reason",) and (_jsonable(v) or isinstance(v, date))
     })
+    if deputy_for is not None:
+        # Their name as it was then, in the hashed record: "as deputy for …" everywhere.
+        details["as_deputy_for"] = {"id": deputy_for.id, "name": deputy_for.display_name}
     event = Event(
         item_id=item.id,
         trigger=trigger.name,

@@ -26,6 +26,9 @@ TABLE: dict[str, dict] = {
     "accounts.two_factor": {"anonymous": 302, "*": 200},
     "accounts.new_recovery_codes": {"anonymous": 302, "*": 404},
     "accounts.turn_off_two_factor": {"anonymous": 302, "*": 404},
+    # Absences and deputies: one's own page; ending an absence that is not one's own is 404.
+    "accounts.absences": {"anonymous": 302, "*": 200},
+    "accounts.end_absence": {"anonymous": 302, "*": 404},
     # attachments: the demo club meeting's file, seen by everyone signed in; the page adding
     # one to a Denaby blocker, for anyone who may comment on it (everyone: it is open).
     "attachments.download": {"anonymous": 302, "*": 200},

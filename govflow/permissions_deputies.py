@@ -1,0 +1,79 @@
+"""The access policy's rules for deputies, part of govflow/permissions.py (which asks them
+and re-exports them): while someone is away, the deputy they named acts with their powers.
+Like the rest of the policy it imports models and the database session, no domain service."""
+
+from __future__ import annotations
+
+from govflow.extensions import db
+
+# Roles a deputy must share with the person they stand in for, in the same scope (the same
+# area or forum; a Head of Service in the same organisation). A practitioner's own items are
+# theirs alone.
+DEPUTY_ROLES = ("facilitator", "sponsor", "head_of_service", "executive", "secretary", "admin")
+
+
+def _signed_in(user) -> bool:
+    """permissions.signed_in (which imports this module)."""
+    return bool(user is not None and getattr(user, "is_authenticated", False)
+                and getattr(user, "is_active", False))
+
+
+def may_deputise(deputy, person) -> bool:
+    """Someone else, active, who holds one of the person's roles in the same scope."""
+    if not _signed_in(person) or deputy is None or not deputy.active or deputy.id == person.id:
+        return False
+    theirs = {(r.role, r.area_id, r.forum_id) for r in person.role_assignments
+              if r.role in DEPUTY_ROLES}
+    for r in deputy.role_assignments:
+        if (r.role, r.area_id, r.forum_id) in theirs and (
+                r.role != "head_of_service" or deputy.organisation_id == person.organisation_id):
+            return True
+    return False
+
+
+def covered_people(user) -> frozenset[int]:
+    """The people this person is deputy for today (each away, with them named as deputy)."""
+    from govflow.accounts.deputy_models import deputies_today
+
+    if not _signed_in(user):
+        return frozenset()
+    return frozenset(away for away, deputy in deputies_today().items() if deputy == user.id)
+
+
+def deputising_for(user, item, allowed: set[str]):
+    """The person `user` stands in for in doing this to the item: the item's owner (or else
+    its raiser) when `user` is their deputy today and the power used is one that person
+    holds. None when `user` acts only as themself."""
+    if user is None:
+        return None
+    covered = covered_people(user)
+    if not covered:
+        return None
+    from govflow.accounts.models import User
+    from govflow.permissions import item_roles
+
+    for person_id in (item.owner_id, item.raised_by_id):
+        if person_id in covered:
+            person = db.session.get(User, person_id)
+            if person is not None and item_roles(person, item, as_deputy=False) & allowed:
+                return person
+    return None
+
+
+def action_deputy_for(user, action):
+    """The person `user` stands in for in closing this action (its owner, or else its
+    sponsor, away with `user` as deputy) when their own place does not give them the power."""
+    from govflow.permissions import secretary_covers_area
+
+    if not _signed_in(user) or (
+            user.id in (action.owner_id, action.sponsor_id)
+            or action.area_id in user.sponsored_area_ids
+            or secretary_covers_area(user, action.area_id)):
+        return None
+    covered = covered_people(user)
+    for person_id in (action.owner_id, action.sponsor_id):
+        if person_id in covered:
+            from govflow.accounts.models import User
+
+            return db.session.get(User, person_id)
+    return None
