@@ -17,13 +17,7 @@ from typing import Any
 from sqlalchemy import and_, exists, false, or_, select, true
 
 from govflow.extensions import db
-from govflow.permissions_deputies import (  # noqa: F401 - the policy's deputy rules, asked here
-    DEPUTY_ROLES,
-    action_deputy_for,
-    covered_people,
-    deputising_for,
-    may_deputise,
-)
+from govflow.permissions_deputies import covered_people, may_deputise
 
 # ---------------------------------------------------------------------------
 # Composable predicates: IsAtLeastSilver = IsSilver | IsGold
@@ -97,9 +91,8 @@ def item_roles(user, item, *, as_deputy: bool = True) -> set[str]:
     """The workflow-file role names this person holds for this item ("system" for the sweep).
 
     Powers come from the item's *own* area, its organisation and the person's tier: an area
-    added to the item ("we have this too") gives its people no role here (see
-    item_relations for "affected"). A deputy holds the raiser's or owner's role while they
-    stand in for them (`as_deputy=False`: their own powers only)."""
+    added to it ("we have this too") gives none (item_relations: "affected"). A deputy holds
+    the raiser's or owner's role while standing in (`as_deputy=False`: their own only)."""
     if user is None:
         return {"system"}
     if not signed_in(user):
@@ -338,8 +331,7 @@ def may_record_action_in(user, area) -> bool:
 
 
 def may_close_action(user, action) -> bool:
-    """Mark done or drop: the owner, the sponsor (or their deputy while they are away),
-    another sponsor of the area, its secretary."""
+    """Mark done or drop: the owner or sponsor (or their deputy), another sponsor, its secretary."""
     if not signed_in(user):
         return False
     people = {user.id, *covered_people(user)}

@@ -14,7 +14,8 @@ from govflow.accounts.models import RoleAssignment, User
 from govflow.clock import utcnow
 from govflow.domain_errors import Invalid
 from govflow.extensions import db
-from govflow.permissions import DEPUTY_ROLES, can
+from govflow.permissions import can
+from govflow.permissions_deputies import DEPUTY_ROLES
 
 # An absence is recorded for at most this long; a longer one is a change of role.
 LONGEST = timedelta(days=366)

@@ -14,13 +14,13 @@ from govflow.clock import utcnow
 from govflow.domain_errors import Forbidden, Invalid, NotFound, Refused, StaleVersion
 from govflow.extensions import db
 from govflow.permissions import (
-    action_deputy_for,
     can_view_item,
     item_area_ids,
     may_close_action,
     may_record_action_in,
     secretary_covers_area,
 )
+from govflow.permissions_deputies import action_deputy_for
 from govflow.sponsors.models import SponsorAction, SponsorActionEvent, recorded
 from govflow.text import check_texts
 
