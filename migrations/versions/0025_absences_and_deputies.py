@@ -1,16 +1,16 @@
 """Absences and deputies: a person away for a range of dates, and the deputy (holding the
 same role in the same scope) who acts for them meanwhile
 
-Revision ID: 0023_absences_and_deputies
-Revises: 0022_attachments
+Revision ID: 0025_absences_and_deputies
+Revises: 0024_follows
 Create Date: 2026-12-06
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0023_absences_and_deputies"
-down_revision = "0022_attachments"
+revision = "0025_absences_and_deputies"
+down_revision = "0024_follows"
 branch_labels = None
 depends_on = None
 
