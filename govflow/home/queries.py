@@ -206,7 +206,7 @@ def _covering(user, now: datetime) -> list[Covering]:
         owned = and_(Item.owner_id == person.id, Item.state.not_in(FINAL_STATES))
         clause = and_(or_(queue, owned) if queue is not None else owned,
                       visibility_clause(user))
-        todo = sorted([*_item_todos(clause, now), *_action_todos(person, now)],
+        todo = sorted([*_item_todos(clause, person, now), *_action_todos(person, now)],
                       key=lambda t: (t.due_at is None, t.due_at or datetime.max))[:SHOWN]
         count = count_of(select(Item).where(clause)) + _count(_actions(person))
         out.append(Covering(person, absence.ends_on, todo, count))
