@@ -490,6 +490,8 @@ ATTACHMENT_RULES: dict[str, tuple[str, str]] = {
     "item": ("item.view", "item.comment"),
     "decision": ("decision.view", "decision.attach"),
     "meeting": ("meeting.view", "meeting.run"),
+    # The signed copy of an agreement: read by everyone, added by whoever records its review.
+    "agreement": ("agreement.view", "agreement.review"),
 }
 
 

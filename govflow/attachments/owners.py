@@ -53,6 +53,12 @@ def _meeting_name(meeting) -> str:
             f"{workdays.format_date(workdays.london_date(meeting.starts_at))}")
 
 
+def _agreement():
+    from govflow.agreements.models import Agreement
+
+    return Agreement
+
+
 OWNERS: dict[str, OwnerKind] = {
     "item": OwnerKind("item", _item, lambda o: url_for("items.show", item_id=o.id), _item_name),
     "decision": OwnerKind("decision", _decision,
@@ -60,6 +66,9 @@ OWNERS: dict[str, OwnerKind] = {
                           lambda o: f"Decision {o.id} on {_item_name(o.item)}"),
     "meeting": OwnerKind("meeting", _meeting,
                          lambda o: url_for("forums.meeting", meeting_id=o.id), _meeting_name),
+    "agreement": OwnerKind("agreement", _agreement,
+                           lambda o: url_for("agreements.show", agreement_id=o.id),
+                           lambda o: f"Agreement {o.id}: {o.title}"),
 }
 
 
