@@ -1,16 +1,22 @@
 """The role guides' screenshots: each demo person signs in to a real chromium, visits the pages
-their guide shows and saves them as PNGs under docs/images/ (1280 px wide, reduced to a small
-palette so the committed files stay small). Run it after changing a page a guide shows:
+their guide shows and saves them as PNGs (1280 px wide, reduced to a small palette so the
+committed files stay small). Each page must answer with a page a person can use (a heading,
+no error page) before it is saved.
 
-    .venv/bin/pytest tests/e2e/test_docs_screenshots_e2e.py
+An ordinary run (the suite, CI) saves them in a temporary folder and leaves docs/images/
+alone: the pages carry the moment they were taken, so every run would change them. After
+changing a page a guide shows, write them into the docs and commit the PNGs that changed:
 
-and commit the PNGs it changes. Each page must answer with a page a person can use (a
-heading, no error page) before it is saved."""
+    GOVFLOW_DOCS_SCREENSHOTS=write .venv/bin/pytest tests/e2e/test_docs_screenshots_e2e.py
+"""
 
 from __future__ import annotations
 
+import functools
 import io
+import os
 import re
+import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -19,10 +25,19 @@ import pytest
 from tests.e2e.conftest import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
-IMAGES = ROOT / "docs" / "images"
+DOCS_IMAGES = ROOT / "docs" / "images"
 WIDTH, HEIGHT = 1280, 900
 MAX_HEIGHT = 1500  # the top of a long page: what the guide points at is near it
 ERROR_HEADINGS = ("Page not found", "Sorry, there is a problem", "You cannot", "Forbidden")
+
+
+@functools.cache
+def images() -> Path:
+    """Where the screenshots go: docs/images/ when asked to write them, else a temporary
+    folder (see the module's docstring)."""
+    if os.environ.get("GOVFLOW_DOCS_SCREENSHOTS") == "write":
+        return DOCS_IMAGES
+    return Path(tempfile.mkdtemp(prefix="govflow-docs-images-"))
 
 
 @pytest.fixture
@@ -45,8 +60,8 @@ def save(page, name: str) -> Path:
     raw = page.screenshot(full_page=True, clip={"x": 0, "y": 0, "width": WIDTH, "height": height})
     image = Image.open(io.BytesIO(raw)).convert("RGB")
     assert image.width == WIDTH, f"{name}: {image.width} px wide"
-    path = IMAGES / f"{name}.png"
-    IMAGES.mkdir(parents=True, exist_ok=True)
+    path = images() / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
     image.quantize(colors=128).save(path, optimize=True)
     return path
 
@@ -138,7 +153,9 @@ def test_forum_secretary_and_chair_guide_screenshots(wide_page, browser, served)
     page.get_by_label("Start time", exact=True).fill("10am")
     page.get_by_label("End time (optional)", exact=True).fill("12pm")
     page.get_by_label("Place", exact=True).fill("Civic Office, Waterdale (committee room)")
-    page.get_by_label("Chair", exact=True).select_option(label="Katherine Ward")
+    chair = page.get_by_label("Chair", exact=True)  # "Katherine Ward · Chair, … · …"
+    chair.select_option(
+        value=chair.locator("option", has_text="Katherine Ward ·").get_attribute("value"))
     with page.expect_navigation():
         page.get_by_role("button", name="Save meeting").click()
     meeting = re.search(r"/meetings/\d+", page.url)
