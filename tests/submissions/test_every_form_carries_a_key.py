@@ -38,6 +38,7 @@ HOSTS = {
     "accounts.revoke_token": "accounts.account",
     "accounts.new_recovery_codes": "accounts.two_factor",
     "accounts.turn_off_two_factor": "accounts.two_factor",
+    "accounts.end_absence": "accounts.absences",
     "admin.reactivate_person": "admin.edit_person",
     "forums.add_topic": "forums.agenda",
     "forums.add_item": "forums.agenda",
@@ -174,8 +175,12 @@ def _prepare(people):
 
     db.session.add(ApiToken(user_id=people["admin"].id, name="Forms test", token_hash="0" * 64,
                             prefix="gf_test"))
+    from govflow.accounts.deputy_models import Absence, london_today
     from govflow.items.models import Comment
 
+    # An absence of the administrator's (End).
+    db.session.add(Absence(user_id=people["admin"].id, starts_on=london_today(),
+                           ends_on=london_today() + timedelta(days=3)))
     db.session.add(Comment(item_id=db.session.execute(text(ARGS_SQL["item_id"])).scalar(),
                            author_id=people["admin"].id, body="A comment to correct."))
     from tests.conftest import demo_people
