@@ -17,6 +17,7 @@ def register_blueprints(app: Flask) -> None:
     from govflow.decisions.views import bp as decisions
     from govflow.follows.views import bp as follows
     from govflow.forums.views import bp as forums
+    from govflow.forums.views.feeds import public as calendar_feeds
     from govflow.items import (
         list_views,  # noqa: F401 - the list pages' routes, on that blueprint
         print_views,  # noqa: F401 - an item as PDF, on that blueprint
@@ -48,3 +49,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(agreements)
     app.register_blueprint(api_reference)
     app.register_blueprint(attachments)
+    app.register_blueprint(calendar_feeds)

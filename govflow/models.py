@@ -23,6 +23,8 @@ from govflow.forums.models import (  # noqa: F401
     MeetingAttendance,
     MinutesAddendum,
 )
+from govflow.forums.referral_models import Referral  # noqa: F401
+from govflow.forums.schedule_models import CalendarFeed, MeetingRhythm  # noqa: F401
 from govflow.items.models import Comment, Event, Item, ItemArea, Tag  # noqa: F401
 from govflow.learning.models import IdeaCopy  # noqa: F401
 from govflow.metrics.models import WorkingDay  # noqa: F401

@@ -445,6 +445,22 @@ def can_view_agreement(user, meeting) -> bool:
                 or chairs(user, meeting) or user in meeting.forum.members)
 
 
+def may_refer_to_central(user, obj) -> bool:
+    """A local group's facilitator (of its area), its secretary, the meeting's chair, or an
+    administrator"""
+    forum = _forum_of(obj)
+    if forum is None or forum.kind != "local":
+        return False
+    return bool("admin" in user.roles or is_forum_secretary(user, forum)
+                or forum.area_id in user.area_ids_for("facilitator")
+                or (obj is not forum and chairs(user, obj)))
+
+
+def owns_feed(user, feed) -> bool:
+    """The person the calendar address was issued to"""
+    return feed is not None and feed.user_id == user.id
+
+
 # ---------------------------------------------------------------------------
 # Learning and agreements: the library is read like the items it holds (restricted ones
 # only by those involved); any area may try an adopted idea; agreements are read by everyone
@@ -576,6 +592,10 @@ register("meeting.dispense", _p(chairs))
 register("forum.set_quorum", _p(can_run_meeting), "forum")
 # can(deputy, "absence.stand_in", person_away): who may be named as someone's deputy.
 register("absence.stand_in", _p(may_deputise), "absence")
+# A calendar feed shows its owner's view (restricted items they may not see left out).
+register("forum.refer", _p(may_refer_to_central), "forum")
+register("calendar.subscribe", SignedIn, "calendar feed")
+register("calendar.revoke", _p(owns_feed), "calendar feed")
 
 
 # ---------------------------------------------------------------------------

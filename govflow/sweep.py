@@ -37,6 +37,7 @@ STEP_MODULES = (
     "govflow.sponsors.sweep",
     "govflow.agreements.sweep",
     "govflow.accounts.sweep",  # deadlines that fall while their owner is away, no deputy
+    "govflow.forums.sweep",  # rhythms' meetings eight weeks ahead; agendas the day before
     "govflow.notifications.digest",
     "govflow.metrics.sweep",
     "govflow.records.sweep",  # the day's record root, and the daily check of the record

@@ -27,9 +27,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "govflow"
 # Each ends its transaction through govflow.transaction.
 BATCH_BOUNDARIES = {
     "accounts/auth.py", "accounts/sso_sweep.py", "accounts/sweep.py", "accounts/throttle.py",
-    "agreements/sweep.py",
-    "db.py",
-    "items/idea_sweep.py", "items/tallies.py",
+    "agreements/sweep.py", "db.py", "forums/sweep.py", "items/idea_sweep.py", "items/tallies.py",
     "metrics/sweep.py", "notifications/digest.py", "notifications/outbox.py",
     "notifications/sender.py", "outcomes/sweep.py", "records/sweep.py", "sponsors/sweep.py",
     "submissions/sweep.py",

@@ -53,17 +53,19 @@ def change_password(user: User, current: str, new: str) -> None:
 
 
 def deactivate(user: User) -> None:
-    """Stop a person signing in: their sessions end and their API tokens are revoked, so
-    reactivating them later does not bring old tokens back to life."""
+    """Stop a person signing in: their sessions end and their API tokens and calendar
+    addresses are revoked, so reactivating them later does not bring old ones back to life."""
     from govflow.accounts.models import ApiToken
+    from govflow.forums.schedule_models import CalendarFeed
 
     user.active = False
     end_all_sessions(user)
-    db.session.execute(
-        update(ApiToken)
-        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    )
+    for secret in (ApiToken, CalendarFeed):
+        db.session.execute(
+            update(secret)
+            .where(secret.user_id == user.id, secret.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
     db.session.flush()
 
 

@@ -20,13 +20,18 @@ from govflow.workflow import vocabulary
 IDEA_WAITING_STATES = vocabulary.waiting_states("idea")
 
 
-def previous_meeting(meeting: Meeting) -> Meeting | None:
+def previous_meeting(meeting: Meeting, now: datetime | None = None) -> Meeting | None:
+    """The forum's last meeting before this one that has met (or is meeting) by `now`: a
+    planned meeting still to come, or a cancelled one, is not where anything was discussed,
+    so what reached the forum before it still belongs on this agenda too."""
     return db.session.scalar(
         select(Meeting)
         .where(
             Meeting.forum_id == meeting.forum_id,
             Meeting.id != meeting.id,
             Meeting.starts_at < meeting.starts_at,
+            Meeting.starts_at <= (now or utcnow()),
+            Meeting.cancelled_at.is_(None),
         )
         .order_by(Meeting.starts_at.desc())
         .limit(1)
@@ -40,6 +45,7 @@ class Candidate:
     item_id: int | None = None
     sponsor_action_id: int | None = None
     notes: str = ""
+    referral_id: int | None = None
 
 
 def _in_area(area_id: int):
@@ -52,7 +58,7 @@ def agenda_candidates(meeting: Meeting, now: datetime | None = None) -> list[Can
     earlier meetings of this forum), items escalated to the forum's level since its last
     meeting (and items flagged for the forum), ideas awaiting its decision, overdue actions."""
     forum = meeting.forum
-    previous = previous_meeting(meeting)
+    previous = previous_meeting(meeting, now)
     since = previous.starts_at if previous is not None else None
     # Up to the meeting itself, or now if it is being set up after it started: a meeting
     # recorded afterwards does not pick up what happened later.
@@ -69,6 +75,7 @@ def agenda_candidates(meeting: Meeting, now: datetime | None = None) -> list[Can
         .order_by(SponsorAction.due_on, SponsorAction.id)
     ).all()
     out += [Candidate("matter_arising", a.what[:300], a.item_id, a.id) for a in arising]
+    out += _referrals(forum, until)
 
     if forum.kind == "central":
         reached_gold = select(Event.item_id).where(
@@ -102,7 +109,8 @@ def agenda_candidates(meeting: Meeting, now: datetime | None = None) -> list[Can
     # being on a forum's agenda shows it to the forum's secretary and members.
     escalated = escalated.where(Item.restricted.is_(False))
     ideas = ideas.where(Item.restricted.is_(False))
-    seen_items: set[int] = set()
+    # An item referred by a local group is on the agenda once, as the referral.
+    seen_items: set[int] = {c.item_id for c in out if c.referral_id and c.kind == "item"}
     for query in (escalated.order_by(Item.created_at, Item.id), ideas.order_by(Item.created_at, Item.id)):
         for item in db.session.scalars(query):
             if item.id not in seen_items:
@@ -145,13 +153,27 @@ def _adopted_elsewhere(forum) -> Candidate | None:
     return Candidate("topic", ADOPTED_ELSEWHERE, notes="\n".join(f"- {i}" for i in ideas))
 
 
+def _referrals(forum, until: datetime) -> list[Candidate]:
+    """Central: what local groups referred to it, until answered. Local: the central
+    forum's answers to what the group referred, as matters arising."""
+    from govflow.forums import referrals
+
+    if forum.kind == "central":
+        return [Candidate("item" if r.item_id else "topic", r.title, r.item_id, referral_id=r.id)
+                for r in referrals.waiting_for(forum, until)]
+    return [Candidate("matter_arising", f"Answer from the central forum: {r.title}"[:300],
+                      r.item_id, referral_id=r.id) for r in referrals.answers_for(forum, until)]
+
+
 def _already_on(meeting: Meeting) -> set[tuple]:
     return {_key(a) for a in meeting.agenda}
 
 
 def _key(c) -> tuple:
-    """What makes an agenda entry (or a candidate) the same as another: its item, its
-    sponsor action, or a topic's title."""
+    """What makes an agenda entry (or a candidate) the same as another: its referral, its
+    item, its sponsor action, or a topic's title."""
+    if getattr(c, "referral_id", None) is not None:
+        return ("referral", c.referral_id)
     if c.kind == "item":
         return ("item", c.item_id)
     if c.kind == "topic":
@@ -164,6 +186,8 @@ def _on_agenda(meeting: Meeting) -> set[tuple]:
     # A sponsor action appears once whether as a matter arising or as overdue.
     present |= {("matter_arising", a.sponsor_action_id) for a in meeting.agenda if a.sponsor_action_id}
     present |= {("sponsor_action", a.sponsor_action_id) for a in meeting.agenda if a.sponsor_action_id}
+    present |= {("referral", a.referral_id) for a in meeting.agenda if a.referral_id}
+    present |= {("item", a.item_id) for a in meeting.agenda if a.kind == "item" and a.item_id}
     return present
 
 
@@ -198,6 +222,7 @@ def build_agenda(meeting: Meeting, now: datetime | None = None) -> int:
             sponsor_action_id=candidate.sponsor_action_id,
             title=candidate.title,
             notes=candidate.notes,
+            referral_id=candidate.referral_id,
         ))
         added += 1
     return added

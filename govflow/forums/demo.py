@@ -1,5 +1,8 @@
-"""Demo meetings: a past central forum meeting with approved minutes (an archived PDF) and a
-Denaby conversation club meeting with draft minutes. Idempotent."""
+"""Demo meetings: a past central forum meeting with approved minutes (an archived PDF), a
+Denaby conversation club meeting with draft minutes (it referred its DBS checks blocker to
+the central forum, which has it on its next agenda), and the two forums' rhythms (the club
+every Tuesday morning at the café, the central forum monthly on the first Thursday) with
+their meetings eight weeks ahead. Idempotent."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from govflow.accounts.models import User
 from govflow.attachments import services as attachments
 from govflow.clock import utcnow
 from govflow.extensions import db
-from govflow.forums import agenda_builder, attendance, services
+from govflow.forums import agenda_builder, attendance, recurrence, referrals, services
 from govflow.forums.models import Forum, Meeting
 from govflow.items.models import Item
 
@@ -44,7 +47,30 @@ def load_demo_extras() -> dict:
     if club is not None and not db.session.scalar(select(Meeting.id).where(Meeting.forum_id == club.id)):
         _club_meeting(club)
         counts["meetings"] += 1
+    counts["meetings"] += _rhythm(club, "jo.mitchell@denaby-cafe.example", recurrence.RhythmDetails(
+        frequency="weekly", weekday=1, week_of_month=None, start=time(9, 30), end=time(10, 30),
+        place="Denaby Community Café", chair_id=None), "lorraine.hebden@denaby-cafe.example")
+    counts["meetings"] += _rhythm(central, "joanne.kilner@dcst.example", recurrence.RhythmDetails(
+        frequency="monthly", weekday=3, week_of_month=1, start=time(10), end=time(12),
+        place="", chair_id=None), "katherine.ward@dcst.example")
     return counts
+
+
+def _rhythm(forum: Forum | None, secretary: str, details, chair: str) -> int:
+    """The forum's rhythm, its meetings eight weeks ahead, and the draft agenda of any due."""
+    if forum is None or recurrence.current_rhythm(forum) is not None:
+        return 0
+    people = _people(secretary, chair)
+    if len(people) != 2:
+        return 0
+    now = utcnow()
+    rhythm = recurrence.set_rhythm(forum, people[0], details.__class__(
+        **{**details.__dict__, "chair_id": people[1].id}), now=now)
+    meetings = db.session.scalars(select(Meeting).where(Meeting.rhythm_id == rhythm.id)).all()
+    for meeting in meetings:
+        if recurrence.agenda_due(meeting, now):
+            recurrence.build_due_agenda(meeting, now)
+    return len(meetings)
 
 
 def _central_meeting(forum: Forum) -> None:
@@ -153,6 +179,10 @@ def _club_meeting(forum: Forum) -> None:
                 meeting, secretary, entry,
                 "Still waiting on funding for the checks; the sponsor has raised it at Silver.",
             )
+            referrals.refer_to_central(
+                secretary, forum=forum, meeting=meeting, entry=entry, now=meeting.ends_at,
+                note="The club asks the central forum to agree one way for all partners to "
+                     "pay for volunteers' checks, so no group waits a season for funding.")
     # The club's own counts, kept with the meeting as a file (no names: numbers only).
     attachments.attach("meeting", meeting, secretary, attachments.Upload(
         filename="conversation-club-attendance-autumn-2026.csv",

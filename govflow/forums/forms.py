@@ -171,6 +171,37 @@ class MeetingForm(FlaskForm):
     submit = SubmitField("Save meeting", widget=GovSubmitInput())
 
 
+class RhythmForm(FlaskForm):
+    frequency = RadioField("How often does it meet?", widget=GovRadioInput(),
+                           choices={"weekly": "Every week", "monthly": "Once a month"},
+                           validators=[InputRequired(message="Choose how often the forum meets")])
+    # Choices for both lists are set by the view (govflow.forums.views.rhythm).
+    weekday = SelectField("Day of the week", widget=GovSelect(),
+                          validators=[InputRequired(message="Choose the day of the week it meets")])
+    week_of_month = SelectField("Which week of the month (monthly meetings only)",
+                                widget=GovSelect(), validators=[Optional()])
+    start_time = StringField("Start time", widget=GovTextInput(),
+                             description="For example, 9:30am or 14:30",
+                             validators=[time_text("Enter the time it starts, like 9:30am")])
+    end_time = StringField("End time", widget=GovTextInput(),
+                           description="For example, 10:30am",
+                           validators=[time_text("Enter the time it ends, like 10:30am")])
+    place = StringField("Place", widget=GovTextInput(), validators=[Optional(), Length(max=300)])
+    chair = SelectField("Chair", widget=GovSelect(),
+                        validators=[InputRequired(message="Choose who will chair it")])
+    submit = SubmitField("Save and plan the meetings", widget=GovSubmitInput())
+
+
+class CancelMeetingForm(FlaskForm):
+    reason = TextAreaField("Why is it cancelled?", widget=GovTextArea(),
+                           description="Members and calendars see this.",
+                           validators=[InputRequired(message="Enter why the meeting is cancelled"),
+                                       Length(max=2000)])
+    version = HiddenField()
+    submit = SubmitField("Cancel the meeting", widget=GovSubmitInput(),
+                         render_kw={"classes": "govuk-button--warning"})
+
+
 class TopicForm(FlaskForm):
     title = StringField("Topic", widget=GovTextInput(), validators=[InputRequired(message="Enter the topic"), Length(max=300)])
     submit = SubmitField("Add topic", widget=GovSubmitInput(), render_kw={"classes": "govuk-button--secondary"})

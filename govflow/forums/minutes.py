@@ -168,6 +168,7 @@ def minutes_record(meeting: Meeting, leave_out: set[int] = frozenset()) -> dict:
                         and position_of_item.get(a.item_id) == entry.position],
         })
 
+    _referrals_into(meeting, agenda, agenda_records)
     conflicts = conflict_records(meeting, {e.id: e.position for e in agenda})
     for record in agenda_records:
         record["interests"] = [c for c in conflicts if c["agenda_position"] == record["position"]]
@@ -204,7 +205,14 @@ def minutes_record(meeting: Meeting, leave_out: set[int] = frozenset()) -> dict:
         "agenda": agenda_records,
         "actions": [action_record(a, position_of_item.get(a.item_id)) for a in actions],
         "decision_log": [decision_record(d) for d in decisions],
-    }
+    } | _referred_out(meeting)
+
+
+def _referred_out(meeting: Meeting) -> dict:
+    from govflow.forums import referrals
+
+    out = referrals.minutes_referred_out(meeting)
+    return {"referred_to_central": out} if out else {}
 
 
 def conflict_records(meeting: Meeting, positions: dict) -> list[dict]:
@@ -242,6 +250,18 @@ def _approver(meeting: Meeting) -> str:
     if user.id == meeting.vice_chair_id:
         return f"{user.display_name} (vice-chair)"
     return user.display_name
+
+
+def _referrals_into(meeting: Meeting, agenda: list, records: list[dict]) -> None:
+    """Referrals between a local group and the central forum, in both sets of minutes.
+    Added only where there are any, so minutes without them keep their record as it was."""
+    from govflow.forums import referrals
+
+    for entry, record in zip(agenda, records, strict=True):
+        said = referrals.minutes_entry(meeting, entry)
+        if said is not None:
+            record["referral"] = said
+            record["kind_label"] = said["label"] or record["kind_label"]
 
 
 def in_minutes_order(meeting: Meeting, status: str) -> list:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -77,6 +79,8 @@ class Meeting(Chained, db.Model):
             "status <> 'approved' OR (minutes_pdf IS NOT NULL AND minutes_sha256 IS NOT NULL)",
             name="approved_has_pdf",
         ),
+        # A rhythm makes one meeting per date of its series, however often the sweep runs.
+        Index("uq_meetings_rhythm_occurrence", "rhythm_id", "occurrence_on", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,10 +103,19 @@ class Meeting(Chained, db.Model):
     # SHA-256 of the canonical minutes record embedded in the archived PDF and printed in
     # its footer (a file cannot print its own hash; see README "Forums and minutes").
     minutes_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    # A meeting of a forum's rhythm: the series and the date it fell on (kept when the
+    # meeting is moved, so the sweep does not make it again).
+    rhythm_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_rhythms.id"))
+    occurrence_on: Mapped[date | None] = mapped_column(Date)
+    # When the draft agenda was built (at scheduling, or by the sweep the working day before).
+    agenda_built_at: Mapped[datetime | None] = mapped_column(DateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    cancelled_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
     __mapper_args__ = {"version_id_col": version}
 
     forum: Mapped[Forum] = relationship()
+    rhythm = relationship("MeetingRhythm")
     chair: Mapped[User | None] = relationship(foreign_keys=[chair_id])
     vice_chair: Mapped[User | None] = relationship(foreign_keys=[vice_chair_id])
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
@@ -116,6 +129,10 @@ class Meeting(Chained, db.Model):
         order_by="ConflictDeclaration.id", cascade="all, delete-orphan"
     )
     addenda: Mapped[list[MinutesAddendum]] = relationship(order_by="MinutesAddendum.id")
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 class MeetingAttendance(Chained, db.Model):
@@ -151,9 +168,13 @@ class AgendaItem(Chained, db.Model):
     sponsor_action_id: Mapped[int | None] = mapped_column(ForeignKey("sponsor_actions.id"))
     title: Mapped[str] = mapped_column(String(300), default="", server_default="")
     notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Referred by a local group (on the central agenda), or its answer (a matter arising on
+    # the group's next agenda): govflow.forums.referrals.
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("referrals.id"))
 
     item = relationship("Item")
     sponsor_action = relationship("SponsorAction", foreign_keys=[sponsor_action_id])
+    referral = relationship("Referral")
 
 
 class ConflictDeclaration(Chained, db.Model):
@@ -194,3 +215,6 @@ class MinutesAddendum(Chained, db.Model):
 
 refuse_changes(MinutesAddendum)
 seal_rows_on_insert(MinutesAddendum)
+
+# The rhythm a meeting came from is named by string above; its class must be known too.
+from govflow.forums import referral_models, schedule_models  # noqa: E402, F401

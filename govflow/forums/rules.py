@@ -60,6 +60,12 @@ def started(meeting: Meeting, now: datetime | None = None) -> None:
 
 
 def editable(meeting: Meeting) -> None:
+    if getattr(meeting, "cancelled_at", None) is not None:
+        raise Refused(
+            f"This meeting was cancelled on "
+            f"{workdays.format_date(workdays.london_date(meeting.cancelled_at))} "
+            f"({meeting.cancelled_reason}). Nothing can be recorded at it."
+        )
     if meeting.status == "approved":
         raise Refused(
             f"The minutes of this meeting were approved on "

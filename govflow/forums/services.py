@@ -344,14 +344,16 @@ def save_notes(meeting: Meeting, actor, entry: AgendaItem, notes: str) -> None:
 # ---------------------------------------------------------------- decisions and actions
 
 
-def decision_triggers(entry: AgendaItem, decider) -> list:
-    """The decision-making triggers open to `decider` on the agenda item's blocker or idea."""
+def decision_triggers(entry: AgendaItem, decider, meeting: Meeting | None = None) -> list:
+    """The decision-making triggers open to `decider` on the agenda item's blocker or idea;
+    at a local group's meeting, escalating too (what the group cannot decide goes up)."""
     from govflow.workflow import engine
 
     if entry.item is None or decider is None:
         return []
-    return [a for a in engine.available(entry.item, decider)
-            if a.transition.decision or a.trigger.decision]
+    local = meeting is not None and meeting.forum.kind == "local"
+    return [a for a in engine.available(entry.item, decider) if a.transition.decision
+            or a.trigger.decision or (local and a.trigger.name == "escalate")]
 
 
 def recorded_late(meeting: Meeting, now: datetime | None = None) -> bool:

@@ -185,7 +185,8 @@ def _next_meetings(user, now: datetime) -> list[Meeting]:
     return list(db.session.scalars(
         select(Meeting).join(Forum, Forum.id == Meeting.forum_id)
         .options(joinedload(Meeting.forum))
-        .where(Meeting.status == "planned", Meeting.starts_at >= now, or_(*mine))
+        .where(Meeting.status == "planned", Meeting.starts_at >= now,
+               Meeting.cancelled_at.is_(None), or_(*mine))
         .order_by(Meeting.starts_at, Meeting.id).limit(MEETINGS_SHOWN)))
 
 

@@ -313,7 +313,7 @@ def _local_forum_of(area: LocalArea, now: datetime) -> tuple:
         .join(Meeting.forum)
         .options(contains_eager(Meeting.forum))
         .where(Forum.kind == "local", Forum.area_id == area.id, Meeting.status == "planned",
-               Meeting.starts_at >= now)
+               Meeting.starts_at >= now, Meeting.cancelled_at.is_(None))
         .order_by(Meeting.starts_at)
         .limit(1)
     )

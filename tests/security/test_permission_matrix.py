@@ -41,6 +41,7 @@ ARG_SQL = {
     "thing_id": "SELECT min(i.id) FROM items i JOIN local_areas a ON a.id = i.area_id "
                 "WHERE a.slug = 'denaby' AND i.kind = 'blocker' AND i.state = 'bronze'",
     "absence_id": "SELECT 999999",
+    "feed_id": "SELECT 999999",
 }
 FIXED = {"trigger": "escalate", "key": "by-area", "filename": "build/govflow.css",
          "owner_kind": "item", "token": "not-a-token-we-signed", "thing": "item"}

@@ -159,9 +159,18 @@ def _args_for(app, person, scenario) -> dict[str, list]:
         "attachment_id": list(db.session.scalars(select(Attachment.id))) or [999999],
         "owner_kind": ["item", "decision", "meeting"],
         "owner_id": ids,
-        # The unsubscribe link in this person's emails: it shows no item.
-        "token": [unsubscribe_token(person.id, "item_changed")],
+        "feed_id": [999999],
+        # The unsubscribe link in this person's emails (it shows no item), and the person's
+        # own calendar addresses: their meetings, and the central forum's.
+        "token": [unsubscribe_token(person.id, "item_changed"), *_calendar_tokens(person)],
     }
+
+
+def _calendar_tokens(person) -> list[str]:
+    from govflow.forums import feeds
+
+    central = db.session.scalar(select(Forum).where(Forum.kind == "central"))
+    return [feeds.issue_feed(person), feeds.issue_feed(person, central)]
 
 
 def _urls(app, person, scenario, dashboard_keys):

@@ -45,6 +45,10 @@ HOSTS = {
     "forums.refresh_agenda": "forums.agenda",
     "forums.move": "forums.agenda",
     "forums.remove": "forums.agenda",
+    "forums.stop_rhythm": "forums.rhythm",
+    "forums.subscribe_mine": "forums.calendar_feeds",
+    "forums.subscribe_forum": "forums.show",
+    "forums.revoke_feed": "forums.calendar_feeds",
     "forums.save_notes": "forums.agenda_item",
     "forums.add_guest": "forums.attendance",
     "forums.remove_attendance": "forums.attendance",
@@ -59,7 +63,12 @@ HOSTS = {
 ROLES = ("admin", "sponsor", "facilitator", "executive", "secretary", "practitioner")
 # Minutes are approved by the meeting's chair and nobody else.
 CHAIR = {"forums.approve": ("SELECT u.email FROM meetings m JOIN users u ON u.id = m.chair_id "
-                            "WHERE m.status = 'held' ORDER BY m.id",)}
+                            "WHERE m.status = 'held' ORDER BY m.id",),
+         # Dispensations are the chair's too (the open meeting's).
+         "forums.dispensation": ("SELECT u.email FROM meetings m JOIN users u ON u.id = "
+                                 "m.chair_id WHERE m.id = (SELECT min(m.id) FROM meetings m "
+                                 "WHERE m.status <> 'approved' AND EXISTS (SELECT 1 FROM "
+                                 "agenda_items a WHERE a.meeting_id = m.id))",)}
 
 
 def test_every_template_form_that_posts_carries_a_key():
@@ -102,6 +111,7 @@ ARGS_SQL = {
     "owner_id": "SELECT min(i.id) FROM items i JOIN local_areas a ON a.id = i.area_id "
                 "WHERE a.slug = 'denaby' AND i.kind = 'blocker' AND i.state = 'bronze'",
     "attachment_id": "SELECT coalesce(min(id), 1) FROM attachments",
+    "provider_id": "SELECT max(id) FROM identity_providers",
 }
 # A dispensation is the chair's to record, at the open meeting where _prepare declares one.
 CHAIR["forums.dispensation"] = (
@@ -139,6 +149,17 @@ def _args(endpoint: str) -> dict:
     if endpoint == "admin.deactivate_person":
         values["user_id"] = db.session.execute(text(
             "SELECT min(id) FROM users WHERE active AND email LIKE 'priya%'")).scalar()
+    values["owner_kind"], values["owner_id"] = "item", values["item_id"]  # attachments
+    if endpoint == "learning.try_here":  # an adopted idea, tried in one's own area
+        values["item_id"] = db.session.execute(text(
+            "SELECT min(id) FROM items WHERE kind = 'idea' AND state = 'adopted'")).scalar()
+    if endpoint == "forums.answer":  # an agenda item referred between a group and the centre
+        row = db.session.execute(text(
+            "SELECT a.meeting_id, a.id FROM agenda_items a JOIN meetings m ON m.id = "
+            "a.meeting_id WHERE m.status <> 'approved' AND a.referral_id IS NOT NULL "
+            "ORDER BY a.id")).first()
+        if row:
+            values["meeting_id"], values["agenda_item_id"] = row
     if endpoint == "forums.action_outcome":
         row = db.session.execute(text(
             "SELECT a.meeting_id, a.id FROM agenda_items a JOIN meetings m ON m.id = "
@@ -176,6 +197,14 @@ def _prepare(people):
     db.session.add(ApiToken(user_id=people["admin"].id, name="Forms test", token_hash="0" * 64,
                             prefix="gf_test"))
     from govflow.accounts.deputy_models import Absence, london_today
+    from govflow.accounts.sso_models import IdentityProvider
+    from govflow.forums.schedule_models import CalendarFeed
+
+    # A calendar address (Stop this address) and a sign-in provider (its edit page).
+    db.session.add(CalendarFeed(user_id=people["admin"].id, token_hash="1" * 64))
+    db.session.add(IdentityProvider(
+        slug="forms-test", name="Forms test", issuer="https://id.example", client_id="govflow",
+        client_secret="not-a-secret", organisation_id=people["admin"].organisation_id))
     from govflow.items.models import Comment
 
     # An absence of the administrator's (End).

@@ -6,9 +6,12 @@ from govflow.forums.views import (  # noqa: F401
     agenda,
     attendance,
     decision_logs,
+    feeds,
     forum_pages,
     meetings,
     quorum,
+    referrals,
+    rhythm,
 )
 from govflow.forums.views.common import bp
 

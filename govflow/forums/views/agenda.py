@@ -127,7 +127,7 @@ def _agenda_item_page(meeting, entry, *, notes_form=None, status=200):
     for person in present:
         if any(p is person for p, _ in recused):
             continue  # declared an interest in this item: not offered as the decider
-        for available in services.decision_triggers(entry, person):
+        for available in services.decision_triggers(entry, person, meeting):
             options.setdefault(available.trigger.name, (available.trigger, []))[1].append(person)
     if notes_form is None:
         notes_form = forms.NotesForm(formdata=None)
@@ -140,6 +140,9 @@ def _agenda_item_page(meeting, entry, *, notes_form=None, status=200):
         decisions=services._decisions_for(meeting, entry),
         actions=services._actions_for(meeting, entry),
         can_run=can_run(meeting), kind_labels=services.AGENDA_KIND_LABELS,
+        can_refer=(meeting.forum.kind == "local" and meeting.status != "approved"
+                   and not meeting.cancelled and entry.referral_id is None
+                   and can(current_user, "forum.refer", meeting)),
     ), status
 
 
@@ -229,7 +232,8 @@ def decision(meeting_id, agenda_item_id, trigger):
         abort(404)
     deciders = [p for p in services.present_members(meeting)
                 if quorum.recused(meeting, entry.item, p) is None
-                and any(a.trigger.name == trigger for a in services.decision_triggers(entry, p))]
+                and any(a.trigger.name == trigger
+                        for a in services.decision_triggers(entry, p, meeting))]
     fields = _decision_fields(spec, trigger, meeting)
     form = _decision_form_class(trigger_spec, fields)()
     form.decider.choices = choices_users(deciders, "Choose who took the decision")

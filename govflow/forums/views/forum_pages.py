@@ -6,7 +6,7 @@ from flask import render_template, request, url_for
 from flask_login import current_user
 
 from govflow.clock import utcnow
-from govflow.forums import forms, queries, quorum, services
+from govflow.forums import forms, queries, quorum, recurrence, services
 from govflow.forums.models import Forum
 from govflow.forums.views.common import (
     bp,
@@ -28,7 +28,7 @@ def index():
     upcoming, last = {}, {}
     for forum in forums:
         meetings = services.meetings_of(forum)
-        future = [m for m in meetings if m.starts_at >= now]
+        future = [m for m in meetings if m.starts_at >= now and not m.cancelled]
         past = [m for m in meetings if m.starts_at < now]
         upcoming[forum.id] = future[-1] if future else None
         last[forum.id] = past[0] if past else None
@@ -115,6 +115,7 @@ def show(slug):
         upcoming=sorted([m for m in meetings if m.starts_at >= now], key=lambda m: m.starts_at),
         past=[m for m in meetings if m.starts_at < now],
         secretaries=services.forum_secretaries(forum),
+        rhythm=recurrence.describe(recurrence.current_rhythm(forum)),
         can_run=can_run(forum), can_manage=can(current_user, "forums.manage"),
         quorum_words=quorum.describe(forum),
         can_set_quorum=can(current_user, "forum.set_quorum", forum),
