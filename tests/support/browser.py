@@ -154,7 +154,15 @@ class Person:
             chosen = self.page.evaluate("document.activeElement.selectedOptions[0].text")
             assert option in chosen, f"typing {option!r} chose {chosen!r}"
         else:
-            self.page.get_by_label(label).select_option(label=option)
+            # An option's text may say more than its name: people are listed as
+            # "Katherine Ward · Chair, … · …", which the keyboard path also finds by typing.
+            select = self.page.get_by_label(label)
+            options = select.locator("option")
+            texts = options.all_inner_texts()
+            match = next((i for i, t in enumerate(texts) if t.strip() == option), None)
+            if match is None:
+                match = next(i for i, t in enumerate(texts) if t.strip().startswith(option))
+            select.select_option(index=match)
 
     def tick(self, label: str) -> None:
         """Check a radio button or checkbox."""
