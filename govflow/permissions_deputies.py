@@ -4,8 +4,6 @@ Like the rest of the policy it imports models and the database session, no domai
 
 from __future__ import annotations
 
-from govflow.extensions import db
-
 # Roles a deputy must share with the person they stand in for, in the same scope (the same
 # area or forum; a Head of Service in the same organisation). A practitioner's own items are
 # theirs alone.
@@ -38,42 +36,3 @@ def covered_people(user) -> frozenset[int]:
     if not _signed_in(user):
         return frozenset()
     return frozenset(away for away, deputy in deputies_today().items() if deputy == user.id)
-
-
-def deputising_for(user, item, allowed: set[str]):
-    """The person `user` stands in for in doing this to the item: the item's owner (or else
-    its raiser) when `user` is their deputy today and the power used is one that person
-    holds. None when `user` acts only as themself."""
-    if user is None:
-        return None
-    covered = covered_people(user)
-    if not covered:
-        return None
-    from govflow.accounts.models import User
-    from govflow.permissions import item_roles
-
-    for person_id in (item.owner_id, item.raised_by_id):
-        if person_id in covered:
-            person = db.session.get(User, person_id)
-            if person is not None and item_roles(person, item, as_deputy=False) & allowed:
-                return person
-    return None
-
-
-def action_deputy_for(user, action):
-    """The person `user` stands in for in closing this action (its owner, or else its
-    sponsor, away with `user` as deputy) when their own place does not give them the power."""
-    from govflow.permissions import secretary_covers_area
-
-    if not _signed_in(user) or (
-            user.id in (action.owner_id, action.sponsor_id)
-            or action.area_id in user.sponsored_area_ids
-            or secretary_covers_area(user, action.area_id)):
-        return None
-    covered = covered_people(user)
-    for person_id in (action.owner_id, action.sponsor_id):
-        if person_id in covered:
-            from govflow.accounts.models import User
-
-            return db.session.get(User, person_id)
-    return None

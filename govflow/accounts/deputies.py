@@ -1,7 +1,8 @@
 """Absences and deputies: recording when a person is away and who acts for them meanwhile.
 
 Who may be named, and what a deputy may then see and do, is the access policy's
-(govflow.permissions: may_deputise, covered_people, deputising_for)."""
+(govflow.permissions_deputies: may_deputise, covered_people; govflow.deputy_acts:
+deputising_for)."""
 
 from __future__ import annotations
 

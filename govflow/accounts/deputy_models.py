@@ -37,9 +37,9 @@ class Absence(db.Model):
 
 
 def london_today() -> date:
-    from govflow import workdays
+    from govflow.workdays import london_date
 
-    return workdays.london_date(utcnow())
+    return london_date(utcnow())
 
 
 def deputies_today() -> dict[int, int]:

@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from govflow import workdays
 from govflow.accounts.models import AREA_ROLES, LocalArea, RoleAssignment, User
 from govflow.clock import utcnow
+from govflow.deputy_acts import action_deputy_for
 from govflow.domain_errors import Forbidden, Invalid, NotFound, Refused, StaleVersion
 from govflow.extensions import db
 from govflow.permissions import (
@@ -20,7 +21,6 @@ from govflow.permissions import (
     may_record_action_in,
     secretary_covers_area,
 )
-from govflow.permissions_deputies import action_deputy_for
 from govflow.sponsors.models import SponsorAction, SponsorActionEvent, recorded
 from govflow.text import check_texts
 

@@ -18,10 +18,10 @@ from transitions import Machine
 
 from govflow import dates, workdays
 from govflow.clock import utcnow
+from govflow.deputy_acts import deputising_for
 from govflow.domain_errors import Forbidden, Invalid, Refused, StaleVersion
 from govflow.extensions import db
 from govflow.permissions import item_roles
-from govflow.permissions_deputies import deputising_for
 from govflow.text import check_texts
 from govflow.workflow.definition import (
     TIER_ORDER,
