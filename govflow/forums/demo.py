@@ -179,10 +179,13 @@ def _club_meeting(forum: Forum) -> None:
                 meeting, secretary, entry,
                 "Still waiting on funding for the checks; the sponsor has raised it at Silver.",
             )
-            referrals.refer_to_central(
-                secretary, forum=forum, meeting=meeting, entry=entry, now=meeting.ends_at,
-                note="The club asks the central forum to agree one way for all partners to "
-                     "pay for volunteers' checks, so no group waits a season for funding.")
+            # Once: on some days the agenda holds more than one "DBS checks" entry (the
+            # blocker, and a sponsor action about it), and a matter is referred only once.
+            if not referrals.referred_from(meeting):
+                referrals.refer_to_central(
+                    secretary, forum=forum, meeting=meeting, entry=entry, now=meeting.ends_at,
+                    note="The club asks the central forum to agree one way for all partners to "
+                         "pay for volunteers' checks, so no group waits a season for funding.")
     # The club's own counts, kept with the meeting as a file (no names: numbers only).
     attachments.attach("meeting", meeting, secretary, attachments.Upload(
         filename="conversation-club-attendance-autumn-2026.csv",

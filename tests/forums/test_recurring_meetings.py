@@ -132,8 +132,11 @@ def test_the_draft_agenda_is_built_the_working_day_before_and_only_once(people):
 def test_after_a_bank_holiday_weekend_the_agenda_is_built_on_the_working_day_before(people):
     # Tuesday 29 December 2026 follows Christmas Day and the Boxing Day substitute (Monday 28).
     rhythm = _weekly(people, datetime(2026, 12, 2, 10, 0))
-    meeting = next(m for m in _series(rhythm)
-                   if workdays.london_date(m.starts_at) == date(2026, 12, 29))
+    # The forum's meeting that Tuesday: the new series' own, or (when the suite runs on that
+    # bank holiday) the demo's, whose agenda is already built and so stays as it is.
+    meeting = next(m for m in db.session.scalars(select(Meeting).where(
+        Meeting.forum_id == rhythm.forum_id, Meeting.cancelled_at.is_(None)))
+        if workdays.london_date(m.starts_at) == date(2026, 12, 29))
     assert not recurrence.agenda_due(meeting, datetime(2026, 12, 23, 12, 0))
     assert recurrence.agenda_due(meeting, datetime(2026, 12, 24, 9, 0))
 
