@@ -1,5 +1,5 @@
 """Writes docs/access-policy.md: the table of powers, generated from the access policy
-(govflow/permissions.py) and the workflow files, never written by hand."""
+(govflow/permissions/) and the workflow files, never written by hand."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ RELATIONS = {
 }
 INTRO = """# Access policy: who sees what, who may do what
 
-This page is generated from the access policy (`govflow/permissions.py`) and the workflow
+This page is generated from the access policy (`govflow/permissions/`) and the workflow
 files (`workflows/*.yaml`) by `govflow access-table`; a test fails when it is out of date.
 Do not edit it by hand.
 

@@ -1,14 +1,13 @@
 """Who a deputy acted for: when someone does something with the powers of a person who is
-away (govflow.permissions_deputies says who may stand in), the person they stood in for, so
-the history, the decision log and the minutes can say "as deputy for …". Kept apart from the
-policy module because it asks the policy (item_roles, secretary_covers_area), which must not
+away (govflow/permissions/deputies.py says who may stand in), the person they stood in for,
+so the history, the decision log and the minutes can say "as deputy for …". Kept apart from
+the policy package because it asks the policy (item_roles, secretary_covers_area), which must not
 import anything that imports it back."""
 
 from __future__ import annotations
 
 from govflow.extensions import db
-from govflow.permissions import item_roles, secretary_covers_area, signed_in
-from govflow.permissions_deputies import covered_people
+from govflow.permissions import covered_people, item_roles, secretary_covers_area, signed_in
 
 
 def deputising_for(user, item, allowed: set[str]):

@@ -1,7 +1,7 @@
 """Absences and deputies: recording when a person is away and who acts for them meanwhile.
 
 Who may be named, and what a deputy may then see and do, is the access policy's
-(govflow.permissions_deputies: may_deputise, covered_people; govflow.deputy_acts:
+(govflow/permissions/deputies.py: may_deputise, covered_people; govflow.deputy_acts:
 deputising_for)."""
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from govflow.accounts.models import RoleAssignment, User
 from govflow.clock import utcnow
 from govflow.domain_errors import Invalid
 from govflow.extensions import db
-from govflow.permissions import can
-from govflow.permissions_deputies import DEPUTY_ROLES
+from govflow.permissions import DEPUTY_ROLES, can
 
 # An absence is recorded for at most this long; a longer one is a change of role.
 LONGEST = timedelta(days=366)

@@ -1,7 +1,7 @@
 """The kinds of thing that can have attachments. To let attachments be kept with a new kind
 of thing, add it here (how to load it, its page, its name) and add its rules to
-`ATTACHMENT_RULES` in govflow/permissions.py (who may see its attachments, who may add them);
-the upload page is then /attachments/<kind>/<id>/new, and the `attachments_of(kind, thing)`
+`ATTACHMENT_RULES` in govflow/permissions/attachments.py (who may see its attachments, who may
+add them); the upload page is then /attachments/<kind>/<id>/new, and the `attachments_of(kind, thing)`
 template function lists them."""
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
-"""The access policy's rules for deputies, part of govflow/permissions.py (which asks them
-and re-exports them): while someone is away, the deputy they named acts with their powers.
-Like the rest of the policy it imports models and the database session, no domain service."""
+"""The access policy's rules for deputies (re-exported by govflow.permissions): while someone
+is away, the deputy they named acts with their powers. Like the rest of the policy it imports
+models and the database session, no domain service."""
 
 from __future__ import annotations
+
+from govflow.permissions.predicates import signed_in
 
 # Roles a deputy must share with the person they stand in for, in the same scope (the same
 # area or forum; a Head of Service in the same organisation). A practitioner's own items are
@@ -10,15 +12,9 @@ from __future__ import annotations
 DEPUTY_ROLES = ("facilitator", "sponsor", "head_of_service", "executive", "secretary", "admin")
 
 
-def _signed_in(user) -> bool:
-    """permissions.signed_in (which imports this module)."""
-    return bool(user is not None and getattr(user, "is_authenticated", False)
-                and getattr(user, "is_active", False))
-
-
 def may_deputise(deputy, person) -> bool:
     """Someone else, active, who holds one of the person's roles in the same scope."""
-    if not _signed_in(person) or deputy is None or not deputy.active or deputy.id == person.id:
+    if not signed_in(person) or deputy is None or not deputy.active or deputy.id == person.id:
         return False
     theirs = {(r.role, r.area_id, r.forum_id) for r in person.role_assignments
               if r.role in DEPUTY_ROLES}
@@ -33,6 +29,6 @@ def covered_people(user) -> frozenset[int]:
     """The people this person is deputy for today (each away, with them named as deputy)."""
     from govflow.accounts.deputy_models import deputies_today
 
-    if not _signed_in(user):
+    if not signed_in(user):
         return frozenset()
     return frozenset(away for away, deputy in deputies_today().items() if deputy == user.id)

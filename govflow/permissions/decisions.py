@@ -1,0 +1,43 @@
+"""The access policy for what hangs off an item: decisions (seen with their item; a
+correction is a new entry) and notifications."""
+
+from __future__ import annotations
+
+from govflow.extensions import db
+from govflow.permissions.items import can_view_item, item_roles
+from govflow.permissions.predicates import signed_in
+
+# The item roles that decide at each tier (for a decision nobody made: by default).
+TIER_DECIDER_ROLES = {
+    "bronze": {"facilitator", "sponsor"},
+    "silver": {"head_of_service", "sponsor"},
+    "gold": {"executive"},
+}
+
+
+def can_view_decision(user, decision) -> bool:
+    """Whoever may see its item."""
+    return can_view_item(user, decision.item)
+
+
+def can_correct_decision(user, decision) -> bool:
+    """The person who made it, a decider at its tier for that item, its forum's secretary, or
+    an administrator, while it has not been corrected already."""
+    if not can_view_item(user, decision.item) or decision.superseded_by is not None:
+        return False
+    if "admin" in user.roles or decision.decided_by_id == user.id:
+        return True
+    if decision.meeting is not None and decision.meeting.forum_id in user.secretary_forum_ids:
+        return True
+    return bool(item_roles(user, decision.item) & TIER_DECIDER_ROLES.get(decision.tier, set()))
+
+
+def can_view_notification(user, notification) -> bool:
+    """Its recipient, and only while its item (if any) is one they may see."""
+    if not signed_in(user) or notification.user_id != user.id:
+        return False
+    if notification.item_id is None:
+        return True
+    from govflow.items.models import Item
+
+    return can_view_item(user, db.session.get(Item, notification.item_id))
