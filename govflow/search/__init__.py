@@ -1,1 +1,1 @@
-"""One search over blockers, ideas, decisions, meetings, minutes and sponsor actions."""
+"""One search over blockers, ideas, decisions, meetings, minutes, sponsor actions and agreements."""

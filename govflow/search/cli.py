@@ -23,8 +23,8 @@ def search_group():
 @with_appcontext
 @autocommit
 def rebuild_command():
-    """Write every blocker, idea, decision, meeting, set of approved minutes and sponsor
-    action into the search index again, in one transaction."""
+    """Write every blocker, idea, decision, meeting, set of approved minutes, sponsor
+    action and agreement into the search index again, in one transaction."""
     from govflow.extensions import db
     from govflow.search.index import rebuild
 

@@ -3,8 +3,7 @@ run for the rows a flush touched, for the whole table by migration 0020_search, 
 `govflow search rebuild` after a bulk load.
 
 Each source is plain SQL that reads its own table and writes rows of (kind, ref_id, item_id,
-area_id, state, happened_at, title, body). A new kind of thing (agreements, say) registers a
-Source with its SELECT and `watch`es the models whose changes should refresh it; the search
+area_id, state, happened_at, title, body). A new kind of thing registers a Source with its SELECT and `watch`es the models whose changes should refresh it; the search
 page, its filters and the access policy then find it with no other change. The words
 themselves are indexed by the database (an FTS5 table kept in step by triggers on SQLite,
 a generated tsvector column under a GIN index on PostgreSQL), so only these rows are ours
@@ -36,6 +35,10 @@ class Source:
     kinds: tuple[str, ...]
     select: Callable[[str], str]
     keys: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # For things that cover several areas (area_id holds one of them at most): a predicate on
+    # search_documents, with an `:area_id` parameter, true when the document covers that area.
+    # The area filter uses it instead of area_id.
+    in_area: str | None = None
 
 
 SOURCES: dict[str, Source] = {}
@@ -116,7 +119,31 @@ register(Source("actions", ("action",), _actions_sql,
                 {"ref": ("ref_id IN :ids", "a.id IN :ids")}))
 
 
+def _agreements_sql(dialect: str) -> str:
+    # Everyone signed in reads every agreement (the access policy's agreement.view), so the
+    # document points at no item: the blocker that produced one may be restricted, but the
+    # agreement is not, and none of that item's words are in the document. The area shown is
+    # its only area; one that covers several shows none, and is found by in_area.
+    only_area = ("(SELECT CASE WHEN count(*) = 1 THEN min(aa.area_id) END "
+                 "FROM agreement_areas aa WHERE aa.agreement_id = g.id)")
+    return (f"SELECT 'agreement', g.id, NULL, {only_area}, g.kind, g.created_at, g.title, "  # noqa: S608 - our own SQL
+            f"{_joined('g.parties', 'g.what_shared', 'g.shared_with', 'g.basis')} "
+            "FROM agreements g WHERE {where}")
+
+
+register(Source("agreements", ("agreement",), _agreements_sql,
+                {"ref": ("ref_id IN :ids", "g.id IN :ids")},
+                in_area=("search_documents.ref_id IN (SELECT aa.agreement_id "
+                         "FROM agreement_areas aa WHERE aa.area_id = :area_id)")))
+
+
+def source_of(kind: str) -> Source:
+    """The source that writes documents of this kind."""
+    return next(s for s in SOURCES.values() if kind in s.kinds)
+
+
 def _watch_models() -> None:
+    from govflow.agreements.models import Agreement
     from govflow.decisions.models import Decision
     from govflow.forums.models import AgendaItem, Forum, Meeting
     from govflow.items.models import Item
@@ -130,6 +157,8 @@ def _watch_models() -> None:
         watch(Forum, source, "forum")
     watch(AgendaItem, "minutes", "ref", "meeting_id")
     watch(SponsorAction, "actions", "ref")
+    # A change to its areas marks the agreement itself changed.
+    watch(Agreement, "agreements", "ref")
 
 
 def _kinds(source: Source) -> str:

@@ -1,5 +1,5 @@
 """The kinds of thing the search page finds: their names, where each result links, and the
-states the state filter offers. A new kind (agreements, say) adds a Kind here and a Source in
+states the state filter offers. A new kind adds a Kind here and a Source in
 govflow/search/index.py."""
 
 from __future__ import annotations
@@ -61,6 +61,18 @@ describe(Kind("minutes", "Minutes", "Minutes", _meeting_url,
 describe(Kind("action", "Sponsor action", "Sponsor actions",
               lambda ref: url_for("sponsors.show_action", action_id=ref),
               lambda: {"open": "Open", "done": "Done", "dropped": "Dropped"}))
+
+
+def _agreement_kinds() -> dict[str, str]:
+    # An agreement's review status changes with the calendar, not with a write the index
+    # sees, so its documents hold what kind of agreement it is instead.
+    from govflow.agreements.models import AGREEMENT_KINDS
+
+    return dict(AGREEMENT_KINDS)
+
+
+describe(Kind("agreement", "Agreement", "Agreements",
+              lambda ref: url_for("agreements.show", agreement_id=ref), _agreement_kinds))
 
 
 def every_state() -> dict[str, str]:

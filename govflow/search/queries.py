@@ -26,6 +26,7 @@ from govflow import dates
 from govflow.db import is_postgres
 from govflow.extensions import db
 from govflow.permissions import hidden_restricted_ids
+from govflow.search.index import source_of
 from govflow.search.models import SearchDocument
 from govflow.systemic.search import STOP_WORDS
 
@@ -140,6 +141,17 @@ def _candidates(kind: str, words: list[str], conditions: list, postgres: bool):
     return chosen.where(match, *conditions).order_by(fts.c.rowid.desc()).limit(CAP)
 
 
+def _in_area(kind: str, filters: SearchFilters, area_id: int | None) -> list:
+    """The area filter for one kind: its documents' area, or for things that cover several
+    areas (agreements) any of theirs."""
+    if not filters.area:
+        return []
+    in_area = source_of(kind).in_area
+    if in_area:
+        return [text(in_area).bindparams(area_id=area_id or 0)]
+    return [SearchDocument.area_id == (area_id or 0)]
+
+
 def search(user, filters: SearchFilters, kinds: list[str], *, area_id: int | None,
            first: int, last: int) -> list[Hit]:
     """For each kind, its matches numbered first..last (best first), with how many match
@@ -152,8 +164,6 @@ def search(user, filters: SearchFilters, kinds: list[str], *, area_id: int | Non
     # The restricted items this person may not see are few: read once, left out by id.
     hidden = hidden_restricted_ids(user)
     conditions = [d.item_id.is_(None) | d.item_id.not_in(hidden)] if hidden else []
-    if filters.area:
-        conditions.append(d.area_id == (area_id or 0))
     if filters.state:
         conditions.append(d.state == filters.state)
     if filters.happened_from:
@@ -161,7 +171,8 @@ def search(user, filters: SearchFilters, kinds: list[str], *, area_id: int | Non
     if filters.happened_to:
         conditions.append(d.happened_at < datetime.combine(filters.happened_to, time())
                           + timedelta(days=1))
-    parts = [select(_candidates(k, words, conditions, postgres).subquery()) for k in kinds]
+    parts = [select(_candidates(k, words, conditions + _in_area(k, filters, area_id),
+                                postgres).subquery()) for k in kinds]
     s = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
     ranked = select(
         s.c.id, s.c.kind,

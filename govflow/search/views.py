@@ -1,5 +1,5 @@
 """The search page: one box in the header finds blockers, ideas, decisions, meetings,
-minutes and sponsor actions, grouped by kind, the words found shown marked."""
+minutes, sponsor actions and agreements, grouped by kind, the words found shown marked."""
 
 from __future__ import annotations
 

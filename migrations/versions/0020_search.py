@@ -74,10 +74,12 @@ def upgrade() -> None:
             "INSERT INTO search_fts(rowid, title, body, kind) "
             "VALUES (new.id, new.title, new.body, new.kind); END"
         )
-    # Build the index once for what is already there (the same statements every write uses).
+    # Build the index once for what is already there (the same statements every write uses),
+    # of the kinds there were then: later kinds' tables may not exist yet, and their own
+    # migrations build theirs (0028_agreements_in_search).
     from govflow.search.index import rebuild
 
-    rebuild(op.get_bind())
+    rebuild(op.get_bind(), sources=["items", "decisions", "meetings", "minutes", "actions"])
 
 
 def downgrade() -> None:

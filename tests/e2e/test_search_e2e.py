@@ -12,7 +12,7 @@ def test_the_header_search_finds_a_blocker_and_marks_the_words(page):
     sign_in(page, "practitioner")
     page.goto("/")
     box = page.get_by_role("searchbox",
-                           name="Search blockers, ideas, decisions, meetings and actions")
+                           name="Search blockers, ideas, decisions, meetings, actions and agreements")
     box.fill("room")
     with page.expect_navigation():
         box.press("Enter")

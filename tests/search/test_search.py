@@ -72,7 +72,7 @@ def test_the_header_has_one_search_box_on_every_page(client, auth, people):
     page = client.get("/").get_data(as_text=True)
     assert '<form class="gf-header-search" method="get" action="/search" role="search"' in page
     assert ('<label class="govuk-visually-hidden" for="gf-header-search-q">Search blockers, '
-            "ideas, decisions, meetings and actions</label>") in page
+            "ideas, decisions, meetings, actions and agreements</label>") in page
 
 
 def test_results_grouped_by_kind_best_first_with_the_words_marked(client, auth, found):
