@@ -30,3 +30,14 @@ def test_the_figures_state_their_period_in_words(client, auth, people):
     assert "Sponsor actions due in the period and still open" in page
     assert "Sponsor actions due in the period and now overdue" in page
     assert re.search(r"\d+ Sponsor actions open\b", page) is None
+
+
+def test_times_to_unblock_are_said_in_words_and_the_tiers_explained(client, auth, people):
+    auth.login(people["executive"].email)
+    html = client.get("/dashboard").get_data(as_text=True)
+    page = text_of(client.get("/dashboard"))
+    assert "Working days to unblock: half were unblocked within" in page
+    assert "Working days to unblock: 9 in 10 were unblocked within" in page
+    assert "percentile" not in page.lower() and "median" not in page.lower()
+    assert ('<span class="govuk-details__summary-text">What Bronze, Silver and Gold mean</span>'
+            in html)
