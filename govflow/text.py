@@ -13,6 +13,12 @@ BIDI_CONTROLS = {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u
 ALLOWED_CONTROLS = {"\n", "\r", "\t"}
 
 
+def field_name(label) -> str:
+    """A form label as an error message names it: "Review date (optional)" → "Review date",
+    "Why not?" → "Why not". "(optional)" belongs beside the box, not in a message about it."""
+    return str(label).replace("(optional)", "").strip().rstrip("?:").strip()
+
+
 def text_problem(value: str, max_length: int) -> str | None:
     """A plain-English problem with the text, or None. Never changes the text."""
     if len(value) > max_length:

@@ -24,6 +24,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Validatio
 
 from govflow.accounts.passwords import password_problem
 from govflow.sponsors.forms import DatePartsField
+from govflow.text import field_name
 
 
 class GovEmailInput(GovTextInput):
@@ -35,7 +36,7 @@ class PlainSelectField(SelectField):
 
     def pre_validate(self, form):
         if self.choices is not None and self.data not in {str(v) for v, *_ in self.choices}:
-            raise ValidationError(f"Choose {self.label.text.lower()} from the list")
+            raise ValidationError(f"Choose {field_name(self.label.text).lower()} from the list")
 
 
 class PlainMultipleField(SelectMultipleField):
@@ -44,7 +45,7 @@ class PlainMultipleField(SelectMultipleField):
     def pre_validate(self, form):
         allowed = {str(v) for v, *_ in (self.choices or [])}
         if any(str(v) not in allowed for v in self.data or []):
-            raise ValidationError(f"Choose only from the {self.label.text.lower()} listed")
+            raise ValidationError(f"Choose only from the {field_name(self.label.text).lower()} listed")
 
 
 class SignInForm(FlaskForm):

@@ -14,6 +14,7 @@ from wtforms.validators import InputRequired, Optional
 
 from govflow import dates
 from govflow.decisions.models import REASON_CATEGORIES
+from govflow.text import field_name
 
 
 class DayMonthYearField(DateField):
@@ -32,13 +33,13 @@ class DayMonthYearField(DateField):
             return
         if not all(v.strip() for v in valuelist):
             self.data = None
-            raise ValueError(f"{self.label.text} must include a day, month and year")
+            raise ValueError(f"{field_name(self.label.text)} must include a day, month and year")
         try:
             super().process_formdata([" ".join(v.strip() for v in valuelist)])
         except ValueError:
-            raise ValueError(f"{self.label.text} must be a real date, like 23 12 2026") from None
+            raise ValueError(f"{field_name(self.label.text)} must be a real date, like 23 12 2026") from None
         try:
-            dates.check_range(self.data, self.label.text)
+            dates.check_range(self.data, field_name(self.label.text))
         except dates.OutOfRange:
             self.data = None
             raise

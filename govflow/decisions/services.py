@@ -122,7 +122,7 @@ def _check_correction(decision, new: dict, reason: str) -> None:
         if not new["reason_category"]:
             errors["reason_category"] = "Choose the main reason for saying no"
         if not new["why_not"]:
-            errors["why_not"] = "Enter why not: a decline must say why"
+            errors["why_not"] = "Enter why the answer is no: a decline must say why"
         if not new["what_would_make_yes"]:
             errors["what_would_make_yes"] = "Enter what would make this a yes"
     if errors:

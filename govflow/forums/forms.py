@@ -29,6 +29,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
 from govflow import dates
+from govflow.text import field_name
 from govflow.widgets import GovDateInput
 
 PARTS = ("day", "month", "year")
@@ -56,7 +57,7 @@ class GovDateField(DateField):
         self.data = None
         if not any(parts):
             return
-        label = self.label.text
+        label = field_name(self.label.text)
         if tampered:
             raise ValueError(f"{label} must be a day, a month and a year")
         missing = [name for name, value in zip(PARTS, parts, strict=True) if not value]
@@ -116,7 +117,7 @@ def time_text(message: str, required: bool = True):
             return
         parsed = parse_time(value)
         if parsed is None:
-            raise ValidationError(f"{field.label.text} must be a time, like 10am or 14:30")
+            raise ValidationError(f"{field_name(field.label.text)} must be a time, like 10am or 14:30")
         field.parsed = parsed
 
     return check

@@ -31,6 +31,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from govflow import dates
 from govflow.items.services import ITEM_TEXT_LIMITS
+from govflow.text import field_name
 from govflow.workflow.definition import FieldSpec, WorkflowDefinition
 
 
@@ -213,13 +214,13 @@ class DayMonthYearField(DateField):
             return
         if len(valuelist) != 3 or not all(v.strip() for v in valuelist):
             self.data = None
-            raise ValueError(f"{self.label.text} must include a day, month and year")
+            raise ValueError(f"{field_name(self.label.text)} must include a day, month and year")
         try:
             super().process_formdata([" ".join(v.strip() for v in valuelist)])
         except ValueError:
-            raise ValueError(f"{self.label.text} must be a real date, like 27 3 2027") from None
+            raise ValueError(f"{field_name(self.label.text)} must be a real date, like 27 3 2027") from None
         try:
-            dates.check_range(self.data, self.label.text)
+            dates.check_range(self.data, field_name(self.label.text))
         except dates.OutOfRange:
             self.data = None
             raise

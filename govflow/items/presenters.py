@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from govflow import workdays
 from govflow.workflow import vocabulary
@@ -140,9 +140,26 @@ def event_label(spec: WorkflowDefinition, trigger: str) -> str:
     return found.done
 
 
+def _answered(label: str, value) -> str:
+    """An answer after the fact, under its form label without the form's "(optional)": "Why
+    not? Too dear", "Conditions: Tell the library"."""
+    label = label.replace("(optional)", "").strip().rstrip(":").strip()
+    return f"{label} {value}" if label.endswith("?") else f"{label}: {value}"
+
+
+def _as_date(value):
+    """A date answer (kept as ISO text in the event's details) as GOV.UK writes dates."""
+    try:
+        return workdays.format_date(date.fromisoformat(str(value)[:10]))
+    except ValueError:
+        return value
+
+
 def event_text(spec: WorkflowDefinition, event) -> str:
     """Each answer the action's form asked for, with its label ("What was done to unblock
-    it: …"); a reason with no form field behind it (the sweep's) is shown as it is."""
+    it: …"); a reason with no form field behind it (the sweep's), or under the plain label
+    "Reason" (govflow's own, moving a systemic blocker), is shown as it is: the history
+    already says it is the reason."""
     details = event.details or {}
     parts = []
     said_reason = False
@@ -155,11 +172,16 @@ def event_text(spec: WorkflowDefinition, event) -> str:
             continue
         if value == event.reason:
             said_reason = True
+            if field.label == "Reason":
+                parts.append(value)
+                continue
         if field.type == "money" and isinstance(value, int):
             value = f"£{value / 100:,.2f}".removesuffix(".00")
         elif field.type == "select":
             value = dict(field.choices).get(str(value), value)
-        parts.append(f"{field.label}: {value}")
+        elif field.type == "date":
+            value = _as_date(value)
+        parts.append(_answered(field.label, value))
     if event.reason and not said_reason:
         parts.insert(0, event.reason)
     return "\n\n".join(parts)

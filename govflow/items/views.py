@@ -46,6 +46,7 @@ from govflow.items.queries import (
     load_item,
 )
 from govflow.permissions import can, can_view_item
+from govflow.text import field_name
 from govflow.workflow import engine
 from govflow.workflow.definition import WORKFLOW_DIR, load
 
@@ -118,7 +119,7 @@ def put_errors(form, err: DomainError, aliases: dict | None = None) -> None:
         field = getattr(form, aliases.get(name, name), None)
         if field is None:
             continue
-        field.errors = list(field.errors) + [_personal_data_message(str(field.label.text),
+        field.errors = list(field.errors) + [_personal_data_message(field_name(field.label.text),
                                                                     message)]
         placed = True
     if not placed:

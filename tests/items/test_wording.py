@@ -4,6 +4,7 @@ together (issue 16: "A idea in Denaby needs Bronze", "It is now Unblocked", "Ent
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
@@ -123,3 +124,78 @@ def test_a_blocker_at_gold_shows_one_gold_tag_and_an_idea_its_tier_and_state(app
         idea = template.render(item=SimpleNamespace(tier="silver", state="proposed"))
     assert gold.count("govuk-tag") == 1 and "Gold" in gold
     assert idea.count("govuk-tag") == 2 and "Silver" in idea and "Proposed" in idea
+
+
+def _history(page_html: str) -> list[str]:
+    """Each history entry's text as a person (or a screen reader) reads it, tags removed."""
+    return [" ".join(re.sub(r"<[^>]+>", "", m).split()) for m in
+            re.findall(r'<p class="gf-timeline__reason">(.*?)</p>', page_html, re.S)]
+
+
+def test_the_systemic_history_entry_says_reason_once(client, auth, people):
+    from govflow.systemic import services as systemic
+
+    item = _blocker(people["practitioner"], area="hexthorpe")
+    systemic.add_area(item, people["admin"], area="denaby", effect="Here too.")
+    systemic.add_area(item, people["admin"], area="balby", effect="And here.")
+    auth.login(people["practitioner"].email)
+    history = _history(client.get(f"/items/{item.id}").get_data(as_text=True))
+    assert history[0] == ("Reason: Affects 3 areas: Hexthorpe, Denaby, Balby — moved to Silver "
+                          "as a systemic blocker")
+    assert not any("Reason: Reason:" in entry for entry in history)
+
+
+def test_answers_in_the_history_read_without_optional_and_dates_as_govuk_writes_them(
+        client, auth, people):
+    approved = _idea(people["practitioner"])
+    engine.fire(approved, "approve", people["facilitator"], now=WEDNESDAY,
+                fields={"rationale": "A good use of the room", "conditions": "Tell the library",
+                        "review_on_date": "2027-03-01"})
+    declined = _idea(people["practitioner"], title="Minibus for the youth club")
+    engine.fire(declined, "decline", people["facilitator"], now=WEDNESDAY,
+                fields={"reason_category": "cost", "why_not": "It costs more than the fund",
+                        "what_would_make_yes": "A hired van for a trial"})
+    withdrawn = _blocker(people["practitioner"])
+    engine.fire(withdrawn, "withdraw", people["practitioner"],
+                fields={"reason": "The caretaker stays late now"})
+    auth.login(people["practitioner"].email)
+
+    def first_entry(item):
+        return _history(client.get(f"/items/{item.id}").get_data(as_text=True))[0]
+
+    assert first_entry(approved) == ("Reason: Why yes: A good use of the room Conditions: Tell "
+                                     "the library Review date: 1 March 2027")
+    assert first_entry(declined) == ("Reason: Main reason for saying no: Cost Why not? It costs "
+                                     "more than the fund What would make this a yes? A hired "
+                                     "van for a trial")
+    assert first_entry(withdrawn) == "Reason: Why you are withdrawing it: The caretaker stays late now"
+
+
+def test_a_bad_date_on_an_action_form_is_named_without_optional(browser, people):
+    idea = _idea(people["practitioner"])
+    db.session.commit()
+    browser.sign_in(people["facilitator"])
+    for boxes, message in ((["32", "3", "2027"], "Review date must be a real date, like 27 3 2027"),
+                           (["1", "", "2027"], "Review date must include a day, month and year"),
+                           (["1", "3", "3000"], "Review date must be between 1900 and 2100")):
+        response = browser.act(idea.id, "approve", {"review_on_date": boxes})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 400
+        assert f'<span class="govuk-visually-hidden">Error:</span> {message}' in html
+        assert "(optional) must" not in html
+
+
+def test_a_correction_of_a_decline_asks_why_the_answer_is_no_in_words(app, people):
+    from govflow.decisions.models import Decision
+    from govflow.decisions.services import correct_decision
+
+    idea = _idea(people["practitioner"])
+    engine.fire(idea, "decline", people["facilitator"], now=WEDNESDAY,
+                fields={"reason_category": "cost", "why_not": "Too dear",
+                        "what_would_make_yes": "Half the price"})
+    decision = db.session.scalar(select(Decision).where(Decision.item_id == idea.id))
+    with pytest.raises(Invalid) as err:
+        correct_decision(decision, people["facilitator"], correction_reason="Wrong words.",
+                         values={"why_not": ""})
+    assert err.value.field_errors == {
+        "why_not": "Enter why the answer is no: a decline must say why"}
