@@ -15,7 +15,7 @@ from govflow.extensions import db
 from govflow.forums import rules
 from govflow.forums.models import AgendaItem, Forum, Meeting
 from govflow.forums.referral_models import Referral
-from govflow.permissions import can, can_view_item
+from govflow.permissions import can, can_view_item, local_group_of
 
 CENTRAL_HEADING = "Referred by local groups"
 
@@ -26,8 +26,15 @@ def central_forum() -> Forum | None:
 
 
 def local_forum_for(item) -> Forum | None:
-    return db.session.scalar(select(Forum).where(
-        Forum.kind == "local", Forum.active, Forum.area_id == item.area_id).order_by(Forum.id))
+    """The local group an item is referred for from its own page: its own area's (the
+    access policy's answer, so the page, the rule and the service agree)."""
+    return local_group_of(item)
+
+
+def for_item(item) -> list[Referral]:
+    """Every referral of the item to the central forum, newest first (its page lists them)."""
+    return list(db.session.scalars(select(Referral).where(Referral.item_id == item.id)
+                                   .order_by(Referral.referred_at.desc(), Referral.id.desc())))
 
 
 def refer_to_central(actor, *, forum: Forum, note: str, meeting: Meeting | None = None,

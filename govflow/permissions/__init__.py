@@ -42,6 +42,8 @@ from govflow.permissions.forums import (
     can_view_minutes,
     chairs,
     is_forum_secretary,
+    local_group_of,
+    may_refer_item_to_central,
     may_refer_to_central,
     owns_feed,
     wrote_minutes,
@@ -98,10 +100,11 @@ __all__ = [
     "can_view_action", "can_view_attachment", "can_view_decision", "can_view_item",
     "can_view_minutes", "can_view_notification", "chairs", "covered_people", "has_role",
     "hidden_items", "hidden_restricted_ids", "is_forum_secretary", "item_area_ids",
-    "item_relations", "item_roles", "item_visible_clause", "may_add_area", "may_attach",
+    "item_relations", "item_roles", "item_visible_clause", "local_group_of", "may_add_area",
+    "may_attach",
     "may_attach_to_decision", "may_close_action", "may_deputise", "may_follow",
     "may_record_action_in", "may_record_agreement", "may_record_for_area",
-    "may_refer_to_central", "may_restrict", "may_review_agreement", "may_see_email",
+    "may_refer_item_to_central", "may_refer_to_central", "may_restrict", "may_review_agreement", "may_see_email",
     "may_try_idea", "on_agenda_clause", "on_forum_agenda", "owns_feed", "register",
     "restricted_visibility_clause", "secretary_covers_area", "sees_every_item",
     "sees_restricted", "sees_stuck_list", "signed_in", "visibility_clause", "wrote_minutes",
@@ -155,6 +158,8 @@ register("forum.set_quorum", as_rule(can_run_meeting), "forum")
 register("absence.stand_in", as_rule(may_deputise), "absence")
 # A calendar feed shows its owner's view (restricted items they may not see left out).
 register("forum.refer", as_rule(may_refer_to_central), "forum")
+# From an item's own page, without a meeting: for its own area's local group.
+register("item.refer_to_central", as_rule(may_refer_item_to_central))
 register("calendar.subscribe", SignedIn, "calendar feed")
 register("calendar.revoke", as_rule(owns_feed), "calendar feed")
 

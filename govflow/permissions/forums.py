@@ -5,6 +5,11 @@ it)."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from govflow.extensions import db
+from govflow.permissions.items import can_view_item
+
 
 def _forum_of(obj):
     return getattr(obj, "forum", None) or obj
@@ -55,6 +60,25 @@ def may_refer_to_central(user, obj) -> bool:
     return bool("admin" in user.roles or is_forum_secretary(user, forum)
                 or forum.area_id in user.area_ids_for("facilitator")
                 or (obj is not forum and chairs(user, obj)))
+
+
+def local_group_of(item):
+    """The local group of the item's own area (the first, if an area has several), or None."""
+    from govflow.forums.models import Forum
+
+    area_id = getattr(item, "area_id", None)
+    if area_id is None:
+        return None
+    return db.session.scalar(select(Forum).where(
+        Forum.kind == "local", Forum.active, Forum.area_id == area_id).order_by(Forum.id).limit(1))
+
+
+def may_refer_item_to_central(user, item) -> bool:
+    """Whoever may see it and may refer for the local group of its own area: that group's
+    facilitators, its secretary, or an administrator"""
+    if item is None or not can_view_item(user, item):
+        return False
+    return may_refer_to_central(user, local_group_of(item))
 
 
 def owns_feed(user, feed) -> bool:

@@ -127,6 +127,8 @@ TABLE: dict[str, dict] = {
     "forums.cancel_meeting": {"anonymous": 302, "*": 403, "admin": 200},
     "forums.calendar_feeds": {"anonymous": 302, "*": 200},
     "forums.refer": {"anonymous": 302, "*": 403, "facilitator": 200, "admin": 200},
+    # From the item's own page: for the local group of its area (Denaby's facilitator).
+    "forums.refer_item": {"anonymous": 302, "*": 403, "facilitator": 200, "admin": 200},
     "forums.answer": {"anonymous": 302, "*": 403, "admin": (200, 404)},
     "forums.subscribe_mine": {"anonymous": 302, "*": 200},
     "forums.subscribe_forum": {"anonymous": 302, "*": 200},

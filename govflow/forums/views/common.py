@@ -71,14 +71,16 @@ def can_run(meeting_or_forum) -> bool:
     return can(current_user, "meeting.run", meeting_or_forum)
 
 
-def refused(err: DomainError, meeting: Meeting | None = None):
-    """A refusal on a forum page: its own message and a way back, status 409 (403 if not allowed)."""
+def refused(err: DomainError, meeting: Meeting | None = None,
+            back: tuple[str, str] | None = None):
+    """A refusal on a forum page: its own message and a way back (to the meeting, or `back`:
+    (address, words) for a page reached from elsewhere), status 409 (403 if not allowed)."""
     locked = bool(err.extra.get("locked"))
     heading = ("These minutes are approved and locked" if locked
                else "This cannot be done now")
     return render_template(
         "forums/refused.html", page_title=heading, heading=heading, message=err.message,
-        meeting=meeting, locked=locked,
+        meeting=meeting, locked=locked, back=back,
     ), err.status
 
 
@@ -98,7 +100,8 @@ def done(message: str | None, url: str):
 
 
 def take_form(form, use_case: Callable, *, then: Callable, again: Callable | None = None,
-              meeting: Meeting | None = None, refusals: str | None = "page"):
+              meeting: Meeting | None = None, refusals: str | None = "page",
+              back: tuple[str, str] | None = None):
     """The forum pages' one way to take a form: check it, run the use-case, answer.
 
     - not a POST: the page with its form, `again(200)`;
@@ -126,7 +129,7 @@ def take_form(form, use_case: Callable, *, then: Callable, again: Callable | Non
         return again(err.status)
     except Refused as err:
         if refusals == "page" or (refusals == "locked" and err.extra.get("locked")):
-            return refused(err, meeting)
+            return refused(err, meeting, back)
         raise
     return then(result)
 

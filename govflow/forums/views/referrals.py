@@ -1,14 +1,18 @@
-"""Local to central: referring an agenda item of a local group's meeting to the central
-forum with a note, and the central forum's answer going back (govflow.forums.referrals)."""
+"""Local to central: referring an agenda item of a local group's meeting (or an item, from
+its own page) to the central forum with a note, and the central forum's answer going back
+(govflow.forums.referrals)."""
 
 from __future__ import annotations
 
 from flask import abort, render_template, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from govflow.errors import Restricted
+from govflow.extensions import db
 from govflow.forums import referrals
 from govflow.forums.views.common import (
     bp,
@@ -20,6 +24,8 @@ from govflow.forums.views.common import (
     take_form,
     user,
 )
+from govflow.items.models import Item
+from govflow.permissions import can
 
 
 class ReferForm(FlaskForm):
@@ -62,6 +68,47 @@ def refer(meeting_id, agenda_item_id):
             meeting=meeting, entry=entry), status),
         meeting=meeting,
     )
+
+
+@bp.route("/items/<int:item_id>/refer-to-central", methods=["GET", "POST"])
+def refer_item(item_id):
+    """The same referral from the item's own page, between meetings: for the local group of
+    the item's own area, by those the access policy lets refer for it."""
+    item = db.session.get(Item, item_id)
+    if item is None:
+        abort(404)
+    if not can(current_user, "item.view", item):
+        raise Restricted(item)  # the restricted page: says whom to ask, nothing of the item
+    require("item.refer_to_central", item)
+    forum = referrals.local_forum_for(item)
+    item_page = url_for("items.show", item_id=item.id)
+    form = ReferForm()
+    return take_form(
+        form, lambda: referrals.refer_to_central(user(), forum=forum, item=item,
+                                                 note=form.note.data),
+        then=lambda r: done(f"Referred to {r.to_forum.name} for {forum.name}. It is on its "
+                            f"next agenda; its answer will come back to {forum.name}'s next "
+                            "meeting as a matter arising.", f"{item_page}#referrals"),
+        again=lambda status: (render_template(
+            "forums/refer.html", page_title="Refer to the central forum", form=form,
+            meeting=None, entry=None, item=item, forum=forum), status),
+        back=(item_page, f"Go back to the {item.kind}"),
+    )
+
+
+@bp.app_context_processor
+def _item_page_referrals() -> dict:
+    return {"item_referrals": item_referrals}
+
+
+def item_referrals(item) -> dict:
+    """What an item's page shows of its referrals (templates/forums/_item_referrals.html):
+    each one, newest first, and where to refer it, for those who may while none waits."""
+    sent = referrals.for_item(item)
+    waiting = any(r.answered_at is None for r in sent)
+    may = not waiting and can(current_user, "item.refer_to_central", item)
+    return {"referrals": sent,
+            "refer_url": url_for("forums.refer_item", item_id=item.id) if may else None}
 
 
 @bp.route("/meetings/<int:meeting_id>/agenda/<int:agenda_item_id>/answer",
