@@ -59,6 +59,8 @@ def index():
         words=words,
         searched=bool(words),
         kinds=list(KINDS.values()),
+        kind_choices=[(k.name, k.plural) for k in KINDS.values()],
+        area_choices=[(slug, name) for _id, slug, name in areas],
         state_labels={k.name: k.states() for k in KINDS.values()},
         areas=areas,
         area_names={a[0]: a[2] for a in areas},
