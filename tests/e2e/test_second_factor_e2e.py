@@ -5,10 +5,12 @@ signs out, and signs in again with a code after the password — a wrong code fi
 from __future__ import annotations
 
 import os
+import re
 from email.utils import parsedate_to_datetime
 
 import pyotp
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import DEMO_PASSWORD, demo_email
 from tests.support.browser import check_page
@@ -60,24 +62,31 @@ def test_an_administrator_sets_up_two_step_sign_in_and_signs_in_with_a_code(page
     secret = page.locator("#secret-key").inner_text().replace(" ", "")
     app = pyotp.TOTP(secret)
     page.get_by_label("Code from the app").fill(app.at(_server_time(page)))
-    page.get_by_role("button", name="Turn on two-step sign-in").click()
-    assert page.get_by_text("Two-step sign-in is on").is_visible()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Turn on two-step sign-in").click()
+    expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
+    expect(page.get_by_text("Two-step sign-in is on")).to_be_visible()
     codes = page.locator("#recovery-codes code").all_inner_texts()
     assert len(codes) == 10
     check_page(page, "recovery codes")
-    page.get_by_role("button", name="I have kept my codes").click()
-    assert page.url.endswith("/account")
-    assert "Manage two-step sign-in" in page.content()
+    with page.expect_navigation():
+        page.get_by_role("button", name="I have kept my codes").click()
+    expect(page).to_have_url(re.compile(r"/account$"))
+    expect(page.locator("#two-step + p")).to_contain_text(
+        "On: after your password, govflow asks for a code from your authenticator app.")
+    expect(page.get_by_role("link", name="Manage two-step sign-in")).to_be_visible()
 
-    page.get_by_role("button", name="Sign out").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
     _password(page, email)
     assert page.url.endswith("/sign-in/code")
     assert page.get_by_role("heading", name="Enter the code from your app").is_visible()
     check_page(page, "enter the code")
     page.get_by_label("Code").fill("000000")
-    page.get_by_role("button", name="Continue").click()
-    summary = page.locator(".govuk-error-summary")
-    assert "Enter the code your authenticator app shows now" in summary.inner_text()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter the code your authenticator app shows now")
     check_page(page, "a wrong code")
     page.get_by_label("Code").fill(app.at(_server_time(page) + 30))
     with page.expect_navigation():
