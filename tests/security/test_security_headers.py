@@ -6,8 +6,6 @@ import re
 
 import pytest
 
-from tests.conftest import test_config as make_config
-
 REQUIRED_CSP = ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'")
 
 
@@ -68,8 +66,8 @@ def test_oversized_body_gets_413_with_headers(client):
     assert_secure_headers(response, "413 page")
 
 
-def test_unexpected_error_page_carries_the_headers(_database):
-    app = create_500_app()
+def test_unexpected_error_page_carries_the_headers(_database, make_app):
+    app = create_500_app(make_app)
     response = app.test_client().get("/boom")
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in response.get_data(as_text=True)
@@ -77,10 +75,8 @@ def test_unexpected_error_page_carries_the_headers(_database):
     assert "Traceback" not in response.get_data(as_text=True)
 
 
-def create_500_app():
-    from govflow import create_app
-
-    app = create_app(make_config())
+def create_500_app(make_app):
+    app = make_app()
 
     @app.get("/boom")
     def boom():
@@ -106,14 +102,14 @@ def test_csv_exports_are_never_cached(auth, client, people):
     assert_secure_headers(response, "decision log CSV")
 
 
-def test_hsts_only_in_production(_database, monkeypatch):
-    from govflow import create_app
-
-    development = create_app(make_config()).test_client().get("/sign-in")
+def test_hsts_only_in_production(_database, make_app, monkeypatch):
+    # make_app closes each app's connections afterwards: the sign-in page reads the
+    # sign-in providers, and a connection left to the GC is an error on PostgreSQL.
+    development = make_app().test_client().get("/sign-in")
     assert "Strict-Transport-Security" not in development.headers
 
     monkeypatch.setenv("SECRET_KEY", "p" * 64)
-    production = create_app(make_config(GOVFLOW_ENV="production", TESTING=False))
+    production = make_app(GOVFLOW_ENV="production", TESTING=False)
     response = production.test_client().get("/sign-in", base_url="https://govflow.example")
     hsts = response.headers.get("Strict-Transport-Security", "")
     assert "max-age=" in hsts and int(re.search(r"max-age=(\d+)", hsts).group(1)) >= 31536000
