@@ -57,6 +57,9 @@ def refer_to_central(actor, *, forum: Forum, note: str, meeting: Meeting | None 
         item = entry.item
     if item is not None and not can_view_item(actor, item):
         raise Refused("You cannot see that item.")
+    if entry is None and item is not None and not item.is_open:
+        raise Refused(f"This {item.kind} is no longer waiting on anyone, so there is nothing "
+                      "for the central forum to decide.")
     note = (note or "").strip()
     if not note:
         raise Invalid("Say what the central forum is asked.", field_errors={

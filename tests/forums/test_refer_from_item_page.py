@@ -183,3 +183,20 @@ def test_a_restricted_blocker_is_not_shown_to_those_who_may_not_see_it(
         auth.logout()
         auth.login("rachel.dunn@dmbc.example")  # Denaby's facilitator sees it and may refer
         assert LINK in text_of(client.get(story["page"]))
+
+
+def test_a_withdrawn_blocker_cannot_be_referred_and_nothing_changes(client, auth, people, story):
+    item = story["item"]
+    with fixed_at(datetime(2027, 3, 9, 9, 0)):
+        engine.fire(item, "withdraw", people["priya.shah@dcst.example"],
+                    fields={"reason": "The club found its own interpreter"})
+    db.session.commit()
+    with fixed_at(datetime(2027, 3, 9, 10, 0)):
+        auth.login("lorraine.hebden@denaby-cafe.example")
+        assert LINK not in text_of(client.get(story["page"]))
+        before = (_referrals(), _central_entries(item))
+        refused = client.post(story["refer"], data=_form(client, story, note=NOTE))
+    assert refused.status_code == 409
+    assert ("This cannot be done now This blocker is no longer waiting on anyone, so there is "
+            "nothing for the central forum to decide. Go back to the blocker") in text_of(refused)
+    assert (_referrals(), _central_entries(item)) == before

@@ -103,10 +103,11 @@ def _item_page_referrals() -> dict:
 
 def item_referrals(item) -> dict:
     """What an item's page shows of its referrals (templates/forums/_item_referrals.html):
-    each one, newest first, and where to refer it, for those who may while none waits."""
+    each one, newest first, and where to refer it, for those who may while none waits and
+    the item still waits on someone."""
     sent = referrals.for_item(item)
     waiting = any(r.answered_at is None for r in sent)
-    may = not waiting and can(current_user, "item.refer_to_central", item)
+    may = not waiting and item.is_open and can(current_user, "item.refer_to_central", item)
     return {"referrals": sent,
             "refer_url": url_for("forums.refer_item", item_id=item.id) if may else None}
 
