@@ -179,5 +179,5 @@ def test_the_blocker_page_shows_other_areas_their_effect_and_systemic(photocopie
     page = client.get(f"/items/{photocopier.id}").get_data(as_text=True)
     assert "Other areas with this blocker" in page
     assert "Late newsletters." in page and "No flyers either." in page
-    assert "This blocker affects 3 areas, so it went straight to Silver." in page
+    assert "This blocker affects 3 areas, so it is handled at Silver or above (it moved up when it reached that many; one already at Silver or Gold stays where it is)." in page
     assert f"/items/{photocopier.id}/we-have-this-too" in page
