@@ -7,14 +7,11 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     CheckConstraint,
-    Column,
     Date,
     DateTime,
     ForeignKey,
     Index,
-    Integer,
     String,
-    Table,
     Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -23,6 +20,7 @@ from govflow.accounts.models import LocalArea, User, _in
 from govflow.clock import utcnow
 from govflow.extensions import db
 from govflow.items.models import Item
+from govflow.model_parts import Versioned, link_table
 
 # The kinds of agreement, as people read them.
 AGREEMENT_KINDS = {
@@ -31,15 +29,11 @@ AGREEMENT_KINDS = {
     "ground_rules": "Ground rules",
 }
 
-agreement_areas = Table(
-    "agreement_areas",
-    db.metadata,
-    Column("agreement_id", ForeignKey("agreements.id", ondelete="CASCADE"), primary_key=True),
-    Column("area_id", ForeignKey("local_areas.id", ondelete="CASCADE"), primary_key=True),
-)
+agreement_areas = link_table("agreement_areas", agreement_id="agreements.id",
+                             area_id="local_areas.id")
 
 
-class Agreement(db.Model):
+class Agreement(Versioned, db.Model):
     __tablename__ = "agreements"
     __table_args__ = (
         CheckConstraint(_in("kind", tuple(AGREEMENT_KINDS)), name="kind"),
@@ -69,8 +63,6 @@ class Agreement(db.Model):
     lapsed_for: Mapped[date | None] = mapped_column(Date)
     lapse_item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"))
 
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
-    __mapper_args__ = {"version_id_col": version}
 
     owner: Mapped[User] = relationship(foreign_keys=[owner_id])
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])

@@ -7,7 +7,6 @@ from datetime import date, datetime
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    Column,
     Date,
     DateTime,
     ForeignKey,
@@ -15,7 +14,6 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
-    Table,
     Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -24,6 +22,7 @@ from govflow.accounts.models import LocalArea, User, _in
 from govflow.clock import utcnow
 from govflow.extensions import db
 from govflow.items.models import refuse_changes
+from govflow.model_parts import Versioned, link_table
 from govflow.records.chain import Chained, seal_rows_on_insert
 
 FORUM_KINDS = ("central", "local")
@@ -31,12 +30,7 @@ MEETING_STATUSES = ("planned", "held", "approved")
 AGENDA_KINDS = ("item", "sponsor_action", "matter_arising", "topic")
 ATTENDANCE = ("present", "apologies")
 
-forum_members = Table(
-    "forum_members",
-    db.metadata,
-    Column("forum_id", ForeignKey("forums.id", ondelete="CASCADE"), primary_key=True),
-    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-)
+forum_members = link_table("forum_members", forum_id="forums.id", user_id="users.id")
 
 
 class Forum(db.Model):
@@ -71,7 +65,7 @@ class Forum(db.Model):
     )
 
 
-class Meeting(Chained, db.Model):
+class Meeting(Versioned, Chained, db.Model):
     __tablename__ = "meetings"
     __table_args__ = (
         CheckConstraint(_in("status", MEETING_STATUSES), name="status"),
@@ -111,8 +105,6 @@ class Meeting(Chained, db.Model):
     agenda_built_at: Mapped[datetime | None] = mapped_column(DateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
     cancelled_reason: Mapped[str | None] = mapped_column(Text)
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
-    __mapper_args__ = {"version_id_col": version}
 
     forum: Mapped[Forum] = relationship()
     rhythm = relationship("MeetingRhythm")

@@ -8,14 +8,12 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
-    Column,
     Date,
     DateTime,
     ForeignKey,
     Index,
     Integer,
     String,
-    Table,
     Text,
     UniqueConstraint,
     event,
@@ -26,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from govflow.accounts.models import TIERS, LocalArea, Organisation, User, _in
 from govflow.clock import utcnow
 from govflow.extensions import db
+from govflow.model_parts import Versioned, link_table
 from govflow.records.chain import Chained, seal_rows_on_insert
 from govflow.workflow import vocabulary
 
@@ -65,15 +64,10 @@ class Tag(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
-item_tags = Table(
-    "item_tags",
-    db.metadata,
-    Column("item_id", ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
-    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
-)
+item_tags = link_table("item_tags", item_id="items.id", tag_id="tags.id")
 
 
-class Item(db.Model):
+class Item(Versioned, db.Model):
     __tablename__ = "items"
     __table_args__ = (
         CheckConstraint(_in("kind", KINDS), name="kind"),
@@ -141,9 +135,6 @@ class Item(db.Model):
     last_event_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     unblocked_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
-
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
-    __mapper_args__ = {"version_id_col": version}
 
     area: Mapped[LocalArea] = relationship()
     organisation: Mapped[Organisation | None] = relationship()

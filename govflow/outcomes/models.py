@@ -8,14 +8,12 @@ from datetime import date, datetime
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    Column,
     Date,
     DateTime,
     Float,
     ForeignKey,
     Integer,
     String,
-    Table,
     Text,
     UniqueConstraint,
 )
@@ -25,6 +23,7 @@ from govflow.accounts.models import LocalArea, User, _in
 from govflow.clock import utcnow
 from govflow.extensions import db
 from govflow.items.models import Item, Tag
+from govflow.model_parts import link_table
 
 # Which way is better: a higher figure (families helped early) or a lower one (referrals).
 BETTER = ("higher", "lower")
@@ -87,13 +86,8 @@ class IndicatorFigure(db.Model):
     entered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-family_feedback_items = Table(
-    "family_feedback_items",
-    db.metadata,
-    Column("feedback_id", ForeignKey("family_feedback.id", ondelete="CASCADE"),
-           primary_key=True),
-    Column("item_id", ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
-)
+family_feedback_items = link_table("family_feedback_items", feedback_id="family_feedback.id",
+                                   item_id="items.id")
 
 
 class FamilyFeedback(db.Model):

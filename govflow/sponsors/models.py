@@ -11,7 +11,6 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
-    Integer,
     String,
     Text,
     event,
@@ -22,6 +21,7 @@ from govflow.accounts.models import LocalArea, User, _in
 from govflow.clock import utcnow
 from govflow.extensions import db
 from govflow.items.models import AppendOnlyError, Item, refuse_changes
+from govflow.model_parts import Versioned
 from govflow.records.chain import Chained, seal_rows_on_insert
 
 ACTION_STATUSES = ("open", "done", "dropped")
@@ -41,7 +41,7 @@ def recorded(action, names=RECORDED_FIELDS) -> dict:
     return values
 
 
-class SponsorAction(db.Model):
+class SponsorAction(Versioned, db.Model):
     __tablename__ = "sponsor_actions"
     __table_args__ = (
         CheckConstraint(_in("status", ACTION_STATUSES), name="status"),
@@ -68,8 +68,6 @@ class SponsorAction(db.Model):
     # The due date each reminder/flag was sent for, so the sweep sends each exactly once.
     reminder_sent_for: Mapped[date | None] = mapped_column(Date)
     overdue_flagged_for: Mapped[date | None] = mapped_column(Date)
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
-    __mapper_args__ = {"version_id_col": version}
 
     area: Mapped[LocalArea] = relationship()
     sponsor: Mapped[User] = relationship(foreign_keys=[sponsor_id])

@@ -1,0 +1,30 @@
+"""Pieces several models share: the version column that guards against lost updates, and the
+tables that link two kinds of thing, many to many."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, ForeignKey, Integer, Table
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+from govflow.extensions import db
+
+
+class Versioned:
+    """Optimistic locking: SQLAlchemy adds 1 to `version` on every update and refuses one
+    made from a stale copy (StaleDataError), so two people editing at once cannot overwrite
+    each other; forms send back the version the person saw."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.version}
+
+
+def link_table(name: str, **columns: str) -> Table:
+    """A table linking two kinds of thing, many to many: each column names the id it holds
+    (`area_id="local_areas.id"`), the two together are its primary key, and a row goes when
+    either thing does."""
+    return Table(name, db.metadata, *(
+        Column(column, ForeignKey(target, ondelete="CASCADE"), primary_key=True)
+        for column, target in columns.items()))
