@@ -469,5 +469,8 @@ def test_the_queue_has_a_table_view_sorted_by_deadline_area_or_status(browser, p
 
 def test_list_pages_say_what_the_tiers_mean(browser, people):
     browser.sign_in(people["facilitator"])
-    for path in ("/queue", "/items/mine"):
-        assert "What Bronze, Silver and Gold mean" in text_of(browser.get(path))
+    for path in ("/queue", "/items/mine", "/search?q=family", "/ideas/new"):
+        assert "What Bronze, Silver and Gold mean" in text_of(browser.get(path)), path
+    browser.sign_in(people["admin"])
+    for path in ("/admin/people/new", f"/admin/people/{people['facilitator'].id}"):
+        assert "What Bronze, Silver and Gold mean" in text_of(browser.get(path)), path
