@@ -10,7 +10,7 @@ from typing import NamedTuple
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from govflow import dates, workdays
+from govflow import workdays
 from govflow.accounts.models import TIERS, LocalArea, User
 from govflow.decisions.models import OUTCOMES, Decision
 from govflow.edge import id_or_none
@@ -18,6 +18,7 @@ from govflow.extensions import db
 from govflow.forums.models import Forum, Meeting
 from govflow.items.models import KINDS, Event, Item, ItemArea
 from govflow.permissions import item_visible_clause, sees_every_item
+from govflow.query_args import QueryArgs
 
 OUTCOME_LABELS = {
     "approved": "Approved",
@@ -53,42 +54,20 @@ class DecisionFilters:
         Values that are not known are dropped, and a date that is not a date is reported in
         `errors` (the page shows it beside the field) and not applied.
         """
-
-        def many(name, allowed=None):
-            values = []
-            for v in args.getlist(name):
-                values.extend(p.strip() for p in v.split(",") if p.strip())
-            values = list(dict.fromkeys(values))
-            return [v for v in values if allowed is None or v in allowed]
-
-        errors = {}
-
-        def day(name, label):
-            raw = (args.get(name) or "").strip()
-            if not raw:
-                return None
-            try:
-                return dates.parse_iso(raw, label, "2026-12-23")
-            except ValueError as err:
-                errors[name] = str(err)
-                return None
-
+        read = QueryArgs(args)
         kind = args.get("kind") or None
-        f = cls(
+        decided_from, decided_to = read.period("Decided from", "Decided to")
+        return cls(
             kind=kind if kind in KINDS else None,
-            areas=many("area"),
-            tiers=many("tier", TIERS),
-            outcomes=many("outcome", OUTCOMES),
-            forums=many("forum"),
-            deciders=[d for d in many("decider") if d == BY_DEFAULT or id_or_none(d)],
-            decided_from=day("from", "Decided from"),
-            decided_to=day("to", "Decided to"),
-            errors=errors,
+            areas=read.many("area"),
+            tiers=read.many("tier", TIERS),
+            outcomes=read.many("outcome", OUTCOMES),
+            forums=read.many("forum"),
+            deciders=[d for d in read.many("decider") if d == BY_DEFAULT or id_or_none(d)],
+            decided_from=decided_from,
+            decided_to=decided_to,
+            errors=read.errors,
         )
-        if f.decided_from and f.decided_to and f.decided_from > f.decided_to:
-            f.errors["to"] = "Decided to must be the same as or after decided from"
-            f.decided_to = None
-        return f
 
     def as_args(self) -> dict:
         """The filters as query-string arguments (for page links and the CSV link)."""

@@ -15,13 +15,14 @@ from typing import NamedTuple
 from sqlalchemy import Select, and_, case, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
-from govflow import dates, workdays
+from govflow import workdays
 from govflow.accounts.models import LocalArea
 from govflow.decisions.models import Decision
 from govflow.extensions import db
 from govflow.items.models import Event, Item, ItemArea, Tag, item_tags
 from govflow.learning.models import IdeaCopy
 from govflow.permissions import visibility_clause
+from govflow.query_args import QueryArgs
 from govflow.workflow.definition import load
 
 KINDS = ("idea", "blocker", "agreement")
@@ -65,33 +66,14 @@ class LibraryFilters:
     @classmethod
     def from_args(cls, args) -> LibraryFilters:
         """From request.args: ?q=&kind=&outcome=&feature=&area=&from=&to= (ISO dates)."""
-
-        def many(name):
-            values = []
-            for v in args.getlist(name):
-                values.extend(p.strip() for p in v.split(",") if p.strip())
-            return list(dict.fromkeys(values))[:20]
-
-        errors = {}
-
-        def day(name, label):
-            raw = (args.get(name) or "").strip()
-            if not raw:
-                return None
-            try:
-                return dates.parse_iso(raw, label, "2026-12-23")
-            except ValueError as err:
-                errors[name] = str(err)
-                return None
-
+        read = QueryArgs(args)
         kind = args.get("kind") or None
-        f = cls(q=(args.get("q") or "").strip()[:200], kind=kind if kind in KINDS else None,
-                outcomes=many("outcome"), features=many("feature"), areas=many("area"),
-                learnt_from=day("from", "From"), learnt_to=day("to", "To"), errors=errors)
-        if f.learnt_from and f.learnt_to and f.learnt_from > f.learnt_to:
-            f.errors["to"] = "To must be the same as or after from"
-            f.learnt_to = None
-        return f
+        outcomes, features, areas = (read.many(name, most=20)
+                                     for name in ("outcome", "feature", "area"))
+        learnt_from, learnt_to = read.period()
+        return cls(q=(args.get("q") or "").strip()[:200], kind=kind if kind in KINDS else None,
+                   outcomes=outcomes, features=features, areas=areas,
+                   learnt_from=learnt_from, learnt_to=learnt_to, errors=read.errors)
 
     def as_args(self) -> dict:
         args = {"q": self.q, "kind": self.kind, "outcome": self.outcomes,

@@ -22,10 +22,10 @@ from sqlalchemy import (
     union_all,
 )
 
-from govflow import dates
 from govflow.db import is_postgres
 from govflow.extensions import db
 from govflow.permissions import hidden_restricted_ids
+from govflow.query_args import QueryArgs
 from govflow.search.index import source_of
 from govflow.search.models import SearchDocument
 from govflow.systemic.search import STOP_WORDS
@@ -52,30 +52,15 @@ class SearchFilters:
 
     @classmethod
     def from_args(cls, args, kinds, states) -> SearchFilters:
-        errors: dict[str, str] = {}
-
-        def day(name, label):
-            raw = (args.get(name) or "").strip()
-            if not raw:
-                return None
-            try:
-                return dates.parse_iso(raw, label, "2026-12-23")
-            except ValueError as err:
-                errors[name] = str(err)
-                return None
-
+        read = QueryArgs(args)
         kind = args.get("kind") or None
         state = args.get("state") or None
-        f = cls(words=(args.get("q") or "").strip()[:200],
-                kind=kind if kind in kinds else None,
-                area=(args.get("area") or "").strip() or None,
-                state=state if state in states else None,
-                happened_from=day("from", "From"), happened_to=day("to", "To"),
-                errors=errors)
-        if f.happened_from and f.happened_to and f.happened_from > f.happened_to:
-            f.errors["to"] = "To must be the same as or after from"
-            f.happened_to = None
-        return f
+        happened_from, happened_to = read.period()
+        return cls(words=(args.get("q") or "").strip()[:200],
+                   kind=kind if kind in kinds else None,
+                   area=(args.get("area") or "").strip() or None,
+                   state=state if state in states else None,
+                   happened_from=happened_from, happened_to=happened_to, errors=read.errors)
 
     def as_args(self) -> dict:
         args = {"q": self.words, "kind": self.kind, "area": self.area, "state": self.state,
