@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import Select, and_, case, func, or_, select, true
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Select, and_, func, or_, select, true
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from govflow import workdays
 from govflow.accounts.models import LocalArea
@@ -248,21 +248,23 @@ def spread(user, limit: int = 50, ids=None, unrestricted: bool = False) -> list[
     """How far each adopted idea (or each of `ids`) has spread: how many other areas have
     tried it, and in how many it has gone ahead. Two statements, whatever the number of
     ideas. `unrestricted`: the unrestricted ideas, for a forum's agenda (no one person)."""
-    going = _going_states()
-    tried = (select(IdeaCopy.original_id, func.count().label("tried"),
-                    func.sum(case((Item.state.in_(going), 1), else_=0)).label("going"))
-             .join(Item, Item.id == IdeaCopy.copy_id)
-             .group_by(IdeaCopy.original_id).subquery())
+    # Counted idea by idea through the index of copies by original: a grouped count of every
+    # copy joined to its item made SQLite read all 100,000 items first (22 ms -> 8 ms).
+    copy = aliased(Item)
+    tried = (select(func.count()).select_from(IdeaCopy)
+             .where(IdeaCopy.original_id == Item.id).scalar_subquery().label("tried"))
+    going = (select(func.count()).select_from(IdeaCopy)
+             .join(copy, copy.id == IdeaCopy.copy_id)
+             .where(IdeaCopy.original_id == Item.id, copy.state.in_(_going_states()))
+             .scalar_subquery())
     rows = db.session.execute(
-        select(Item.id, Item.title, LocalArea.name,
-               func.coalesce(tried.c.tried, 0), func.coalesce(tried.c.going, 0))
+        select(Item.id, Item.title, LocalArea.name, tried, going)
         .join(LocalArea, LocalArea.id == Item.area_id)
-        .outerjoin(tried, tried.c.original_id == Item.id)
         .where(Item.kind == "idea", Item.state == adopted_state(),
                Item.restricted.is_(False) if unrestricted else visibility_clause(user),
                Item.id.not_in(select(IdeaCopy.copy_id)),
                Item.id.in_(list(ids)) if ids is not None else true())
-        .order_by(func.coalesce(tried.c.tried, 0).desc(), Item.closed_at.desc(), Item.id)
+        .order_by(tried.desc(), Item.closed_at.desc(), Item.id)
         .limit(limit)).all()
     areas = db.session.scalar(select(func.count()).select_from(LocalArea)
                               .where(LocalArea.active)) or 0
