@@ -3,8 +3,10 @@ run for the rows a flush touched, for the whole table by migration 0020_search, 
 `govflow search rebuild` after a bulk load.
 
 Each source is plain SQL that reads its own table and writes rows of (kind, ref_id, item_id,
-area_id, state, happened_at, title, body). A new kind of thing registers a Source with its SELECT and `watch`es the models whose changes should refresh it; the search
-page, its filters and the access policy then find it with no other change. The words
+area_id, state, happened_at, title, body). A new kind of thing (as agreements did, with
+migration 0028) registers a Source with its SELECT and `watch`es the models whose changes
+should refresh it, and a Kind in govflow/search/kinds.py; the search page, its filters and
+the access policy then find it with no other change. The words
 themselves are indexed by the database (an FTS5 table kept in step by triggers on SQLite,
 a generated tsvector column under a GIN index on PostgreSQL), so only these rows are ours
 to keep current. Writes happen in the same transaction as the change: nothing commits here.

@@ -1,6 +1,7 @@
 """The kinds of thing the search page finds: their names, where each result links, and the
 states the state filter offers. A new kind adds a Kind here and a Source in
-govflow/search/index.py."""
+govflow/search/index.py (agreements show what kind of agreement they are as their "state":
+their review status changes with the calendar, which the index does not see)."""
 
 from __future__ import annotations
 
