@@ -41,8 +41,11 @@ def parse_iso(text, label: str, example: str = "2027-03-27") -> date:
     try:
         value = date.fromisoformat(text.strip())
     except ValueError:
+        # A year beyond the range (99999-01-01, 0000-01-01) is told the range; a day that no
+        # month has (2026-02-31) in a year within it is not a real date.
         year = _YEAR.match(text)
-        if year and year.group(1).isascii():
+        if year and year.group(1).isascii() \
+                and not EARLIEST.year <= int(year.group(1)) <= LATEST.year:
             raise OutOfRange(range_message(label)) from None
         raise ValueError(f"{label} must be a real date, like {example}") from None
     return check_range(value, label)

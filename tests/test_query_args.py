@@ -29,3 +29,14 @@ def test_an_end_before_the_start_is_reported_in_the_pages_words_and_not_applied(
     assert read.period("Decided from", "Decided to") == (date(2026, 12, 23), None)
     assert read.errors == {"to": "Decided to must be the same as or after decided from"}
     assert QueryArgs(MultiDict()).period() == (None, None)
+
+
+def test_a_day_no_month_has_is_not_a_real_date_and_a_year_beyond_the_range_says_the_range():
+    read = QueryArgs(MultiDict({"from": "2026-02-31", "to": "99999-01-01"}))
+    assert read.period() == (None, None)
+    assert read.errors == {"from": "From must be a real date, like 2026-12-23",
+                           "to": "To must be between 1900 and 2100"}
+    read = QueryArgs(MultiDict({"from": "0000-01-01", "to": "2101-01-01"}))
+    assert read.period() == (None, None)
+    assert read.errors == {"from": "From must be between 1900 and 2100",
+                           "to": "To must be between 1900 and 2100"}
