@@ -156,10 +156,11 @@ register("meeting.dispense", as_rule(chairs))
 register("forum.set_quorum", as_rule(can_run_meeting), "forum")
 # can(deputy, "absence.stand_in", person_away): who may be named as someone's deputy.
 register("absence.stand_in", as_rule(may_deputise), "absence")
-# A calendar feed shows its owner's view (restricted items they may not see left out).
+# Local to central: from a local group's meeting, or from an item's own page without a
+# meeting (for its own area's local group).
 register("forum.refer", as_rule(may_refer_to_central), "forum")
-# From an item's own page, without a meeting: for its own area's local group.
 register("item.refer_to_central", as_rule(may_refer_item_to_central))
+# A calendar feed shows its owner's view (restricted items they may not see left out).
 register("calendar.subscribe", SignedIn, "calendar feed")
 register("calendar.revoke", as_rule(owns_feed), "calendar feed")
 
