@@ -87,6 +87,22 @@ def shown_day(person: Person, pattern: str) -> str:
     return found.group(1)
 
 
+def close_and_approve(page, meeting_url: str, secretary: str, chair: str, summary: str) -> str:
+    """The secretary closes the meeting with its summary, the chair approves the minutes, and
+    the approved minutes PDF's text is returned."""
+    closing = as_person(page, secretary, False)
+    page.goto(meeting_url)
+    closing.follow("Close the meeting")
+    closing.fill("Summary of the meeting", summary)
+    closing.press("Close the meeting")
+    approving = as_person(page, chair, False)
+    page.goto(meeting_url)
+    approving.follow("Approve the minutes")
+    approving.press("Approve the minutes")
+    assert approving.sees("Minutes approved")
+    return pdf_text(page, "Download the approved minutes (PDF/A)")
+
+
 def test_a_matter_goes_from_the_weekly_club_to_the_central_forum_and_back(page):
     # A practitioner raises the blocker; the club's facilitator and Silver cannot settle it,
     # so it reaches Gold.
@@ -142,18 +158,9 @@ def test_a_matter_goes_from_the_weekly_club_to_the_central_forum_and_back(page):
     check_page(page, "the club's agenda item, referred")
 
     # The club's meeting closes, and its chair approves the minutes: they record it.
-    jo = as_person(page, JO, False)
-    page.goto(club_url)
-    jo.follow("Close the meeting")
-    jo.fill("Summary of the meeting", "The club referred the cost of interpreters to the "
-                                      "central forum.")
-    jo.press("Close the meeting")
-    lorraine = as_person(page, LORRAINE, False)
-    page.goto(club_url)
-    lorraine.follow("Approve the minutes")
-    lorraine.press("Approve the minutes")
-    assert lorraine.sees("Minutes approved")
-    club_minutes = pdf_text(page, "Download the approved minutes (PDF/A)")
+    club_minutes = close_and_approve(page, club_url, JO, LORRAINE,
+                                     "The club referred the cost of interpreters to the "
+                                     "central forum.")
     assert "Minutes: Denaby Conversation Club" in club_minutes
     assert f"Referred to Central Governance Forum on {referred_on}: {NOTE}" in club_minutes
     assert ("Referred to the central forum "
@@ -214,16 +221,8 @@ def test_a_matter_goes_from_the_weekly_club_to_the_central_forum_and_back(page):
     assert joanne.sees("The answer goes back to Denaby Conversation Club's next meeting as a "
                        "matter arising.")
     answered_on = shown_day(joanne, rf"The central forum's answer \({DAY}\)")
-    page.goto(central_url)
-    joanne.follow("Close the meeting")
-    joanne.fill("Summary of the meeting", "The forum settled the club's referral.")
-    joanne.press("Close the meeting")
-    katherine = as_person(page, KATHERINE, False)
-    page.goto(central_url)
-    katherine.follow("Approve the minutes")
-    katherine.press("Approve the minutes")
-    assert katherine.sees("Minutes approved")
-    central = pdf_text(page, "Download the approved minutes (PDF/A)")
+    central = close_and_approve(page, central_url, JOANNE, KATHERINE,
+                                "The forum settled the club's referral.")
     assert "Minutes: Central Governance Forum" in central
     assert "Quorum" in central and "4 members, including someone from Gold" in central
     assert "Present Katherine Ward" in central and "Apologies Bernadette Quinn" in central
