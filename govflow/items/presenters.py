@@ -120,8 +120,11 @@ class TimelineEntry:
     corrects: int | None = None
     corrected: bool = False
     may_correct: bool = False
-    # Events only: whom the actor stood in for as their deputy.
+    # Events only: whom the actor stood in for as their deputy, and whether the text starts
+    # with a bare reason (screen readers hear "Reason: " before it) rather than an answer
+    # under its own label ("What was done to unblock it: …").
     deputy_for: str | None = None
+    bare_reason: bool = False
 
 
 # Events the workflow engine writes that are not triggers in the workflow files.
@@ -205,11 +208,13 @@ def timeline(spec: WorkflowDefinition, events, comments,
     entries = [
         TimelineEntry(
             at=e.at, actor=e.actor, trigger_label=event_label(spec, e.trigger),
-            reason=event_text(spec, e), from_state=e.from_state, to_state=e.to_state,
+            reason=text, from_state=e.from_state, to_state=e.to_state,
             from_tier=e.from_tier, to_tier=e.to_tier, order=e.id * 2,
             deputy_for=deputy_for(e.details),
+            bare_reason=bool(e.reason) and text.startswith(e.reason),
         )
         for e in events
+        for text in (event_text(spec, e),)
     ]
     entries += [
         TimelineEntry(

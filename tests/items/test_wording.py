@@ -163,12 +163,14 @@ def test_answers_in_the_history_read_without_optional_and_dates_as_govuk_writes_
     def first_entry(item):
         return _history(client.get(f"/items/{item.id}").get_data(as_text=True))[0]
 
-    assert first_entry(approved) == ("Reason: Why yes: A good use of the room Conditions: Tell "
+    # Each answer is read under its own label; screen readers are not told "Reason:" first
+    # (the hidden label is for a bare reason, like the systemic move's above).
+    assert first_entry(approved) == ("Why yes: A good use of the room Conditions: Tell "
                                      "the library Review date: 1 March 2027")
-    assert first_entry(declined) == ("Reason: Main reason for saying no: Cost Why not? It costs "
+    assert first_entry(declined) == ("Main reason for saying no: Cost Why not? It costs "
                                      "more than the fund What would make this a yes? A hired "
                                      "van for a trial")
-    assert first_entry(withdrawn) == "Reason: Why you are withdrawing it: The caretaker stays late now"
+    assert first_entry(withdrawn) == "Why you are withdrawing it: The caretaker stays late now"
 
 
 def test_a_bad_date_on_an_action_form_is_named_without_optional(browser, people):
