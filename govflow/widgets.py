@@ -1,8 +1,13 @@
-"""GOV.UK form widgets that are safe with any posted data (use instead of govuk-frontend-wtf's)."""
+"""GOV.UK form widgets that are safe with any posted data (use instead of govuk-frontend-wtf's),
+and the date field the workflow and decision forms share."""
 
 from __future__ import annotations
 
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput as _GovDateInput
+from wtforms import DateField
+
+from govflow import dates
+from govflow.text import field_name
 
 
 class GovDateInput(_GovDateInput):
@@ -23,3 +28,34 @@ class GovDateInput(_GovDateInput):
             finally:
                 field.raw_data = raw
         return super().map_gov_params(field, **kwargs)
+
+
+class DayMonthYearField(DateField):
+    """GOV.UK date input (day, month, year boxes) with plain-English errors; `example` is the
+    date a 'must be a real date' message gives."""
+
+    def __init__(self, label=None, validators=None, example="27 3 2027", **kwargs):
+        super().__init__(label, validators, format="%d %m %Y", widget=GovDateInput(), **kwargs)
+        self.example = example
+
+    def process_formdata(self, valuelist):
+        if len(valuelist) != 3:
+            # Not the three boxes a browser sends (a hand-made request): show them empty
+            # rather than fail to draw the form again.
+            self.raw_data = None
+        if not valuelist or not any(v.strip() for v in valuelist):
+            self.data = None
+            return
+        if len(valuelist) != 3 or not all(v.strip() for v in valuelist):
+            self.data = None
+            raise ValueError(f"{field_name(self.label.text)} must include a day, month and year")
+        try:
+            super().process_formdata([" ".join(v.strip() for v in valuelist)])
+        except ValueError:
+            raise ValueError(f"{field_name(self.label.text)} must be a real date, like "
+                             f"{self.example}") from None
+        try:
+            dates.check_range(self.data, field_name(self.label.text))
+        except dates.OutOfRange:
+            self.data = None
+            raise

@@ -8,7 +8,6 @@ from decimal import Decimal, InvalidOperation
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -17,7 +16,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from markupsafe import Markup
 from wtforms import (
-    DateField,
     Field,
     HiddenField,
     RadioField,
@@ -29,9 +27,8 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from govflow import dates
 from govflow.items.services import ITEM_TEXT_LIMITS
-from govflow.text import field_name
+from govflow.widgets import DayMonthYearField
 from govflow.workflow.definition import FieldSpec, WorkflowDefinition
 
 
@@ -196,34 +193,6 @@ class MoneyField(Field):
         if amount != amount.quantize(Decimal("0.01")):
             raise ValueError("Enter an amount in pounds and pence, like 99.50")
         self.data = int(amount * 100)
-
-
-class DayMonthYearField(DateField):
-    """GOV.UK date input (three boxes) with plain-English errors."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, format="%d %m %Y", widget=GovDateInput(), **kwargs)
-
-    def process_formdata(self, valuelist):
-        if len(valuelist) != 3:
-            # Not the three boxes a browser sends (a hand-made request): show them empty
-            # rather than fail to draw the form again.
-            self.raw_data = None
-        if not valuelist or not any(v.strip() for v in valuelist):
-            self.data = None
-            return
-        if len(valuelist) != 3 or not all(v.strip() for v in valuelist):
-            self.data = None
-            raise ValueError(f"{field_name(self.label.text)} must include a day, month and year")
-        try:
-            super().process_formdata([" ".join(v.strip() for v in valuelist)])
-        except ValueError:
-            raise ValueError(f"{field_name(self.label.text)} must be a real date, like 27 3 2027") from None
-        try:
-            dates.check_range(self.data, field_name(self.label.text))
-        except dates.OutOfRange:
-            self.data = None
-            raise
 
 
 def _required(field_spec: FieldSpec):
