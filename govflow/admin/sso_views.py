@@ -10,9 +10,10 @@ from govflow.accounts import sso
 from govflow.accounts.models import Organisation
 from govflow.accounts.sso_forms import IdentityProviderForm
 from govflow.accounts.sso_models import IdentityProvider
-from govflow.admin.views import _load, _show_errors, bp
+from govflow.admin.views import _load, bp
 from govflow.domain_errors import DomainError
 from govflow.extensions import db
+from govflow.form_flow import put_errors
 from govflow.permissions import can
 
 
@@ -58,7 +59,7 @@ def edit_sign_in_provider(provider_id: int | None = None):
                 create_accounts=form.create_accounts.data, active=form.active.data)
         except DomainError as err:
             db.session.rollback()
-            _show_errors(form, err)
+            put_errors(form, err)
         else:
             flash(f"{saved.name} has been {'saved' if row else 'added'}.", "success")
             return redirect(url_for("admin.sign_in_providers"))

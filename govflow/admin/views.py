@@ -24,6 +24,7 @@ from govflow.admin import queries
 from govflow.csvexport import csv_response
 from govflow.domain_errors import DomainError
 from govflow.extensions import db
+from govflow.form_flow import put_errors
 from govflow.permissions import can
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -142,18 +143,6 @@ def _role_specs(form: UserForm) -> list[tuple[str, str | None]]:
     return specs
 
 
-def _show_errors(form, err: DomainError) -> None:
-    """Put a service's field errors beside the fields; anything else goes in the summary."""
-    placed = False
-    for name, message in err.field_errors.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = list(field.errors) + [message]
-            placed = True
-    if not placed:
-        form.form_errors.append(err.message)
-
-
 @bp.route("/people/new", methods=["GET", "POST"])
 def new_person():
     form = NewUserForm()
@@ -169,7 +158,7 @@ def new_person():
             services.set_roles(user, _role_specs(form))
         except DomainError as err:
             db.session.rollback()
-            _show_errors(form, err)
+            put_errors(form, err)
         else:
             flash(f"{user.display_name} has been added. Their tier is "
                   f"{TIER_LABELS[user.tier]}.", "success")
@@ -221,7 +210,7 @@ def edit_person(user_id: int):
                     services.set_password(person, form.password.data)
             except DomainError as err:
                 db.session.rollback()
-                _show_errors(form, err)
+                put_errors(form, err)
             else:
                 new_password = bool(form.password.data)
                 message = f"Changes to {person.display_name} have been saved."
@@ -304,7 +293,7 @@ def edit_organisation(org_id: int | None = None):
             sso.set_passwords_off(saved, form.passwords_off.data)
         except DomainError as err:
             db.session.rollback()
-            _show_errors(form, err)
+            put_errors(form, err)
         else:
             flash(f"{saved.name} has been {'saved' if org else 'added'}.", "success")
             return redirect(url_for("admin.organisations"))
@@ -374,7 +363,7 @@ def edit_area(area_id: int | None = None):
                                      {int(i) for i in form.facilitators.data})
         except DomainError as err:
             db.session.rollback()
-            _show_errors(form, err)
+            put_errors(form, err)
         else:
             flash(f"{saved.name} has been {'saved' if area else 'added'}.", "success")
             return redirect(url_for("admin.areas"))

@@ -14,9 +14,10 @@ from govflow.agreements import queries, services
 from govflow.agreements.forms import AgreementForm, ReviewForm
 from govflow.agreements.models import AGREEMENT_KINDS, Agreement
 from govflow.clock import utcnow
-from govflow.domain_errors import DomainError, Forbidden, StaleVersion
+from govflow.domain_errors import StaleVersion
 from govflow.edge import id_or_none, page_number
 from govflow.extensions import db
+from govflow.form_flow import attempt
 from govflow.items.models import Item
 from govflow.permissions import can, can_view_item
 
@@ -125,7 +126,6 @@ def new():
         item = db.session.get(Item, item_id)
         if item is None or not can_view_item(user, item):
             item, item_id = None, None
-    status = 200
     if request.method == "GET":
         form.owner.data = str(user.id)
         form.item_id.data = str(item_id or "")
@@ -133,39 +133,17 @@ def new():
             form.areas.data = [item.area.slug]
         elif user.home_area is not None:
             form.areas.data = [user.home_area.slug]
-    elif form.validate_on_submit():
-        try:
-            agreement = services.record_agreement(
-                user, kind=form.kind.data, title=form.title.data, parties=form.parties.data,
-                what_shared=form.what_shared.data, shared_with=form.shared_with.data or "",
-                basis=form.basis.data or "", areas=form.areas.data or [],
-                owner_id=id_or_none(form.owner.data), review_on=form.review_on.data,
-                item_id=item_id)
-        except Forbidden:
-            abort(403)
-        except DomainError as err:
-            _put_errors(form, err)
-            status = err.status
-        else:
-            flash(f"Added to the register: {agreement.title}.", "success")
-            return redirect(url_for("agreements.show", agreement_id=agreement.id))
-    else:
-        status = 400
+    tried = attempt(form, lambda: services.record_agreement(
+        user, kind=form.kind.data, title=form.title.data, parties=form.parties.data,
+        what_shared=form.what_shared.data, shared_with=form.shared_with.data or "",
+        basis=form.basis.data or "", areas=form.areas.data or [],
+        owner_id=id_or_none(form.owner.data), review_on=form.review_on.data,
+        item_id=item_id), summary_only=("item_id",))
+    if tried.done:
+        flash(f"Added to the register: {tried.result.title}.", "success")
+        return redirect(url_for("agreements.show", agreement_id=tried.result.id))
     return render_template("agreements/new.html", form=form, item=item,
-                           page_title="Add an agreement to the register"), status
-
-
-def _put_errors(form, err: DomainError) -> None:
-    placed = False
-    for name, message in (err.field_errors or {}).items():
-        field = getattr(form, name, None)
-        if field is None or name == "item_id":
-            form.form_errors.append(message)
-        else:
-            field.errors = list(field.errors or []) + [message]
-        placed = True
-    if not placed:
-        form.form_errors.append(err.message)
+                           page_title="Add an agreement to the register"), tried.status
 
 
 @bp.route("/agreements/<int:agreement_id>/review", methods=["GET", "POST"])
@@ -174,28 +152,18 @@ def review(agreement_id: int):
     agreement = _load(agreement_id)
     _require("agreement.review", agreement)
     form = ReviewForm()
-    status, problem = 200, None
     if request.method == "GET":
         form.version.data = str(agreement.version)
-    elif form.validate_on_submit():
-        try:
-            services.record_review(_user(), agreement, review_on=form.review_on.data,
-                                   version=form.version.data or None)
-        except Forbidden:
-            abort(403)
-        except StaleVersion as err:
-            problem, status = err, 409
-        except DomainError as err:
-            _put_errors(form, err)
-            status = err.status
-        else:
-            flash(f"Review recorded: next review by {workdays.format_date(agreement.review_on)}.",
-                  "success")
-            return redirect(url_for("agreements.show", agreement_id=agreement.id))
-    else:
-        status = 400
+    tried = attempt(form, lambda: services.record_review(
+        _user(), agreement, review_on=form.review_on.data, version=form.version.data or None),
+        summary_only=("item_id",), stale=(StaleVersion,))
+    if tried.done:
+        flash(f"Review recorded: next review by {workdays.format_date(agreement.review_on)}.",
+              "success")
+        return redirect(url_for("agreements.show", agreement_id=agreement.id))
     return render_template("agreements/review.html", form=form, agreement=agreement,
-                           problem=problem, page_title=f"Record a review: {agreement.title}"), status
+                           problem=tried.problem,
+                           page_title=f"Record a review: {agreement.title}"), tried.status
 
 
 # --- what an item's page shows (templates/agreements/_for_item.html) ---------------------

@@ -12,7 +12,7 @@ from govflow.attachments.models import Attachment
 from govflow.domain_errors import Invalid, Unprocessable
 from govflow.edge import accepts_uploads
 from govflow.extensions import db
-from govflow.forums.forms import apply_errors
+from govflow.form_flow import put_errors
 from govflow.permissions import can, may_attach
 
 bp = Blueprint("attachments", __name__)
@@ -78,7 +78,7 @@ def new(owner_kind: str, owner_id: int):
                     description=form.description.data or "",
                     confirmed=bool(form.confirm.data)), supersedes=supersedes)
             except (Invalid, Unprocessable) as err:
-                apply_errors(form, err)
+                put_errors(form, err)
                 status = err.status
             else:
                 flash("The file has been added." if supersedes is None

@@ -298,18 +298,6 @@ class DecisionLogForm(FlaskForm):
     submit = SubmitField("Download PDF", widget=GovSubmitInput())
 
 
-def apply_errors(form, err) -> None:
-    """Put a domain error's field errors beside the fields (the rest go in the summary)."""
-    for name, message in (err.field_errors or {}).items():
-        field = getattr(form, name, None) if form is not None else None
-        if field is not None and hasattr(field, "errors"):
-            field.errors = list(field.errors) + [message]
-        elif form is not None:
-            form.form_errors.append(message)
-    if form is not None and not err.field_errors:
-        form.form_errors.append(err.message)
-
-
 class QuorumForm(FlaskForm):
     quorum = StringField("How many members make a quorum", widget=GovTextInput(),
                          description="Members of the forum recorded as present (guests do not "

@@ -13,8 +13,9 @@ from govflow.accounts.models import LocalArea
 from govflow.clock import utcnow
 from govflow.csvexport import csv_response
 from govflow.dashboard import charts
-from govflow.domain_errors import DomainError, Forbidden
+from govflow.domain_errors import Forbidden
 from govflow.extensions import db
+from govflow.form_flow import attempt
 from govflow.outcomes import queries, services
 from govflow.outcomes.forms import (
     FamilyFeedbackForm,
@@ -112,17 +113,6 @@ def figures_csv():
         [[r.indicator, r.area, r.quarter, r.value, r.indicator_name, r.area_name] for r in rows])
 
 
-def _show_errors(form, err: DomainError) -> None:
-    for name, message in err.field_errors.items():
-        field = getattr(form, name, None)
-        if field is None:
-            form.form_errors.append(message)
-        else:
-            field.errors = list(field.errors) + [message]
-    if not err.field_errors:
-        form.form_errors.append(err.message)
-
-
 @bp.route("/outcomes/figures/new", methods=["GET", "POST"])
 @login_required
 def new_figure():
@@ -132,25 +122,16 @@ def new_figure():
     user = _user()
     form.area.choices = [("", "Choose an area")] + [
         (a.slug, a.name) for a in _areas() if can(user, "outcomes.enter_figures", a)]
-    status = 200
-    if form.validate_on_submit():
-        try:
-            figure = services.record_figure(
-                user, indicator_slug=form.indicator.data, area_slug=form.area.data,
-                quarter=form.quarter.data or "", value=form.value.data or "")
-        except Forbidden:
-            abort(403)
-        except DomainError as err:
-            _show_errors(form, err)
-            status = err.status
-        else:
-            flash(f"Figure saved: {_number(figure.value)} for {services.quarters.label(figure.quarter)}.",
-                  "success")
-            return redirect(url_for("outcomes.index"))
-    elif request.method == "POST":
-        status = 400
+    tried = attempt(form, lambda: services.record_figure(
+        user, indicator_slug=form.indicator.data, area_slug=form.area.data,
+        quarter=form.quarter.data or "", value=form.value.data or ""))
+    if tried.done:
+        figure = tried.result
+        flash(f"Figure saved: {_number(figure.value)} for {services.quarters.label(figure.quarter)}.",
+              "success")
+        return redirect(url_for("outcomes.index"))
     return render_template("outcomes/new_figure.html", page_title="Enter a figure",
-                           form=form), status
+                           form=form), tried.status
 
 
 @bp.route("/outcomes/figures/import", methods=["GET", "POST"])
@@ -232,28 +213,18 @@ def new_family_feedback():
                                       f"{i.id})")
                           for i in queries.linkable_items(
                               user, None if "admin" in user.roles else [a.id for a in own])]
-    status = 200
-    if form.validate_on_submit():
-        try:
-            feedback = services.record_family_feedback(
-                user, area_slug=form.area.data, heard_on=form.heard_on.data,
-                session=form.session.data or "", families_heard=form.families_heard.data or "",
-                themes=form.themes.data or "", quotes=form.quotes.data or "",
-                item_ids=[int(i) for i in form.items.data or []])
-        except Forbidden:
-            abort(403)
-        except DomainError as err:
-            db.session.rollback()
-            _show_errors(form, err)
-            status = err.status
-        else:
-            flash(f"Saved: {feedback.families_heard} families heard in {feedback.area.name} "
-                  f"on {workdays.format_date(feedback.heard_on)}.", "success")
-            return redirect(url_for("outcomes.families"))
-    elif request.method == "POST":
-        status = 400
+    tried = attempt(form, lambda: services.record_family_feedback(
+        user, area_slug=form.area.data, heard_on=form.heard_on.data,
+        session=form.session.data or "", families_heard=form.families_heard.data or "",
+        themes=form.themes.data or "", quotes=form.quotes.data or "",
+        item_ids=[int(i) for i in form.items.data or []]), rollback=True)
+    if tried.done:
+        feedback = tried.result
+        flash(f"Saved: {feedback.families_heard} families heard in {feedback.area.name} "
+              f"on {workdays.format_date(feedback.heard_on)}.", "success")
+        return redirect(url_for("outcomes.families"))
     return render_template("outcomes/new_family_feedback.html",
-                           page_title="Record what families told us", form=form), status
+                           page_title="Record what families told us", form=form), tried.status
 
 
 @bp.route("/account/progress-report", methods=["GET", "POST"])
@@ -263,25 +234,17 @@ def subscriptions():
     user = _user()
     form = SubscriptionForm()
     form.scopes.choices = services.subscription_scopes()
-    status = 200
     if request.method == "GET":
         form.scopes.data = list(db.session.scalars(
             select(ReportSubscription.scope).where(ReportSubscription.user_id == user.id)))
-    elif form.validate_on_submit():
-        try:
-            chosen = services.set_subscriptions(user, form.scopes.data or [])
-        except DomainError as err:
-            _show_errors(form, err)
-            status = err.status
-        else:
-            names = [words for scope, words in form.scopes.choices if scope in chosen]
-            flash(f"You will get the weekly progress report for: {', '.join(names)}." if names
-                  else "You will not get the weekly progress report.", "success")
-            return redirect(url_for("accounts.account"))
-    else:
-        status = 400
+    tried = attempt(form, lambda: services.set_subscriptions(user, form.scopes.data or []))
+    if tried.done:
+        names = [words for scope, words in form.scopes.choices if scope in tried.result]
+        flash(f"You will get the weekly progress report for: {', '.join(names)}." if names
+              else "You will not get the weekly progress report.", "success")
+        return redirect(url_for("accounts.account"))
     return render_template("outcomes/subscriptions.html",
-                           page_title="Weekly progress report by email", form=form), status
+                           page_title="Weekly progress report by email", form=form), tried.status
 
 
 @bp.route("/admin/public-page", methods=["GET", "POST"])

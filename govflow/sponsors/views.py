@@ -9,10 +9,11 @@ from flask_login import current_user, login_required
 from govflow import workdays
 from govflow.accounts.pickers import people_choices
 from govflow.clock import utcnow
-from govflow.domain_errors import DomainError, Forbidden, Refused, StaleVersion
+from govflow.domain_errors import Refused, StaleVersion
 from govflow.edge import id_or_none, page_number
 from govflow.errors import Restricted
 from govflow.extensions import db
+from govflow.form_flow import attempt
 from govflow.permissions import can, can_view_item
 from govflow.sponsors import queries, services
 from govflow.sponsors.forms import (
@@ -26,6 +27,10 @@ bp = Blueprint("sponsors", __name__)
 
 PER_PAGE = 25
 LIST_LIMIT = 25
+# The action's item and meeting travel hidden: their errors go in the summary.
+SUMMARY_ONLY = ("item", "meeting")
+# Someone else changed or closed the action first: the page says so above the form.
+STALE = (StaleVersion, Refused)
 CSV_HEADER = ("Number", "Area", "What", "Sponsor", "Owner", "Due", "Status", "Overdue",
               "Outcome or reason", "Item", "Meeting", "Recorded", "Closed")
 
@@ -189,30 +194,21 @@ def new_action():
     areas = services.recordable_areas(_user())
     form = RecordActionForm()
     chooses_sponsor = _fill_choices(form, areas, item, meeting)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            action = services.record_action(
-                _user(),
-                area_slug=form.area.data,
-                what=form.what.data,
-                due_on=form.due_on.data,
-                sponsor_id=_optional_int(form.sponsor.data) if chooses_sponsor else None,
-                owner_id=_optional_int(form.owner.data),
-                item_id=item.id if item else None,
-                meeting_id=meeting.id if meeting else None,
-            )
-        except Forbidden:
-            abort(403)
-        except DomainError as err:
-            _show_field_errors(form, err)
-            status = err.status
-        else:
-            flash(f"Sponsor action {action.id} recorded: due {workdays.format_date(action.due_on)}.",
-                  "success")
-            return redirect(url_for("sponsors.show_action", action_id=action.id))
-    elif request.method == "POST":
-        status = 400
+    tried = attempt(form, lambda: services.record_action(
+        _user(),
+        area_slug=form.area.data,
+        what=form.what.data,
+        due_on=form.due_on.data,
+        sponsor_id=_optional_int(form.sponsor.data) if chooses_sponsor else None,
+        owner_id=_optional_int(form.owner.data),
+        item_id=item.id if item else None,
+        meeting_id=meeting.id if meeting else None,
+    ), summary_only=SUMMARY_ONLY)
+    if tried.done:
+        action = tried.result
+        flash(f"Sponsor action {action.id} recorded: due {workdays.format_date(action.due_on)}.",
+              "success")
+        return redirect(url_for("sponsors.show_action", action_id=action.id))
     return render_template(
         "sponsors/new.html",
         page_title="Record a sponsor action",
@@ -221,20 +217,7 @@ def new_action():
         meeting=meeting,
         areas=areas,
         chooses_sponsor=chooses_sponsor,
-    ), status
-
-
-def _show_field_errors(form, err: DomainError) -> None:
-    placed = False
-    for name, message in err.field_errors.items():
-        field = getattr(form, name, None)
-        if field is None or name in ("item", "meeting"):
-            form.form_errors.append(message)
-        else:
-            field.errors = list(field.errors) + [message]
-        placed = True
-    if not placed:
-        form.form_errors.append(err.message)
+    ), tried.status
 
 
 # --------------------------------------------------------------------------- show, done, drop
@@ -265,33 +248,26 @@ def _close_view(action_id: int, form_class, kind: str):
     form = form_class()
     if request.method == "GET":
         form.version.data = str(action.version)
-    status, stale = 200, None
     if action.status != "open" and request.method == "GET":
         flash(f"This action is already {action.status}.", "notice")
         return redirect(url_for("sponsors.show_action", action_id=action.id))
-    if form.validate_on_submit():
-        note = form.outcome.data if kind == "done" else form.reason.data
-        use_case = services.complete_action if kind == "done" else services.drop_action
-        try:
-            use_case(action, _user(), **{"outcome" if kind == "done" else "reason": note},
-                     version=form.version.data)
-        except Forbidden:
-            abort(403)
-        except (StaleVersion, Refused) as err:
-            stale, status = err, 409
-        except DomainError as err:
-            _show_field_errors(form, err)
-            status = err.status
-        else:
-            flash("The action is marked as done." if kind == "done" else "The action is dropped.",
-                  "success")
-            return redirect(url_for("sponsors.show_action", action_id=action.id))
-    elif request.method == "POST":
-        status = 400
+
+    def close():
+        if kind == "done":
+            return services.complete_action(action, _user(), outcome=form.outcome.data,
+                                            version=form.version.data)
+        return services.drop_action(action, _user(), reason=form.reason.data,
+                                    version=form.version.data)
+
+    tried = attempt(form, close, summary_only=SUMMARY_ONLY, stale=STALE)
+    if tried.done:
+        flash("The action is marked as done." if kind == "done" else "The action is dropped.",
+              "success")
+        return redirect(url_for("sponsors.show_action", action_id=action.id))
     template = "sponsors/done.html" if kind == "done" else "sponsors/drop.html"
     title = "Mark the action as done" if kind == "done" else "Drop the action"
     return render_template(template, page_title=title, form=form, action=action,
-                           problem=stale), status
+                           problem=tried.problem), tried.status
 
 
 @bp.route("/actions/<int:action_id>/done", methods=["GET", "POST"])
@@ -320,25 +296,14 @@ def change_action(action_id: int):
     if request.method == "GET":
         form.what.data, form.due_on.data = action.what, action.due_on
         form.version.data = str(action.version)
-    status, stale = 200, None
-    if form.validate_on_submit():
-        try:
-            services.amend_action(action, _user(), what=form.what.data, due_on=form.due_on.data,
-                                  version=form.version.data)
-        except Forbidden:
-            abort(403)
-        except (StaleVersion, Refused) as err:
-            stale, status = err, 409
-        except DomainError as err:
-            _show_field_errors(form, err)
-            status = err.status
-        else:
-            flash("The action is changed. Its history shows what it said before.", "success")
-            return redirect(url_for("sponsors.show_action", action_id=action.id))
-    elif request.method == "POST":
-        status = 400
+    tried = attempt(form, lambda: services.amend_action(
+        action, _user(), what=form.what.data, due_on=form.due_on.data,
+        version=form.version.data), summary_only=SUMMARY_ONLY, stale=STALE)
+    if tried.done:
+        flash("The action is changed. Its history shows what it said before.", "success")
+        return redirect(url_for("sponsors.show_action", action_id=action.id))
     return render_template("sponsors/change.html", page_title="Change the action", form=form,
-                           action=action, problem=stale), status
+                           action=action, problem=tried.problem), tried.status
 
 
 # --------------------------------------------------------------------------- item page hook

@@ -11,7 +11,8 @@ from flask_login import current_user, login_required
 from govflow import workdays
 from govflow.domain_errors import DomainError, Invalid, Refused, Unprocessable
 from govflow.extensions import db
-from govflow.forums import forms, queries, rules
+from govflow.form_flow import put_errors
+from govflow.forums import queries, rules
 from govflow.forums.models import Forum, Meeting
 from govflow.permissions import can
 
@@ -125,7 +126,8 @@ def take_form(form, use_case: Callable, *, then: Callable, again: Callable | Non
     except (Invalid, Unprocessable) as err:
         if again is None:  # a button: nothing to show the errors beside
             raise
-        forms.apply_errors(form, err)
+        if form is not None:
+            put_errors(form, err)
         return again(err.status)
     except Refused as err:
         if refusals == "page" or (refusals == "locked" and err.extra.get("locked")):
