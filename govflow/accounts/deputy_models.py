@@ -58,6 +58,19 @@ def deputies_today() -> dict[int, int]:
     return cache[today]
 
 
+def people_covered_by(deputy_id: int) -> frozenset[int]:
+    """The people away today who named `deputy_id` as their deputy, worked out once a request
+    per deputy: the access policy asks for every item and decision on a page."""
+    from flask import g, has_app_context
+
+    key = (london_today(), "covered by", deputy_id)
+    cache = g.setdefault("govflow_deputies", {}) if has_app_context() else {}
+    if key not in cache:
+        cache[key] = frozenset(
+            away for away, deputy in deputies_today().items() if deputy == deputy_id)
+    return cache[key]
+
+
 def forget_deputies() -> None:
     """After an absence is recorded or ended: the next question reads them again."""
     from flask import g, has_app_context

@@ -23,13 +23,16 @@ def can_view_decision(user, decision) -> bool:
 def can_correct_decision(user, decision) -> bool:
     """The person who made it, a decider at its tier for that item, its forum's secretary, or
     an administrator, while it has not been corrected already."""
-    if not can_view_item(user, decision.item) or decision.superseded_by is not None:
+    if decision.superseded_by is not None or not can_view_item(user, decision.item):
         return False
     if "admin" in user.roles or decision.decided_by_id == user.id:
         return True
     if decision.meeting is not None and decision.meeting.forum_id in user.secretary_forum_ids:
         return True
-    return bool(item_roles(user, decision.item) & TIER_DECIDER_ROLES.get(decision.tier, set()))
+    # Standing in as deputy gives the raiser's or owner's role, never a decider's, so the
+    # person's own roles answer (without working out whom they cover, for every entry).
+    deciders = TIER_DECIDER_ROLES.get(decision.tier, set())
+    return bool(item_roles(user, decision.item, as_deputy=False) & deciders)
 
 
 def can_view_notification(user, notification) -> bool:

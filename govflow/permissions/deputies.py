@@ -27,8 +27,8 @@ def may_deputise(deputy, person) -> bool:
 
 def covered_people(user) -> frozenset[int]:
     """The people this person is deputy for today (each away, with them named as deputy)."""
-    from govflow.accounts.deputy_models import deputies_today
+    from govflow.accounts.deputy_models import people_covered_by
 
     if not signed_in(user):
         return frozenset()
-    return frozenset(away for away, deputy in deputies_today().items() if deputy == user.id)
+    return people_covered_by(user.id)
