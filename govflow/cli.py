@@ -10,6 +10,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from govflow.hooks import domain_hooks
 from govflow.transaction import autocommit
 
 
@@ -34,20 +35,11 @@ def init_cli(app: Flask) -> None:
 
 
 def _domain_commands():
-    """Each domain that has commands exposes `register_cli(app)`; missing ones are skipped."""
-    import importlib
-
-    for module in ("govflow.sweep", "govflow.notifications.cli", "govflow.forums.cli",
-                   "govflow.sponsors.cli", "govflow.checks", "govflow.metrics.cli",
-                   "govflow.records.cli", "govflow.access_docs", "govflow.outcomes.cli",
-                   "govflow.search.cli"):
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as err:
-            if err.name != module:
-                raise
-            continue
-        yield mod.register_cli
+    """Each domain that has commands exposes `register_cli(app)`."""
+    return domain_hooks(("govflow.sweep", "govflow.notifications.cli", "govflow.forums.cli",
+                         "govflow.sponsors.cli", "govflow.checks", "govflow.metrics.cli",
+                         "govflow.records.cli", "govflow.access_docs", "govflow.outcomes.cli",
+                         "govflow.search.cli"), "register_cli")
 
 
 # ---------------------------------------------------------------- db
@@ -127,7 +119,7 @@ def user_group():
     pass
 
 
-def _load_user(email):
+def load_user(email):
     from govflow.accounts.services import find_user
 
     user = find_user(email)
@@ -200,7 +192,7 @@ def user_deactivate(email):
     """Deactivate a person and end all their sessions."""
     from govflow.accounts import services
 
-    user = _load_user(email)
+    user = load_user(email)
     services.deactivate(user)
     click.echo(f"Deactivated {user.email}; their sessions have ended.")
 
@@ -213,7 +205,7 @@ def user_reset_two_step(email):
     """Turn off a person's two-step sign-in (a lost phone and lost recovery codes)."""
     from govflow.accounts import second_factor, services
 
-    user = _load_user(email)
+    user = load_user(email)
     second_factor.turn_off(user)
     services.end_all_sessions(user)
     then = (" They must set it up again when they next sign in."
@@ -229,7 +221,7 @@ def user_reactivate(email):
     """Let a deactivated person sign in again (their old sessions stay ended)."""
     from govflow.accounts import services
 
-    user = _load_user(email)
+    user = load_user(email)
     services.reactivate(user)
     click.echo(f"Reactivated {user.email}; they can sign in again.")
 
@@ -244,7 +236,7 @@ def user_set_roles(email, roles):
     from govflow.accounts import services
     from govflow.domain_errors import DomainError
 
-    user = _load_user(email)
+    user = load_user(email)
     try:
         services.set_roles(user, [services.parse_role(r) for r in roles])
     except DomainError as err:
@@ -261,7 +253,7 @@ def user_token(email, name):
     """Create an API token for a person and print it (shown once)."""
     from govflow.accounts.views import issue_token
 
-    user = _load_user(email)
+    user = load_user(email)
     click.echo(issue_token(user, name))
 
 

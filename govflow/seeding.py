@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from govflow.clock import utcnow
 from govflow.extensions import db
+from govflow.hooks import domain_hooks
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -142,19 +143,9 @@ def load_demo() -> dict:
 
 def _demo_extras():
     """Domains that add demo data (meetings, sponsor actions) expose `load_demo_extras()`."""
-    import importlib
-
-    for module in ("govflow.sponsors.demo", "govflow.forums.demo", "govflow.outcomes.demo",
-                   "govflow.agreements.demo", "govflow.accounts.sso_demo",
-                   "govflow.follows.demo",
-                   "govflow.accounts.demo"):
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as err:
-            if err.name != module:
-                raise
-            continue
-        yield mod.load_demo_extras
+    return domain_hooks(("govflow.sponsors.demo", "govflow.forums.demo", "govflow.outcomes.demo",
+                         "govflow.agreements.demo", "govflow.accounts.sso_demo",
+                         "govflow.follows.demo", "govflow.accounts.demo"), "load_demo_extras")
 
 
 def _load_items(kind, entries, areas, orgs, users) -> int:

@@ -12,6 +12,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from govflow.edge import OPENAPI_FILE  # noqa: F401 - where the description lives
 from govflow.extensions import csrf
+from govflow.hooks import present_modules
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Token-authenticated JSON calls carry no cookie-bound form, so CSRF does not apply; requests
@@ -114,15 +115,8 @@ def openapi():
 
 def register_api_modules() -> None:
     """Import each domain's API module so its routes attach to `bp` (missing ones skipped)."""
-    import importlib
-
-    for name in API_MODULES:
-        module = f"govflow.api.{name}"
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as err:
-            if err.name != module:
-                raise
+    for _module in present_modules(f"govflow.api.{name}" for name in API_MODULES):
+        pass
 
 
 register_api_modules()

@@ -8,6 +8,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from govflow.cli import load_user
 from govflow.transaction import autocommit
 
 
@@ -64,15 +65,6 @@ def _role_and_area(sponsor, facilitator):
         raise click.ClickException(err.message) from None
 
 
-def _person(email):
-    from govflow.accounts.services import find_user
-
-    user = find_user(email)
-    if user is None:
-        raise click.ClickException(f"No one has the email address {email}")
-    return user
-
-
 @area_group.command("assign")
 @click.argument("email")
 @click.option("--sponsor", metavar="AREA", help="Make them a sponsor of this area (slug)")
@@ -84,7 +76,7 @@ def area_assign(email, sponsor, facilitator):
     from govflow.sponsors.services import assign_area_role
 
     role, area = _role_and_area(sponsor, facilitator)
-    user = _person(email)
+    user = load_user(email)
     if not user.active:
         raise click.ClickException(f"{user.email} is deactivated; reactivate them first.")
     if assign_area_role(user, role, area):
@@ -104,7 +96,7 @@ def area_unassign(email, sponsor, facilitator):
     from govflow.sponsors.services import unassign_area_role
 
     role, area = _role_and_area(sponsor, facilitator)
-    user = _person(email)
+    user = load_user(email)
     if unassign_area_role(user, role, area):
         click.echo(f"{user.display_name} ({user.email}) is no longer a {role} of {area.name}.")
     else:
