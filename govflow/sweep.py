@@ -7,7 +7,6 @@ per run (govflow.notifications.outbox.RunNotices)."""
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -26,6 +25,7 @@ from govflow.clock import utcnow
 from govflow.db import writing
 from govflow.domain_errors import DomainError, StaleVersion
 from govflow.extensions import db
+from govflow.hooks import domain_hooks
 from govflow.notifications import outbox
 
 log = logging.getLogger("govflow.sweep")
@@ -83,14 +83,8 @@ class SweepContext:
 
 
 def steps():
-    for name in STEP_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as err:
-            if err.name != name:
-                raise
-            continue
-        yield from module.sweep_steps()
+    for sweep_steps in domain_hooks(STEP_MODULES, "sweep_steps"):
+        yield from sweep_steps()
 
 
 def run(now: datetime | None = None, dry_run: bool = False, batch_size: int = 200,
@@ -153,6 +147,25 @@ def in_batches(ctx: SweepContext, batches: Iterable[list[int]],
             ctx.did(skipped, f"Skipped {noun} {item_id}: {message}")
         for what, line in done:
             ctx.did(what, line)
+
+
+def claimed_batches(ctx: SweepContext, claim: Callable[[], list],
+                    handle: Callable[[list], None]) -> None:
+    """Claim rows a batch at a time until none are left (`claim()` locks the next batch that
+    still needs the step; `handle(rows)` marks and tells, without committing). Each batch
+    commits with what it tells people; a dry run looks at the first batch and keeps nothing."""
+    while True:
+        rows = claim()
+        if not rows:
+            break
+        with outbox.grouping(None if ctx.dry_run else ctx.notices):
+            handle(rows)
+        if ctx.dry_run:
+            db.session.rollback()
+            break
+        ctx.notices.flush()
+        transaction.commit()
+        ctx.notices.committed()
 
 
 def register_cli(app: Flask) -> None:

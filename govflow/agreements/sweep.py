@@ -12,13 +12,14 @@ from __future__ import annotations
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
 
-from govflow import transaction, workdays
+from govflow import workdays
 from govflow.agreements.models import Agreement
 from govflow.db import for_update_skip_locked
 from govflow.extensions import db
 from govflow.items.models import ItemArea
 from govflow.notifications import outbox
 from govflow.notifications.outbox import notify
+from govflow.sweep import claimed_batches
 
 
 def sweep_steps():
@@ -49,19 +50,11 @@ def _mark(agreement, column, *conditions) -> bool:
 
 
 def _batches(ctx, claim, handle) -> None:
-    while True:
-        agreements = claim()
-        if not agreements:
-            break
-        with outbox.grouping(None if ctx.dry_run else ctx.notices):
-            for agreement in agreements:
-                handle(agreement)
-        if ctx.dry_run:
-            db.session.rollback()
-            break
-        ctx.notices.flush()
-        transaction.commit()
-        ctx.notices.committed()
+    def each(agreements):
+        for agreement in agreements:
+            handle(agreement)
+
+    claimed_batches(ctx, claim, each)
 
 
 def remind_owners(ctx) -> None:

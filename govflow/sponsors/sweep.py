@@ -12,13 +12,13 @@ from __future__ import annotations
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
 
-from govflow import transaction, workdays
+from govflow import workdays
 from govflow.accounts.models import RoleAssignment, User
 from govflow.db import for_update_skip_locked
 from govflow.extensions import db
-from govflow.notifications import outbox
 from govflow.notifications.outbox import notify
 from govflow.sponsors.models import SponsorAction
+from govflow.sweep import claimed_batches
 
 
 def sweep_steps():
@@ -64,24 +64,10 @@ def remind_owners(ctx) -> None:
     horizon = workdays.add_working_days(today, window)
     not_yet = or_(SponsorAction.reminder_sent_for.is_(None),
                   SponsorAction.reminder_sent_for != SponsorAction.due_on)
-    while True:
-        actions = _claim(ctx, SponsorAction.due_on >= today, SponsorAction.due_on <= horizon,
-                         not_yet)
-        if not actions:
-            break
-        with outbox.grouping(None if ctx.dry_run else ctx.notices):
-            _remind(ctx, actions, today, not_yet)
-        if ctx.dry_run:
-            db.session.rollback()
-            break
-        _commit(ctx)
-
-
-def _commit(ctx) -> None:
-    """Commit the batch with what it tells people."""
-    ctx.notices.flush()
-    transaction.commit()
-    ctx.notices.committed()
+    claimed_batches(
+        ctx, lambda: _claim(ctx, SponsorAction.due_on >= today, SponsorAction.due_on <= horizon,
+                            not_yet),
+        lambda actions: _remind(ctx, actions, today, not_yet))
 
 
 def _remind(ctx, actions, today, not_yet) -> None:
@@ -114,16 +100,8 @@ def flag_overdue(ctx) -> None:
     today = workdays.london_date(ctx.now)
     not_yet = or_(SponsorAction.overdue_flagged_for.is_(None),
                   SponsorAction.overdue_flagged_for != SponsorAction.due_on)
-    while True:
-        actions = _claim(ctx, SponsorAction.due_on < today, not_yet)
-        if not actions:
-            break
-        with outbox.grouping(None if ctx.dry_run else ctx.notices):
-            _flag(ctx, actions, today, not_yet)
-        if ctx.dry_run:
-            db.session.rollback()
-            break
-        _commit(ctx)
+    claimed_batches(ctx, lambda: _claim(ctx, SponsorAction.due_on < today, not_yet),
+                    lambda actions: _flag(ctx, actions, today, not_yet))
 
 
 def _flag(ctx, actions, today, not_yet) -> None:
