@@ -30,20 +30,22 @@ def of_date(d: date) -> str:
 
 def label(quarter: str) -> str:
     """ "July to September 2026" for "2026-Q3"."""
-    parsed = parse(quarter)
-    if parsed is None:
-        return quarter
-    year, q = parsed
-    return f"{_MONTHS[3 * q - 3]} to {_MONTHS[3 * q - 1]} {year}"
+    return _named(quarter, None)
 
 
 def short_label(quarter: str) -> str:
-    """ "Jul–Sep 2026": a chart's row label."""
+    """ "Jul to Sep 2026": a chart's row label."""
+    return _named(quarter, 3)
+
+
+def _named(quarter: str, letters: int | None) -> str:
+    """The quarter's first and last months (cut to `letters`) and year; anything that is not
+    a quarter comes back as it is."""
     parsed = parse(quarter)
     if parsed is None:
         return quarter
     year, q = parsed
-    return f"{_MONTHS[3 * q - 3][:3]} to {_MONTHS[3 * q - 1][:3]} {year}"
+    return f"{_MONTHS[3 * q - 3][:letters]} to {_MONTHS[3 * q - 1][:letters]} {year}"
 
 
 def previous(quarter: str, n: int = 1) -> str:

@@ -277,6 +277,18 @@ def _stale(action: SponsorAction) -> StaleVersion:
     )
 
 
+def _flushed(action: SponsorAction) -> SponsorAction:
+    """Write the change, unless someone else changed or closed the action between our read
+    and our write: then their change stands and the person is told what it is."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        db.session.refresh(action)
+        raise _stale(action) from None
+    return action
+
+
 def _check_may_change(action, actor, version) -> None:
     """Closing or amending an action: the person may change it, and it is as they saw it."""
     if not may_close_action(actor, action):
@@ -325,14 +337,7 @@ def _close(action, actor, to_status: str, note_field: str, note, version, now):
             notify(person, "sponsor_action", f"Sponsor action {word}: {action.what[:120]}",
                    f"{actor.display_name} marked it as {word}.\n\n{note}",
                    link=f"/actions/{action.id}", now=now)
-    try:
-        db.session.flush()
-    except StaleDataError:
-        # Someone else closed it between our read and our write: their change stands.
-        db.session.rollback()
-        db.session.refresh(action)
-        raise _stale(action) from None
-    return action
+    return _flushed(action)
 
 
 def amend_action(action, actor, *, what: str | None = None, due_on: date | None = None,
@@ -362,13 +367,7 @@ def amend_action(action, actor, *, what: str | None = None, due_on: date | None 
         to_status=action.status, note=". ".join(said),
         fields=recorded(action, ("what", "due_on")), at=now,
     ))
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        db.session.refresh(action)
-        raise _stale(action) from None
-    return action
+    return _flushed(action)
 
 
 def complete_action(action, actor, *, outcome, version=None, now=None) -> SponsorAction:
