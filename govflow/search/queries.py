@@ -99,31 +99,55 @@ def _fts_words(words: list[str]) -> str:
     return " ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
+def _tsquery(words: list[str]):
+    return func.to_tsquery("english", " & ".join(words))
+
+
 def _candidates(kind: str, words: list[str], conditions: list, postgres: bool):
-    """The ids of the CAP most recent documents of one kind that match, each with its score
-    (lower is better). Capped so that a word found in nearly everything costs the same as a
-    rare one: only the most recent matches are ranked. Only ids and scores: the text of the
-    few shown is read afterwards."""
+    """The ids of the CAP most recent documents of one kind that match. Capped so that a
+    word found in nearly everything costs the same as a rare one: only the most recent
+    matches are ranked (see _scored). Not scored here: on SQLite, bm25() counts every
+    document each phrase is in, for every statement that calls it, and the kind is a
+    phrase (80,000 blockers), so scoring each kind's own statement cost 2-4 ms a kind."""
     d = SearchDocument
     if postgres:
-        query = func.to_tsquery("english", " & ".join(words))
         vector = literal_column("search_documents.search_vector")
-        return (select(d.id.label("id"), d.kind.label("kind"),
-                       (-func.ts_rank(vector, query)).label("score"))
-                .where(vector.op("@@")(query), d.kind == kind, *conditions)
+        return (select(d.id.label("id"), d.kind.label("kind"), vector.label("vector"))
+                .where(vector.op("@@")(_tsquery(words)), d.kind == kind, *conditions)
                 .order_by(d.id.desc()).limit(CAP))
     fts = table("search_fts", column("rowid"))
     # The kind is an FTS column: the index itself keeps to the kind asked for.
     match = text(f"search_fts MATCH :match_{kind}").bindparams(
         bindparam(f"match_{kind}", f'kind:"{kind}" AND ({_fts_words(words)})'))
-    # bm25: lower is better; a word in the title counts four times one in the body.
-    score = literal_column("bm25(search_fts, 4.0, 1.0, 0.0)")
-    chosen = select(fts.c.rowid.label("id"), literal(kind, String).label("kind"),
-                    score.label("score"))
+    chosen = select(fts.c.rowid.label("id"), literal(kind, String).label("kind"))
     # The documents' own columns only when a filter needs them.
     chosen = (chosen.select_from(fts.join(d, d.id == fts.c.rowid)) if conditions
               else chosen.select_from(fts))
     return chosen.where(match, *conditions).order_by(fts.c.rowid.desc()).limit(CAP)
+
+
+def _scored(found, words: list[str], postgres: bool):
+    """The candidates with their scores (lower is better), from one statement for every
+    kind: the database's own ranking, counted once per search rather than once per kind."""
+    if postgres:
+        # Ranked above each kind's LIMIT, so only the candidates are ranked, not every match.
+        return select(found.c.id, found.c.kind,
+                      (-func.ts_rank(found.c.vector, _tsquery(words))).label("score"))
+    fts = table("search_fts", column("rowid"))
+    # bm25: lower is better; a word in the title counts four times one in the body (the
+    # kind column counts nothing, so leaving its phrase out gives the same scores). One
+    # pass over the words' matches from the oldest candidate on, scoring only candidates:
+    # `+rowid` so that SQLite does not look each candidate up in the index instead, which
+    # runs the full-text query (and bm25's counting) once per candidate.
+    scores = (select(fts.c.rowid.label("id"),
+                     literal_column("bm25(search_fts, 4.0, 1.0, 0.0)").label("score"))
+              .where(text("search_fts MATCH :match_words").bindparams(
+                         match_words=_fts_words(words)),
+                     fts.c.rowid >= select(func.min(found.c.id)).scalar_subquery(),
+                     literal_column("+search_fts.rowid").in_(select(found.c.id)))
+              .cte("scores").prefix_with("MATERIALIZED", dialect="sqlite"))
+    return (select(found.c.id, found.c.kind, scores.c.score)
+            .join_from(found, scores, scores.c.id == found.c.id))
 
 
 def _in_area(kind: str, filters: SearchFilters, area_id: int | None) -> list:
@@ -158,7 +182,10 @@ def search(user, filters: SearchFilters, kinds: list[str], *, area_id: int | Non
                           + timedelta(days=1))
     parts = [select(_candidates(k, words, conditions + _in_area(k, filters, area_id),
                                 postgres).subquery()) for k in kinds]
-    s = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
+    # Read by _scored more than once on SQLite: made once.
+    found = ((parts[0] if len(parts) == 1 else union_all(*parts)).cte("found")
+             .prefix_with("MATERIALIZED", dialect="sqlite"))
+    s = _scored(found, words, postgres).subquery()
     ranked = select(
         s.c.id, s.c.kind,
         func.row_number().over(partition_by=s.c.kind, order_by=(s.c.score, s.c.id.desc()))
