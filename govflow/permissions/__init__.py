@@ -51,6 +51,7 @@ from govflow.permissions.forums import (
 from govflow.permissions.items import (
     CONTACT_COLUMNS,
     can_view_item,
+    emails_shown,
     item_area_ids,
     item_relations,
     item_roles,
@@ -104,7 +105,7 @@ __all__ = [
     "may_attach",
     "may_attach_to_decision", "may_close_action", "may_deputise", "may_follow",
     "may_record_action_in", "may_record_agreement", "may_record_for_area",
-    "may_refer_item_to_central", "may_refer_to_central", "may_restrict", "may_review_agreement", "may_see_email",
+    "may_refer_item_to_central", "may_refer_to_central", "may_restrict", "may_review_agreement", "may_see_email", "emails_shown",
     "may_try_idea", "on_agenda_clause", "on_forum_agenda", "owns_feed", "register",
     "restricted_visibility_clause", "secretary_covers_area", "sees_every_item",
     "sees_restricted", "sees_stuck_list", "signed_in", "visibility_clause", "wrote_minutes",

@@ -4,6 +4,8 @@ lists, is govflow/permissions/visibility.py."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 
 from govflow.extensions import db
@@ -125,9 +127,17 @@ def may_see_email(viewer, person, thing=None) -> bool:
     """Email addresses only where needed: one's own, administrators, and the contacts of
     one's own items and actions (the people on an item or sponsor action one raised, owns,
     sponsors or recorded)."""
-    if not signed_in(viewer) or person is None:
-        return False
-    if viewer.id == person.id or "admin" in viewer.roles:
-        return True
-    return thing is not None and viewer.id in {
-        getattr(thing, column, None) for column in CONTACT_COLUMNS} - {None}
+    return person is not None and emails_shown(viewer, thing)(person)
+
+
+def emails_shown(viewer, thing=None) -> Callable[[object], bool]:
+    """may_see_email for one viewer and thing, asked once: whose email (person -> bool) the
+    viewer may see on it. A page or API answer listing many people (an item's history) asks
+    this once rather than once a person."""
+    if not signed_in(viewer):
+        return lambda person: False
+    if "admin" in viewer.roles or (thing is not None and viewer.id in {
+            getattr(thing, column, None) for column in CONTACT_COLUMNS}):
+        return lambda person: True
+    viewer_id = viewer.id
+    return lambda person: person.id == viewer_id
