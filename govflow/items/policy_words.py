@@ -30,18 +30,21 @@ def _names(people) -> str:
     return ", ".join(names[:-1]) + " or " + names[-1]
 
 
-def _area_people(area_id: int, role: str) -> list[User]:
-    return list(db.session.scalars(
-        select(User).join(RoleAssignment, RoleAssignment.user_id == User.id)
+def _area_people(area_id: int, role: str) -> list:
+    """The active people with the role in the area, by name (rows with .id and
+    .display_name: only their names are said)."""
+    return db.session.execute(
+        select(User.id, User.display_name).join(RoleAssignment, RoleAssignment.user_id == User.id)
         .where(RoleAssignment.role == role, RoleAssignment.area_id == area_id, User.active)
-        .order_by(User.display_name).distinct()))
+        .order_by(User.display_name).distinct()).all()
 
 
-def _with_role(role: str) -> list[User]:
-    return list(db.session.scalars(
-        select(User).join(RoleAssignment, RoleAssignment.user_id == User.id)
+def _with_role(role: str) -> list:
+    """The active people with the role anywhere, by name (as _area_people)."""
+    return db.session.execute(
+        select(User.id, User.display_name).join(RoleAssignment, RoleAssignment.user_id == User.id)
         .where(RoleAssignment.role == role, User.active)
-        .order_by(User.display_name).distinct()))
+        .order_by(User.display_name).distinct()).all()
 
 
 def _heads_of_service(item) -> list[User]:
