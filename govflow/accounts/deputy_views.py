@@ -3,14 +3,14 @@ they stand in for."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from govflow.accounts import deputies
 from govflow.accounts.deputy_models import Absence
 from govflow.accounts.forms import AbsenceForm
 from govflow.accounts.models import User
-from govflow.accounts.views import bp
+from govflow.accounts.views import bp, own_row
 from govflow.domain_errors import Invalid
 from govflow.extensions import db
 from govflow.workdays import format_date
@@ -57,9 +57,6 @@ def absences():
 @bp.post("/account/absences/<int:absence_id>/end")
 @login_required
 def end_absence(absence_id: int):
-    absence = db.session.get(Absence, absence_id)
-    if absence is None or absence.user_id != current_user.id:
-        abort(404)
-    deputies.end_absence(absence)
+    deputies.end_absence(own_row(Absence, absence_id))
     flash("That absence has ended. Your deputy no longer acts for you.", "success")
     return redirect(url_for("accounts.absences"))

@@ -217,25 +217,24 @@ def _check_slug(field):
         raise ValidationError("Use lower-case letters, numbers and single hyphens only")
 
 
+def _code_field(label: str, missing: str, too_long: str) -> StringField:
+    """The box for a code from the authenticator app (or a recovery code)."""
+    return StringField(label, widget=GovTextInput(),
+                       validators=[InputRequired(message=missing),
+                                   Length(max=40, message=too_long)])
+
+
 class SignInCodeForm(FlaskForm):
     """The second step of signing in: a code from the app, or a recovery code."""
 
-    code = StringField(
-        "Code",
-        widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the code from your authenticator app"),
-                    Length(max=40, message="Enter the 6-digit code, or a recovery code")],
-    )
+    code = _code_field("Code", "Enter the code from your authenticator app",
+                       "Enter the 6-digit code, or a recovery code")
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
 class SetUpSecondFactorForm(FlaskForm):
-    code = StringField(
-        "Code from the app",
-        widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the 6-digit code your app shows"),
-                    Length(max=40, message="Enter the 6-digit code your app shows")],
-    )
+    code = _code_field("Code from the app", "Enter the 6-digit code your app shows",
+                       "Enter the 6-digit code your app shows")
     submit = SubmitField("Turn on two-step sign-in", widget=GovSubmitInput())
 
 
@@ -243,12 +242,9 @@ class ConfirmWithCodeForm(FlaskForm):
     """Turning the second factor off, or making new recovery codes, asks for a code first:
     a session left open on a shared computer is not enough."""
 
-    code = StringField(
-        "Code from your authenticator app",
-        widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the code from your authenticator app"),
-                    Length(max=40, message="Enter the 6-digit code, or a recovery code")],
-    )
+    code = _code_field("Code from your authenticator app",
+                       "Enter the code from your authenticator app",
+                       "Enter the 6-digit code, or a recovery code")
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 

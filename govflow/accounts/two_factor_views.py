@@ -97,29 +97,19 @@ def sign_in_code():
         flash("Sign in again to continue.", "info")
         return redirect(url_for("accounts.sign_in"))
     form = SignInCodeForm()
-    status = 200
-    if form.validate_on_submit():
-        keys = [f"code:{user.id}", f"address:{client_address()}"]
-        receipt = _throttled(form, keys)
-        if receipt is None:
-            log.warning("Sign-in code throttled for user %s from %s", user.id, client_address())
-            status = 429
-        else:
-            try:
-                how = second_factor.check(user, form.code.data)
-            except Invalid as err:
-                form.code.errors = list(form.code.errors) + [err.field_errors["code"]]
-            else:
-                get_throttle().succeeded(keys, receipt)
-                next_url = session.pop(PENDING_NEXT, "") or url_for("main.home")
-                session.pop(PENDING, None)
-                start_session(user, remember=pending.remember)
-                services.record_sign_in(user)
-                if how == "recovery":
-                    left = second_factor.recovery_codes_left(user)
-                    flash(f"You signed in with a recovery code. You have {left} left: make new "
-                          "ones from your account page if you are running out.", "info")
-                return redirect(next_url)
+    ok, status, how = _take_code(form, user, lambda code: second_factor.check(user, code))
+    if status == 429:
+        log.warning("Sign-in code throttled for user %s from %s", user.id, client_address())
+    if ok:
+        next_url = session.pop(PENDING_NEXT, "") or url_for("main.home")
+        session.pop(PENDING, None)
+        start_session(user, remember=pending.remember)
+        services.record_sign_in(user)
+        if how == "recovery":
+            left = second_factor.recovery_codes_left(user)
+            flash(f"You signed in with a recovery code. You have {left} left: make new "
+                  "ones from your account page if you are running out.", "info")
+        return redirect(next_url)
     form.code.data = ""
     return render_template("accounts/sign_in_code.html", form=form,
                            page_title="Enter the code from your app"), status
@@ -140,22 +130,12 @@ def two_factor():
     secret = session.get(SETUP_SECRET) or second_factor.new_secret()
     session[SETUP_SECRET] = secret
     form = SetUpSecondFactorForm()
-    status = 200
-    if form.validate_on_submit():
-        keys = [f"code:{user.id}", f"address:{client_address()}"]
-        receipt = _throttled(form, keys)
-        if receipt is None:
-            status = 429
-        else:
-            try:
-                codes = second_factor.turn_on(user, secret, form.code.data)
-            except Invalid as err:
-                form.code.errors = list(form.code.errors) + [err.field_errors["code"]]
-            else:
-                get_throttle().succeeded(keys, receipt)
-                session.pop(SETUP_SECRET, None)
-                return render_template("accounts/recovery_codes.html", codes=codes,
-                                       page_title="Your recovery codes", just_turned_on=True)
+    ok, status, codes = _take_code(form, user,
+                                   lambda code: second_factor.turn_on(user, secret, code))
+    if ok:
+        session.pop(SETUP_SECRET, None)
+        return render_template("accounts/recovery_codes.html", codes=codes,
+                               page_title="Your recovery codes", just_turned_on=True)
     form.code.data = ""
     uri = second_factor.setup_uri(user, secret)
     return render_template(
@@ -164,21 +144,29 @@ def two_factor():
         required=second_factor.must_have(user)), status
 
 
-def _confirmed(form, user) -> tuple[bool, int]:
-    """Whether the person gave a right code (from the app, or a recovery code)."""
+def _take_code(form, user, use) -> tuple[bool, int, object]:
+    """Run `use(code)` with a posted code, the attempt counted as a password attempt is:
+    (True, 200, what it returned) for a right code; otherwise False and the status of the
+    page shown again (429 after too many codes), the reason beside the box."""
     if not form.validate_on_submit():
-        return False, 200
+        return False, 200, None
     keys = [f"code:{user.id}", f"address:{client_address()}"]
     receipt = _throttled(form, keys)
     if receipt is None:
-        return False, 429
+        return False, 429, None
     try:
-        second_factor.check(user, form.code.data)
+        result = use(form.code.data)
     except Invalid as err:
         form.code.errors = list(form.code.errors) + [err.field_errors["code"]]
-        return False, 200
+        return False, 200, None
     get_throttle().succeeded(keys, receipt)
-    return True, 200
+    return True, 200, result
+
+
+def _confirmed(form, user) -> tuple[bool, int]:
+    """Whether the person gave a right code (from the app, or a recovery code)."""
+    ok, status, _how = _take_code(form, user, lambda code: second_factor.check(user, code))
+    return ok, status
 
 
 def _status_page(user, status: int, **forms):

@@ -172,12 +172,19 @@ def _has_second_factor() -> bool:
     return factor_of(current_user) is not None
 
 
+def own_row(model, row_id: int):
+    """One of the signed-in person's own rows (a token, an absence): 404 if it is missing or
+    someone else's, so the answer does not say which."""
+    row = db.session.get(model, row_id)
+    if row is None or row.user_id != current_user.id:
+        abort(404)
+    return row
+
+
 @bp.post("/account/tokens/<int:token_id>/revoke")
 @login_required
 def revoke_token(token_id: int):
-    row = db.session.get(ApiToken, token_id)
-    if row is None or row.user_id != current_user.id:
-        abort(404)
+    row = own_row(ApiToken, token_id)
     if row.revoked_at is None:
         row.revoked_at = utcnow()
     flash(f"The token '{row.name}' has been revoked.", "success")
