@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from govflow import workdays
 from govflow.accounts.models import TIERS, LocalArea, User
-from govflow.decisions.models import OUTCOMES, Decision
+from govflow.decisions.models import OUTCOMES, REASON_CATEGORIES, Decision
 from govflow.edge import id_or_none
 from govflow.extensions import db
 from govflow.forums.models import Forum, Meeting
@@ -110,22 +110,6 @@ def count_of(query: Select) -> int:
     return db.session.scalar(select(func.count()).select_from(ids.subquery())) or 0
 
 
-def page_of(query: Select, offset: int, limit: int) -> list[Decision]:
-    """One page of `query` newest first, with what an entry shows (with_details).
-
-    The page's ids come first, from the decided_at index alone; only those 25 decisions
-    are then joined to their items, people and meetings. Joined before the LIMIT, every
-    skipped entry was joined too: page 40 of the log cost 8 ms on SQLite, 12 on PostgreSQL.
-    """
-    ids_query = query.order_by(None).with_only_columns(Decision.id, maintain_column_froms=True)
-    ids = list(db.session.scalars(newest_first(ids_query).offset(offset).limit(limit)))
-    if not ids:
-        return []
-    found = {d.id: d for d in db.session.scalars(
-        with_details(select(Decision).where(Decision.id.in_(ids)))).unique()}
-    return [found[i] for i in ids if i in found]
-
-
 def apply_filters(query: Select, f: DecisionFilters) -> Select:
     # Conditions on the item are subqueries on items: visible_decisions does not join them.
     if f.kind:
@@ -189,8 +173,10 @@ def with_details(query: Select) -> Select:
 
 
 class DecisionEntry(NamedTuple):
-    """One entry of the decision log as the API gives it: the decision, its item's kind,
-    title, state and area, who decided, the meeting's forum and start, and its correction."""
+    """One entry of the decision log, for the API and the log's pages alike: the decision, its
+    item's kind, title, state and area, who decided, the meeting's forum and start, and its
+    correction; and what the pages show or the access policy asks beside (the area's and
+    forum's names, the item's raiser, owner and organisation, why a correction was made)."""
 
     id: int
     item_id: int
@@ -221,6 +207,21 @@ class DecisionEntry(NamedTuple):
     forum: str | None
     superseded_by_id: int | None
     deputy_for_name: str | None
+    without_quorum: str | None
+    # The item's, for the access policy (item_roles reads them by these names).
+    area_id: int
+    organisation_id: int | None
+    raised_by_id: int | None
+    owner_id: int | None
+    area_name: str
+    forum_id: int | None
+    forum_name: str | None
+    # The reason given with the decision's event: for a correction, what was wrong.
+    event_reason: str | None
+
+    @property
+    def reason_category_label(self) -> str:
+        return REASON_CATEGORIES.get(self.reason_category or "", "")
 
 
 @functools.cache
@@ -249,6 +250,15 @@ def _entry_columns() -> tuple:
         # "As deputy for …": the name the decision's event kept.
         select(Event.details["as_deputy_for"]["name"].as_string())
         .where(Event.id == Decision.event_id).scalar_subquery().label("deputy_for_name"),
+        Decision.without_quorum,
+        Item.area_id, Item.organisation_id, Item.raised_by_id, Item.owner_id,
+        select(LocalArea.name).where(LocalArea.id == Item.area_id)
+        .scalar_subquery().label("area_name"),
+        Meeting.forum_id,
+        select(Forum.name).where(Forum.id == Meeting.forum_id)
+        .scalar_subquery().label("forum_name"),
+        select(Event.reason).where(Event.id == Decision.event_id)
+        .scalar_subquery().label("event_reason"),
     )
 
 
@@ -257,7 +267,9 @@ def entries_page(query: Select, offset: int, limit: int) -> tuple[list[DecisionE
     one statement, where loading decisions as ORM objects (with their items, people,
     meetings, corrections and the items' other areas) took five.
 
-    The page's ids come first, from the decided_at index alone (as page_of)."""
+    The page's ids come first, from the decided_at index alone: joined before the LIMIT,
+    every skipped entry was joined too (page 40 of the log cost 8 ms on SQLite, 12 on
+    PostgreSQL)."""
     ids = query.order_by(None).with_only_columns(Decision.id, maintain_column_froms=True)
     page = newest_first(ids).offset(offset).limit(limit).subquery("page")
     total = select(func.count()).select_from(ids.subquery()).scalar_subquery().label("total")
@@ -274,16 +286,33 @@ def entries_page(query: Select, offset: int, limit: int) -> tuple[list[DecisionE
     return [DecisionEntry(*row[1:]) for row in rows], count
 
 
-def entry(decision_id: int) -> DecisionEntry | None:
-    """One entry of the log, by the decision's number."""
-    row = db.session.execute(
+def _entries_where(*criteria) -> Select:
+    return (
         select(*_entry_columns())
         .select_from(Decision)
         .join(Item, Item.id == Decision.item_id)
         .outerjoin(Meeting, Meeting.id == Decision.meeting_id)
-        .where(Decision.id == decision_id)
-    ).first()
+        .where(*criteria)
+    )
+
+
+def entry(decision_id: int) -> DecisionEntry | None:
+    """One entry of the log, by the decision's number."""
+    row = db.session.execute(_entries_where(Decision.id == decision_id)).first()
     return DecisionEntry(*row) if row is not None else None
+
+
+def entries_by_id(ids: list[int]) -> list[DecisionEntry]:
+    """The log's entries for these decisions, in the order of `ids` (missing ones left out)."""
+    found = {row.id: DecisionEntry(*row)
+             for row in db.session.execute(_entries_where(Decision.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+def entries_of_item(item_id: int) -> list[DecisionEntry]:
+    """Every decision on one item, newest first."""
+    return [DecisionEntry(*row) for row in db.session.execute(
+        _entries_where(Decision.item_id == item_id).order_by(Decision.id.desc()))]
 
 
 # ---------------------------------------------------------------- the log's filter form

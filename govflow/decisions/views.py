@@ -18,31 +18,32 @@ from govflow.domain_errors import DomainError, Invalid, Refused, Unprocessable
 from govflow.edge import id_or_none
 from govflow.errors import Restricted
 from govflow.extensions import db
-from govflow.permissions import can, can_view_item
+from govflow.permissions import can, can_view_item, correctable_entries
 from govflow.records import roots
 
 bp = Blueprint("decisions", __name__)
 
 PAGE_SIZE = 25
+LAST_PAGE = 10**9  # beyond any log; keeps the offset a number the database takes
 
 
 def _user():
     return current_user._get_current_object()
 
 
-def meeting_url(meeting) -> str | None:
+def meeting_url(meeting_id: int) -> str | None:
     """The meeting's page, when the forums feature is installed."""
     try:
-        return url_for("forums.meeting", meeting_id=meeting.id)
+        return url_for("forums.meeting", meeting_id=meeting_id)
     except BuildError:
         return None
 
 
-def item_url(item) -> str:
+def item_url(item_id: int) -> str:
     try:
-        return url_for("items.show", item_id=item.id)
+        return url_for("items.show", item_id=item_id)
     except BuildError:  # the item pages are another feature; the log still works without
-        return url_for("decisions.index", item=item.id)
+        return url_for("decisions.index", item=item_id)
 
 
 def _filtered(user, filters):
@@ -66,20 +67,23 @@ def index():
         abort(403)
     filters = queries.DecisionFilters.from_args(request.args)
     query = _filtered(user, filters)
-    total = queries.count_of(query)
-    pages = max(1, math.ceil(total / PAGE_SIZE))
     try:
-        page = max(1, int(request.args.get("page", 1)))
+        page = min(max(1, int(request.args.get("page", 1))), LAST_PAGE)
     except ValueError:
         page = 1
-    page = min(page, pages)
-    decisions = queries.page_of(query, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+    # The page and the count in one statement; a page past the last shows the last.
+    decisions, total = queries.entries_page(query, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    if page > pages:
+        page = pages
+        decisions, total = queries.entries_page(query, (page - 1) * PAGE_SIZE, PAGE_SIZE)
     args = filters.as_args()
     if id_or_none(request.args.get("item")):
         args["item"] = request.args["item"]
     return render_template(
         "decisions/index.html",
         decisions=decisions,
+        correctable=correctable_entries(user, decisions),
         filters=filters,
         options=queries.filter_options(),
         total=total,
@@ -91,7 +95,6 @@ def index():
         csv_url=url_for("decisions.export", **args),
         meeting_url=meeting_url,
         item_url=item_url,
-        may_correct=lambda d: services.may_correct(user, d),
         page_title="Decision log",
     ), (400 if filters.errors else 200)
 
@@ -128,7 +131,7 @@ def csv_row(d: Decision) -> list:
         d.meeting.forum.name if d.meeting else "",
         uk(d.meeting.starts_at) if d.meeting else None,
         d.supersedes_id, d.superseded_by.id if d.superseded_by else None,
-        item_url(d.item),
+        item_url(d.item_id),
     ]
 
 
@@ -165,13 +168,14 @@ def show(decision_id: int):
         chain.insert(0, chain[0].supersedes)
     while chain[-1].superseded_by is not None:
         chain.append(chain[-1].superseded_by)
+    entries = queries.entries_by_id([d.id for d in reversed(chain)])
     return render_template(
         "decisions/show.html",
         decision=decision,
-        chain=list(reversed(chain)),
+        chain=entries,
+        correctable=correctable_entries(_user(), entries),
         meeting_url=meeting_url,
         item_url=item_url,
-        may_correct=lambda d: services.may_correct(_user(), d),
         page_title=f"Decision {decision.id}",
     )
 

@@ -15,7 +15,7 @@ from govflow.extensions import db
 from govflow.items import ideas
 from govflow.items.idea_forms import ProposeIdeaForm
 from govflow.items.models import Item, Tag
-from govflow.permissions import can, can_view_item
+from govflow.permissions import can, can_view_item, correctable_entries
 from govflow.workflow import vocabulary
 
 bp = Blueprint("ideas", __name__)
@@ -141,16 +141,12 @@ def proposed(item_id: int):
 def idea_facts(item: Item) -> dict:
     """What the item page shows about an idea: money, who decides, challenge window, decisions."""
     from govflow.clock import utcnow
-    from govflow.decisions import services as decision_services
-    from govflow.decisions.models import Decision
+    from govflow.decisions import queries as decision_queries
     from govflow.decisions.views import item_url as decision_item_url
     from govflow.decisions.views import meeting_url
 
     now = utcnow()
-    user = _user()
-    decisions = db.session.scalars(
-        select(Decision).where(Decision.item_id == item.id).order_by(Decision.id)
-    ).all()
+    decisions = decision_queries.entries_of_item(item.id)  # newest first
     challenge_ends = ideas.challenge_deadline(item)
     challenge = None
     if item.state == "declined":
@@ -177,7 +173,7 @@ def idea_facts(item: Item) -> dict:
         "decisions": decisions,
         "item_url": decision_item_url,
         "meeting_url": meeting_url,
-        "may_correct": lambda d: decision_services.may_correct(user, d),
+        "correctable": correctable_entries(_user(), decisions),
     }
 
 

@@ -34,6 +34,7 @@ from govflow.permissions.decisions import (
     can_correct_decision,
     can_view_decision,
     can_view_notification,
+    correctable_entries,
 )
 from govflow.permissions.deputies import DEPUTY_ROLES, covered_people, may_deputise
 from govflow.permissions.forums import (
@@ -99,6 +100,7 @@ __all__ = [
     "IsPractitioner", "IsSecretary", "IsSilver", "IsSponsor", "Predicate", "SignedIn",
     "as_rule", "can", "can_approve_minutes", "can_correct_decision", "can_run_meeting",
     "can_view_action", "can_view_attachment", "can_view_decision", "can_view_item",
+    "correctable_entries",
     "can_view_minutes", "can_view_notification", "chairs", "covered_people", "has_role",
     "hidden_items", "hidden_restricted_ids", "is_forum_secretary", "item_area_ids",
     "item_relations", "item_roles", "item_visible_clause", "local_group_of", "may_add_area",
