@@ -116,9 +116,10 @@ def _candidates(kind: str, words: list[str], conditions: list, postgres: bool):
                 .where(vector.op("@@")(_tsquery(words)), d.kind == kind, *conditions)
                 .order_by(d.id.desc()).limit(CAP))
     fts = table("search_fts", column("rowid"))
-    # The kind is an FTS column: the index itself keeps to the kind asked for.
+    # The kind is an FTS column, holding a word of its own (migration 0030): the index
+    # itself keeps to the kind asked for.
     match = text(f"search_fts MATCH :match_{kind}").bindparams(
-        bindparam(f"match_{kind}", f'kind:"{kind}" AND ({_fts_words(words)})'))
+        bindparam(f"match_{kind}", f'kind:"kind{kind}" AND ({_fts_words(words)})'))
     chosen = select(fts.c.rowid.label("id"), literal(kind, String).label("kind"))
     # The documents' own columns only when a filter needs them.
     chosen = (chosen.select_from(fts.join(d, d.id == fts.c.rowid)) if conditions

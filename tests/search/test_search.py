@@ -134,6 +134,16 @@ def test_filters_by_kind_area_state_and_date(client, auth, found):
     assert _results(page) == []
 
 
+def test_a_kind_is_not_a_word_of_its_documents(client, auth, found):
+    """Only what a thing says is searched: "action" does not find every sponsor action (on
+    SQLite the index holds the kind too, as a word of its own; PostgreSQL never held it)."""
+    auth.login("priya.shah@dcst.example")
+    page = client.get("/search?q=action&kind=action").get_data(as_text=True)
+    assert f"Open the {WORD} rooms on Thursdays" not in _results(page)
+    page = client.get(f"/search?q={WORD}+thursdays&kind=action").get_data(as_text=True)
+    assert _results(page) == [f"Open the {WORD} rooms on Thursdays"]
+
+
 def test_a_date_that_is_not_a_date_is_shown_beside_the_field(client, auth, found):
     auth.login("priya.shah@dcst.example")
     response = client.get(f"/search?q={WORD}&from=last+week")
