@@ -234,16 +234,25 @@ def role_specs(user: User) -> list[tuple[str, str | None]]:
 def set_area_people(area: LocalArea, role: str, user_ids: set[int]) -> None:
     """Make exactly these people the area's sponsors (or facilitators)."""
     assert role in AREA_ROLES
+    set_role_holders(role, user_ids, area_id=area.id)
+    db.session.flush()
+
+
+def set_role_holders(role: str, user_ids: set[int], *, area_id: int | None = None,
+                     forum_id: int | None = None) -> None:
+    """Make exactly these people hold the role for this area or forum: others lose it, the
+    rest gain it; an assignment kept is left as it is."""
+    held_for = (RoleAssignment.area_id == area_id if area_id is not None
+                else RoleAssignment.forum_id == forum_id)
     current = db.session.scalars(
-        select(RoleAssignment).where(RoleAssignment.area_id == area.id, RoleAssignment.role == role)
-    ).all()
+        select(RoleAssignment).where(RoleAssignment.role == role, held_for)).all()
     for row in current:
         if row.user_id not in user_ids:
             db.session.delete(row)
     have = {row.user_id for row in current}
-    for uid in user_ids - have:
-        db.session.add(RoleAssignment(user_id=uid, role=role, area_id=area.id))
-    db.session.flush()
+    for user_id in user_ids - have:
+        db.session.add(RoleAssignment(user_id=user_id, role=role, area_id=area_id,
+                                      forum_id=forum_id))
 
 
 def record_sign_in(user: User) -> None:

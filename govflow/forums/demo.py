@@ -73,19 +73,26 @@ def _rhythm(forum: Forum | None, secretary: str, details, chair: str) -> int:
     return len(meetings)
 
 
-def _central_meeting(forum: Forum) -> None:
-    now = utcnow()
-    day = _working_day_back(workdays.london_date(now) - timedelta(days=7))
-    secretary, chair = _people("joanne.kilner@dcst.example", "katherine.ward@dcst.example")
+def _planned_meeting(forum: Forum, secretary, chair, starts_at, ends_at, *,
+                     created_at) -> Meeting:
+    """A meeting at the forum's place, set up by its secretary, with its draft agenda."""
     meeting = Meeting(
-        forum_id=forum.id, starts_at=_at(day, 10), ends_at=_at(day, 12), place=forum.place,
-        chair_id=chair.id, created_by_id=secretary.id, created_at=now - timedelta(days=21),
-        status="planned",
+        forum_id=forum.id, starts_at=starts_at, ends_at=ends_at, place=forum.place,
+        chair_id=chair.id, created_by_id=secretary.id, created_at=created_at, status="planned",
     )
     meeting.forum = forum
     db.session.add(meeting)
     db.session.flush()
     agenda_builder.build_agenda(meeting, now=meeting.starts_at)
+    return meeting
+
+
+def _central_meeting(forum: Forum) -> None:
+    now = utcnow()
+    day = _working_day_back(workdays.london_date(now) - timedelta(days=7))
+    secretary, chair = _people("joanne.kilner@dcst.example", "katherine.ward@dcst.example")
+    meeting = _planned_meeting(forum, secretary, chair, _at(day, 10), _at(day, 12),
+                               created_at=now - timedelta(days=21))
     services.add_topic(meeting, secretary, "Minutes of the last meeting and matters arising")
     confidentiality = db.session.scalar(
         select(Item).where(Item.title.like("Confidentiality agreement for multi-agency%"))
@@ -146,15 +153,8 @@ def _club_meeting(forum: Forum) -> None:
     now = utcnow()
     day = _working_day_back(workdays.london_date(now) - timedelta(days=2))
     secretary, chair = _people("jo.mitchell@denaby-cafe.example", "lorraine.hebden@denaby-cafe.example")
-    meeting = Meeting(
-        forum_id=forum.id, starts_at=_at(day, 9, 30), ends_at=_at(day, 11), place=forum.place,
-        chair_id=chair.id, created_by_id=secretary.id, created_at=now - timedelta(days=9),
-        status="planned",
-    )
-    meeting.forum = forum
-    db.session.add(meeting)
-    db.session.flush()
-    agenda_builder.build_agenda(meeting, now=meeting.starts_at)
+    meeting = _planned_meeting(forum, secretary, chair, _at(day, 9, 30), _at(day, 11),
+                               created_at=now - timedelta(days=9))
     services.add_topic(meeting, secretary, "What families told us at the café this week")
     for person in _people("lorraine.hebden@denaby-cafe.example", "jo.mitchell@denaby-cafe.example",
                           "rachel.dunn@dmbc.example", "priya.shah@dcst.example",

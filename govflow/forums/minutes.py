@@ -289,31 +289,24 @@ def _title(meeting: Meeting) -> str:
 
 def render_draft_minutes(meeting: Meeting, fetcher=None, leave_out: set[int] = frozenset()) -> bytes:
     """Draft minutes (watermarked DRAFT), rendered fresh from the current record."""
-    record = minutes_record(meeting, leave_out)
-    return render_pdf(
-        "print/minutes.html",
-        title="DRAFT " + _title(meeting),
-        author=meeting.forum.name,
-        record=record,
-        draft=True,
-        fingerprint="",
-        record_root=root_line(),
-        left_out=len(leave_out),
-        fetcher=fetcher,
-    )
+    return _render_fresh(meeting, leave_out, fetcher, draft=True)
 
 
 def render_readers_copy(meeting: Meeting, leave_out: set[int], fetcher=None) -> bytes:
     """Approved minutes for a reader who may not see some of the items in them: rendered
     fresh without those items (the archived copy, which mentions them, is not theirs to
     read). It says so, and carries no archive fingerprint."""
-    record = minutes_record(meeting, leave_out)
+    return _render_fresh(meeting, leave_out, fetcher, draft=False)
+
+
+def _render_fresh(meeting: Meeting, leave_out: set[int], fetcher, *, draft: bool) -> bytes:
+    """Minutes rendered from the current record, not the archive: no fingerprint."""
     return render_pdf(
         "print/minutes.html",
-        title=_title(meeting),
+        title=("DRAFT " if draft else "") + _title(meeting),
         author=meeting.forum.name,
-        record=record,
-        draft=False,
+        record=minutes_record(meeting, leave_out),
+        draft=draft,
         fingerprint="",
         record_root=root_line(),
         left_out=len(leave_out),

@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from govflow import workdays
 from govflow.accounts.models import LocalArea, RoleAssignment, User
+from govflow.accounts.services import set_role_holders
 from govflow.clock import utcnow
 from govflow.domain_errors import (
     Forbidden,
@@ -131,15 +132,7 @@ def set_members(forum: Forum, *, member_ids, secretary_ids) -> None:
     if missing:
         raise Invalid("Some of those people do not exist.", field_errors={"members": "Choose people from the list"})
     forum.members = sorted((users[i] for i in member_ids | secretary_ids), key=lambda u: u.display_name)
-    current = db.session.scalars(
-        select(RoleAssignment).where(RoleAssignment.role == "secretary", RoleAssignment.forum_id == forum.id)
-    ).all()
-    for assignment in current:
-        if assignment.user_id not in secretary_ids:
-            db.session.delete(assignment)
-    held = {a.user_id for a in current}
-    for user_id in secretary_ids - held:
-        db.session.add(RoleAssignment(user_id=user_id, role="secretary", forum_id=forum.id))
+    set_role_holders("secretary", secretary_ids, forum_id=forum.id)
     db.session.flush()
     for user in users.values():
         db.session.refresh(user)
