@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -10,10 +10,9 @@ from govflow.accounts import sso
 from govflow.accounts.models import Organisation
 from govflow.accounts.sso_forms import IdentityProviderForm
 from govflow.accounts.sso_models import IdentityProvider
-from govflow.admin.views import _load, bp
-from govflow.domain_errors import DomainError
+from govflow.admin.views import _load, bp, saved_and_back
 from govflow.extensions import db
-from govflow.form_flow import put_errors
+from govflow.form_flow import attempt
 from govflow.permissions import can
 
 
@@ -50,19 +49,13 @@ def edit_sign_in_provider(provider_id: int | None = None):
     _may_manage()
     row = _load(IdentityProvider, provider_id) if provider_id is not None else None
     form = _form(row)
-    if form.validate_on_submit():
-        try:
-            saved = sso.save_provider(
-                row, slug=form.slug.data, name=form.name.data, issuer=form.issuer.data,
-                client_id=form.client_id.data, client_secret=form.client_secret.data or "",
-                domains=form.domains.data, organisation=form.organisation.data,
-                create_accounts=form.create_accounts.data, active=form.active.data)
-        except DomainError as err:
-            db.session.rollback()
-            put_errors(form, err)
-        else:
-            flash(f"{saved.name} has been {'saved' if row else 'added'}.", "success")
-            return redirect(url_for("admin.sign_in_providers"))
+    tried = attempt(form, lambda: sso.save_provider(
+        row, slug=form.slug.data, name=form.name.data, issuer=form.issuer.data,
+        client_id=form.client_id.data, client_secret=form.client_secret.data or "",
+        domains=form.domains.data, organisation=form.organisation.data,
+        create_accounts=form.create_accounts.data, active=form.active.data), rollback=True)
+    if tried.done:
+        return saved_and_back(tried.result.name, row, "admin.sign_in_providers")
     form.client_secret.data = ""
     callback = None
     if form.slug.data:
