@@ -8,8 +8,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from sqlalchemy import (
+    DateTime,
     String,
     bindparam,
     column,
@@ -99,11 +101,11 @@ def _fts_words(words: list[str]) -> str:
     return " ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
-def _tsquery(words: list[str]):
-    return func.to_tsquery("english", " & ".join(words))
+def _tsquery():
+    return func.to_tsquery("english", bindparam("tsquery", type_=String))
 
 
-def _candidates(kind: str, words: list[str], conditions: list, postgres: bool):
+def _candidates(kind: str, conditions: list, postgres: bool):
     """The ids of the CAP most recent documents of one kind that match. Capped so that a
     word found in nearly everything costs the same as a rare one: only the most recent
     matches are ranked (see _scored). Not scored here: on SQLite, bm25() counts every
@@ -113,13 +115,12 @@ def _candidates(kind: str, words: list[str], conditions: list, postgres: bool):
     if postgres:
         vector = literal_column("search_documents.search_vector")
         return (select(d.id.label("id"), d.kind.label("kind"), vector.label("vector"))
-                .where(vector.op("@@")(_tsquery(words)), d.kind == kind, *conditions)
+                .where(vector.op("@@")(_tsquery()), d.kind == kind, *conditions)
                 .order_by(d.id.desc()).limit(CAP))
     fts = table("search_fts", column("rowid"))
     # The kind is an FTS column, holding a word of its own (migration 0030): the index
-    # itself keeps to the kind asked for.
-    match = text(f"search_fts MATCH :match_{kind}").bindparams(
-        bindparam(f"match_{kind}", f'kind:"kind{kind}" AND ({_fts_words(words)})'))
+    # itself keeps to the kind asked for (the words are bound as match_<kind>).
+    match = text(f"search_fts MATCH :match_{kind}")
     chosen = select(fts.c.rowid.label("id"), literal(kind, String).label("kind"))
     # The documents' own columns only when a filter needs them.
     chosen = (chosen.select_from(fts.join(d, d.id == fts.c.rowid)) if conditions
@@ -127,13 +128,13 @@ def _candidates(kind: str, words: list[str], conditions: list, postgres: bool):
     return chosen.where(match, *conditions).order_by(fts.c.rowid.desc()).limit(CAP)
 
 
-def _scored(found, words: list[str], postgres: bool):
+def _scored(found, postgres: bool):
     """The candidates with their scores (lower is better), from one statement for every
     kind: the database's own ranking, counted once per search rather than once per kind."""
     if postgres:
         # Ranked above each kind's LIMIT, so only the candidates are ranked, not every match.
         return select(found.c.id, found.c.kind,
-                      (-func.ts_rank(found.c.vector, _tsquery(words))).label("score"))
+                      (-func.ts_rank(found.c.vector, _tsquery())).label("score"))
     fts = table("search_fts", column("rowid"))
     # bm25: lower is better; a word in the title counts four times one in the body (the
     # kind column counts nothing, so leaving its phrase out gives the same scores). One
@@ -142,8 +143,7 @@ def _scored(found, words: list[str], postgres: bool):
     # runs the full-text query (and bm25's counting) once per candidate.
     scores = (select(fts.c.rowid.label("id"),
                      literal_column("bm25(search_fts, 4.0, 1.0, 0.0)").label("score"))
-              .where(text("search_fts MATCH :match_words").bindparams(
-                         match_words=_fts_words(words)),
+              .where(text("search_fts MATCH :match_words"),
                      fts.c.rowid >= select(func.min(found.c.id)).scalar_subquery(),
                      literal_column("+search_fts.rowid").in_(select(found.c.id)))
               .cte("scores").prefix_with("MATERIALIZED", dialect="sqlite"))
@@ -151,15 +151,48 @@ def _scored(found, words: list[str], postgres: bool):
             .join_from(found, scores, scores.c.id == found.c.id))
 
 
-def _in_area(kind: str, filters: SearchFilters, area_id: int | None) -> list:
-    """The area filter for one kind: its documents' area, or for things that cover several
-    areas (agreements) any of theirs."""
-    if not filters.area:
-        return []
+def _in_area(kind: str) -> list:
+    """The area filter for one kind (`:area_id`): its documents' area, or for things that
+    cover several areas (agreements) any of theirs."""
     in_area = source_of(kind).in_area
     if in_area:
-        return [text(in_area).bindparams(area_id=area_id or 0)]
-    return [SearchDocument.area_id == (area_id or 0)]
+        return [text(in_area)]
+    return [SearchDocument.area_id == bindparam("area_id")]
+
+
+@lru_cache(maxsize=512)
+def _statement(postgres: bool, kinds: tuple[str, ...], *, hidden: bool, state: bool,
+               after: bool, before: bool, area: bool):
+    """The search statement for one shape of search (which kinds, which filters), its values
+    bound when it runs: built once per shape, as building it took about 1 ms a request."""
+    d = SearchDocument
+    conditions = []
+    if hidden:
+        conditions.append(d.item_id.is_(None)
+                          | d.item_id.not_in(bindparam("hidden", expanding=True)))
+    if state:
+        conditions.append(d.state == bindparam("state"))
+    if after:
+        conditions.append(d.happened_at >= bindparam("after", type_=DateTime))
+    if before:
+        conditions.append(d.happened_at < bindparam("before", type_=DateTime))
+    parts = [select(_candidates(k, conditions + (_in_area(k) if area else []),
+                                postgres).subquery()) for k in kinds]
+    # Read by _scored more than once on SQLite: made once.
+    found = ((parts[0] if len(parts) == 1 else union_all(*parts)).cte("found")
+             .prefix_with("MATERIALIZED", dialect="sqlite"))
+    s = _scored(found, postgres).subquery()
+    ranked = select(
+        s.c.id, s.c.kind,
+        func.row_number().over(partition_by=s.c.kind, order_by=(s.c.score, s.c.id.desc()))
+        .label("position"),
+        func.count().over(partition_by=s.c.kind).label("total"),
+    ).subquery()
+    return (select(d.kind, d.ref_id, d.area_id, d.state, d.happened_at, d.title, d.body,
+                   ranked.c.position, ranked.c.total)
+            .join(ranked, ranked.c.id == d.id)
+            .where(ranked.c.position.between(bindparam("first"), bindparam("last")))
+            .order_by(ranked.c.kind, ranked.c.position))
 
 
 def search(user, filters: SearchFilters, kinds: list[str], *, area_id: int | None,
@@ -169,37 +202,25 @@ def search(user, filters: SearchFilters, kinds: list[str], *, area_id: int | Non
     words = words_of(filters.words)
     if not words or not kinds:
         return []
-    d = SearchDocument
     postgres = is_postgres(db.session)
     # The restricted items this person may not see are few: read once, left out by id.
     hidden = hidden_restricted_ids(user)
-    conditions = [d.item_id.is_(None) | d.item_id.not_in(hidden)] if hidden else []
-    if filters.state:
-        conditions.append(d.state == filters.state)
+    values: dict = {"first": first, "last": last, "hidden": hidden, "state": filters.state,
+                    "area_id": area_id or 0}
     if filters.happened_from:
-        conditions.append(d.happened_at >= datetime.combine(filters.happened_from, time()))
+        values["after"] = datetime.combine(filters.happened_from, time())
     if filters.happened_to:
-        conditions.append(d.happened_at < datetime.combine(filters.happened_to, time())
-                          + timedelta(days=1))
-    parts = [select(_candidates(k, words, conditions + _in_area(k, filters, area_id),
-                                postgres).subquery()) for k in kinds]
-    # Read by _scored more than once on SQLite: made once.
-    found = ((parts[0] if len(parts) == 1 else union_all(*parts)).cte("found")
-             .prefix_with("MATERIALIZED", dialect="sqlite"))
-    s = _scored(found, words, postgres).subquery()
-    ranked = select(
-        s.c.id, s.c.kind,
-        func.row_number().over(partition_by=s.c.kind, order_by=(s.c.score, s.c.id.desc()))
-        .label("position"),
-        func.count().over(partition_by=s.c.kind).label("total"),
-    ).subquery()
-    rows = db.session.execute(
-        select(d.kind, d.ref_id, d.area_id, d.state, d.happened_at, d.title, d.body,
-               ranked.c.position, ranked.c.total)
-        .join(ranked, ranked.c.id == d.id)
-        .where(ranked.c.position.between(first, last))
-        .order_by(ranked.c.kind, ranked.c.position)
-    ).all()
+        values["before"] = datetime.combine(filters.happened_to, time()) + timedelta(days=1)
+    if postgres:
+        values["tsquery"] = " & ".join(words)
+    else:
+        values["match_words"] = _fts_words(words)
+        values.update({f"match_{k}": f'kind:"kind{k}" AND ({values["match_words"]})'
+                       for k in kinds})
+    statement = _statement(postgres, tuple(kinds), hidden=bool(hidden),
+                           state=bool(filters.state), after="after" in values,
+                           before="before" in values, area=bool(filters.area))
+    rows = db.session.execute(statement, values).all()
     return [Hit(*row) for row in rows]
 
 
