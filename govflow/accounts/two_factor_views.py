@@ -180,12 +180,18 @@ def _status_page(user, status: int, **forms):
         required=second_factor.must_have(user), **forms), status
 
 
-@bp.post("/account/two-factor/recovery-codes")
-@login_required
-def new_recovery_codes():
+def _with_factor():
+    """The person signed in, who has a second factor to change (404 if they have none)."""
     user = current_user._get_current_object()
     if second_factor.factor_of(user) is None:
         abort(404)
+    return user
+
+
+@bp.post("/account/two-factor/recovery-codes")
+@login_required
+def new_recovery_codes():
+    user = _with_factor()
     form = ConfirmWithCodeForm(prefix="renew")
     ok, status = _confirmed(form, user)
     if not ok:
@@ -198,9 +204,7 @@ def new_recovery_codes():
 @bp.post("/account/two-factor/off")
 @login_required
 def turn_off_two_factor():
-    user = current_user._get_current_object()
-    if second_factor.factor_of(user) is None:
-        abort(404)
+    user = _with_factor()
     if second_factor.must_have(user):
         abort(403)
     form = ConfirmWithCodeForm(prefix="off")
