@@ -284,27 +284,31 @@ def _figure_query(rep: report.Report, spec: lists.FigureSpec):
     return visible.order_by(Item.id.desc()), everyone
 
 
+def _figure_from_args(args):
+    """The figure a list page or its CSV is about (404 if the arguments name none), the
+    filters' errors, the report they make, and the figure's statement (with the count of
+    everyone's rows, for items)."""
+    spec = lists.FigureSpec.from_args(args)
+    if spec is None:
+        abort(404)
+    _parsed, errors, rep = load_report_filters_only(args)
+    query, everyone = _figure_query(rep, spec)
+    rows_with = ([selectinload(SponsorAction.area), selectinload(SponsorAction.sponsor)]
+                 if spec.lists == "actions" else [selectinload(Item.area)])
+    return spec, errors, rep, query.options(*rows_with), everyone
+
+
 @bp.get("/dashboard/items")
 def items():
     """The list behind a dashboard figure (items, or sponsor actions), paginated."""
-    spec = lists.FigureSpec.from_args(request.args)
-    if spec is None:
-        abort(404)
-    parsed, errors, rep = load_report_filters_only(request.args)
-    query, everyone = _figure_query(rep, spec)
+    spec, errors, rep, query, everyone = _figure_from_args(request.args)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     pages = max(1, ceil(total / PER_PAGE))
     try:
         page = min(max(1, int(request.args.get("page", 1))), pages)
     except ValueError:
         page = 1
-    options = (
-        [selectinload(SponsorAction.area), selectinload(SponsorAction.sponsor)]
-        if spec.lists == "actions" else [selectinload(Item.area)]
-    )
-    rows = db.session.scalars(
-        query.options(*options).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
-    ).all()
+    rows = db.session.scalars(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
     all_count = db.session.scalar(everyone) if everyone is not None else total
     args = {**rep.filters.query_args(), **spec.query_args()}
     return render_template(
@@ -340,22 +344,15 @@ def load_report_filters_only(args):
 
 @bp.get("/dashboard/items.csv")
 def items_csv():
-    spec = lists.FigureSpec.from_args(request.args)
-    if spec is None:
-        abort(404)
-    _parsed, _errors, rep = load_report_filters_only(request.args)
-    query, _everyone = _figure_query(rep, spec)
+    spec, _errors, _rep, query, _everyone = _figure_from_args(request.args)
+    rows = db.session.scalars(query.limit(CSV_LIMIT)).all()
     if spec.lists == "actions":
-        rows = db.session.scalars(query.options(selectinload(SponsorAction.area),
-                                                selectinload(SponsorAction.sponsor))
-                                  .limit(CSV_LIMIT)).all()
         return csv_response(
             f"govflow-{spec.figure}",
             ["Action", "What", "Area", "Sponsor", "Due", "Status"],
             [[a.id, a.what, a.area.name, a.sponsor.display_name, a.due_on, a.status]
              for a in rows],
         )
-    rows = db.session.scalars(query.options(selectinload(Item.area)).limit(CSV_LIMIT)).all()
     return csv_response(
         f"govflow-{spec.figure}",
         ["Item", "Kind", "Title", "Area", "State", "Tier", "Systemic", "Raised"],
