@@ -337,16 +337,10 @@ class FilterOptions:
 
 
 def filter_options() -> FilterOptions:
-    deciders = db.session.execute(
-        select(User.id, User.display_name)
-        # EXISTS: one index probe per person, not a list of all 30,000 deciders' ids.
-        .where(select(Decision.id).where(Decision.decided_by_id == User.id).exists())
-        .order_by(User.display_name)
-    ).all()
-    areas = db.session.execute(
-        select(LocalArea.slug, LocalArea.name).where(LocalArea.active).order_by(LocalArea.name)
-    ).all()
-    forums = db.session.execute(select(Forum.slug, Forum.name).order_by(Forum.name)).all()
+    deciders_statement, areas_statement, forums_statement = _option_statements()
+    deciders = db.session.execute(deciders_statement).all()
+    areas = db.session.execute(areas_statement).all()
+    forums = db.session.execute(forums_statement).all()
     return FilterOptions(
         kinds=[("", "Blockers and ideas"), ("blocker", "Blockers"), ("idea", "Ideas")],
         areas=[Choice(*row) for row in areas],
@@ -356,3 +350,18 @@ def filter_options() -> FilterOptions:
         deciders=[(BY_DEFAULT, "By default (nobody answered in time)")]
         + [(str(i), name) for i, name in deciders],
     )
+
+
+@functools.cache
+def _option_statements() -> tuple[Select, Select, Select]:
+    """The filters' three statements, built once per process (every view of the log runs
+    them, and building them cost about as much as the two small ones take to run)."""
+    deciders = (
+        select(User.id, User.display_name)
+        # EXISTS: one index probe per person, not a list of all 30,000 deciders' ids.
+        .where(select(Decision.id).where(Decision.decided_by_id == User.id).exists())
+        .order_by(User.display_name)
+    )
+    areas = select(LocalArea.slug, LocalArea.name).where(LocalArea.active).order_by(LocalArea.name)
+    forums = select(Forum.slug, Forum.name).order_by(Forum.name)
+    return deciders, areas, forums
