@@ -41,6 +41,12 @@ JOURNEY_FIELDS = {
 }
 
 
+def rows_by(model, key: str) -> dict:
+    """Every row of a small table by one of its unique columns (areas by slug, people by
+    email), for demo data that names them."""
+    return {getattr(row, key): row for row in db.session.scalars(select(model))}
+
+
 def _read(relative: str):
     with (SEEDS / relative).open(encoding="utf-8") as fh:
         return yaml.safe_load(fh) or []
@@ -91,8 +97,7 @@ def load_demo() -> dict:
                          description=area.get("description", ""))
         counts["areas"] += new
     db.session.flush()
-    areas = {a.slug: a for a in db.session.scalars(select(LocalArea))}
-    orgs = {o.slug: o for o in db.session.scalars(select(Organisation))}
+    areas, orgs = rows_by(LocalArea, "slug"), rows_by(Organisation, "slug")
     forums_data = _read("demo/forums.yaml")
     for forum in forums_data:
         area = areas.get(forum.get("area")) if forum.get("area") else None
@@ -127,7 +132,7 @@ def load_demo() -> dict:
         set_roles(user, specs)
     db.session.flush()
 
-    users = {u.email: u for u in db.session.scalars(select(User))}
+    users = rows_by(User, "email")
     for forum in forums_data:
         row = db.session.scalar(select(Forum).where(Forum.slug == forum["slug"]))
         row.members = [users[e] for e in forum.get("members", []) if e in users]

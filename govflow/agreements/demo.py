@@ -18,11 +18,10 @@ def load_demo_extras() -> dict:
     from govflow.agreements.models import Agreement
     from govflow.agreements.services import _latest_decision_id
     from govflow.items.models import Item
-    from govflow.seeding import _read
+    from govflow.seeding import _read, rows_by
 
     existing = set(db.session.scalars(select(Agreement.title)))
-    users = {u.email: u for u in db.session.scalars(select(User))}
-    areas = {a.slug: a for a in db.session.scalars(select(LocalArea))}
+    users, areas = rows_by(User, "email"), rows_by(LocalArea, "slug")
     now = utcnow()
     today = workdays.london_date(now)
     created = 0

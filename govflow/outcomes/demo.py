@@ -19,12 +19,12 @@ def load_demo_extras() -> dict:
     from govflow.outcomes import quarters
     from govflow.outcomes.models import FamilyFeedback, Indicator, IndicatorFigure
     from govflow.outcomes.services import set_up_indicators
-    from govflow.seeding import _read
+    from govflow.seeding import _read, rows_by
 
     data = _read("demo/outcomes.yaml") or {}
     now = utcnow()
     today = workdays.london_date(now)
-    areas = {a.slug: a for a in db.session.scalars(select(LocalArea))}
+    areas = rows_by(LocalArea, "slug")
     counts = {"indicators": 0, "family feedback": 0}
     entries = data.get("indicators", [])
     known = set(db.session.scalars(select(Indicator.slug)))
@@ -32,7 +32,7 @@ def load_demo_extras() -> dict:
     counts["indicators"] = len(new)
     if new:  # indicators already there keep the baselines and targets someone may have changed
         set_up_indicators(new)
-    indicators = {i.slug: i for i in db.session.scalars(select(Indicator))}
+    indicators = rows_by(Indicator, "slug")
     have = set(db.session.execute(
         select(IndicatorFigure.indicator_id, IndicatorFigure.area_id, IndicatorFigure.quarter)))
     for entry in entries:
@@ -46,7 +46,7 @@ def load_demo_extras() -> dict:
                 db.session.add(IndicatorFigure(indicator_id=indicator.id, area_id=areas[slug].id,
                                                quarter=quarter, value=value, source="seed",
                                                entered_at=now))
-    users = {u.email: u for u in db.session.scalars(select(User))}
+    users = rows_by(User, "email")
     for entry in data.get("family_feedback", []):
         area = areas[entry["area"]]
         heard_on = workdays.london_date(now - timedelta(days=int(entry.get("days_ago", 0))))

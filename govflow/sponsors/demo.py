@@ -26,14 +26,13 @@ def load_demo_extras() -> dict:
     """Add the demo sponsor actions that are not there yet (matched by what they say)."""
     from govflow.accounts.models import LocalArea, User
     from govflow.items.models import Item
-    from govflow.seeding import _read
+    from govflow.seeding import _read, rows_by
     from govflow.sponsors.models import SponsorAction, SponsorActionEvent
     from govflow.sponsors.models import recorded as recorded_fields
 
     entries = _read("demo/sponsor_actions.yaml")
     existing = set(db.session.scalars(select(SponsorAction.what)))
-    users = {u.email: u for u in db.session.scalars(select(User))}
-    areas = {a.slug: a for a in db.session.scalars(select(LocalArea))}
+    users, areas = rows_by(User, "email"), rows_by(LocalArea, "slug")
     now = utcnow()
     today = workdays.london_date(now)
     created = 0
