@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import event, insert, select
+from sqlalchemy import insert, select
 
 from govflow.accounts.models import LocalArea
 from govflow.clock import utcnow
 from govflow.extensions import db
 from govflow.items.models import Event, Item, ItemArea, Tag, item_tags
+from tests.support.statements import recorded_statements
 
 STATES = ("bronze", "silver", "gold", "paused", "unblocked", "closed")
 
@@ -64,20 +65,10 @@ def bulk_blockers(start: int, count: int, raiser_id: int) -> int:
 
 
 def statements_for(client, path: str) -> int:
-    count = 0
-
-    def counted(*_args):
-        nonlocal count
-        count += 1
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", counted)
-    try:
+    with recorded_statements() as run:
         response = client.get(path)
-    finally:
-        event.remove(engine, "before_cursor_execute", counted)
     assert response.status_code == 200
-    return count
+    return len(run)
 
 
 def test_dashboard_queries_do_not_grow_with_the_number_of_items(auth, client, people):

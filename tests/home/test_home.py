@@ -5,17 +5,17 @@ link to, a fixed number of statements however long the lists, and good empty sta
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from govflow.clock import utcnow
 from govflow.extensions import db
 from govflow.items import services
 from govflow.workflow import engine
 from tests.items.blocker_pages import text_of
+from tests.support.statements import recorded_statements
 
 
 def _raise(person, title, now=None, area="denaby", **kw):
@@ -147,33 +147,19 @@ def test_home_explains_the_tiers(client, auth, people):
             "</span>") in html
 
 
-@contextmanager
-def _counting():
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-
-
 @pytest.mark.parametrize("role", ["practitioner", "executive"])
 def test_home_asks_the_database_the_same_number_of_questions_however_much_there_is(
         client, auth, people, role):
     auth.login(people[role].email)
     client.get("/")
-    with _counting() as before:
+    with recorded_statements() as before:
         client.get("/")
     for n in range(15):
         item = _raise(people["practitioner"], f"Kiwi many {n}")
         engine.fire(item, "escalate", people["admin"], fields={"reason": "a"})
     db.session.commit()
     client.get("/")  # the first request after the commit also reloads the session's rows
-    with _counting() as after:
+    with recorded_statements() as after:
         client.get("/")
     assert len(after) == len(before)
 

@@ -5,17 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import re
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from blocker_pages import Browser, text_of
-from sqlalchemy import event
 
 from govflow.clock import utcnow
 from govflow.extensions import db
 from govflow.items import services
 from govflow.workflow import engine
+from tests.support.statements import recorded_statements
 
 GARETH = "gareth.holmes@syp.example"
 
@@ -241,20 +240,6 @@ def test_the_csv_download_is_the_filtered_list_with_formulas_defused(browser, pe
     assert "Download as CSV" in text_of(browser.get("/queue?q=Echidna"))
 
 
-@contextmanager
-def _counting():
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-
-
 @pytest.mark.parametrize("path", ["/queue?q={word}", "/items/mine?show=raised&q={word}",
                                   "/queue?q={word}&format=csv"])
 def test_a_list_page_asks_the_database_the_same_number_of_questions_however_long(
@@ -274,7 +259,7 @@ def test_a_list_page_asks_the_database_the_same_number_of_questions_however_long
     browser.get(path.format(word="Dugong"))  # the first request also loads the session
     counts = []
     for word in ("Dugong", "Manatee"):
-        with _counting() as statements:
+        with recorded_statements() as statements:
             response = browser.get(path.format(word=word))
         assert response.status_code == 200
         assert word in response.get_data(as_text=True)

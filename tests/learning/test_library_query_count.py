@@ -5,30 +5,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import event
-
 from govflow.agreements import services as agreements
 from govflow.extensions import db
 from govflow.items import ideas
 from govflow.learning import services as learning
 from govflow.workflow import engine
+from tests.support.statements import recorded_statements
 
 EVALUATION = {"what_happened": "It ran.", "what_learnt": "It helped.",
               "recommendation": "Adopt it."}
 
 
 def _statements(client, url) -> int:
-    seen = []
-
-    def count(*_args):
-        seen.append(1)
-
-    engine_ = db.engine
-    event.listen(engine_, "before_cursor_execute", count)
-    try:
+    with recorded_statements() as seen:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine_, "before_cursor_execute", count)
     return len(seen)
 
 

@@ -7,7 +7,7 @@ import io
 import re
 
 import pytest
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import func, insert, select
 
 from govflow import workdays
 from govflow.accounts.models import LocalArea
@@ -16,6 +16,7 @@ from govflow.extensions import db
 from govflow.outcomes import quarters
 from govflow.outcomes.models import Indicator, IndicatorFigure
 from tests.conftest import csrf_from
+from tests.support.statements import recorded_statements
 
 # Quarters and 'the last four quarters' come from the clock: replayed at awkward moments.
 pytestmark = pytest.mark.clock
@@ -184,19 +185,9 @@ def test_a_file_without_the_header_is_refused(client, auth):
 
 
 def _statements(client, path: str) -> int:
-    engine = db.engine
-    count = 0
-
-    def counted(*_args):
-        nonlocal count
-        count += 1
-
-    event.listen(engine, "before_cursor_execute", counted)
-    try:
+    with recorded_statements() as run:
         assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", counted)
-    return count
+    return len(run)
 
 
 def test_the_indicator_pages_cost_the_same_whatever_the_number_of_figures(client, auth):

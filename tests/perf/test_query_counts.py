@@ -13,10 +13,11 @@ from __future__ import annotations
 import os
 
 import pytest
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, text
 
 from benchmarks.generate import generate
 from tests.support.served import ScratchDatabase
+from tests.support.statements import recorded_statements
 
 pytestmark = pytest.mark.slow
 
@@ -109,18 +110,9 @@ def counted():
 def statements(client, engine, url: str) -> tuple[int, int]:
     if not is_export(url):
         client.get(url)  # warm: caches filled once per process are not per-row work
-    count = 0
-
-    def one(*_args):
-        nonlocal count
-        count += 1
-
-    event.listen(engine, "before_cursor_execute", one)
-    try:
+    with recorded_statements(engine) as run:
         response = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", one)
-    return count, response.status_code
+    return len(run), response.status_code
 
 
 def test_list_pages_run_a_fixed_number_of_statements(counted):

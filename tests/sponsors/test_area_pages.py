@@ -8,11 +8,12 @@ from datetime import timedelta
 
 import pytest
 from sponsor_support import BALBY_PRACTITIONER, FACILITATOR, PRACTITIONER, SPONSOR
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from govflow.clock import utcnow
 from govflow.extensions import db
 from govflow.forums.models import Forum, Meeting
+from tests.support.statements import recorded_statements
 
 
 def test_signed_out_people_are_sent_to_sign_in(client):
@@ -156,16 +157,8 @@ def test_area_page_runs_a_fixed_number_of_queries(auth, client, make_blocker, ma
     auth.login(FACILITATOR)
 
     def queries_for_page():
-        statements = []
-
-        def count(_conn, _cursor, statement, *_args):
-            statements.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with recorded_statements() as statements:
             assert client.get("/areas/denaby").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
         return statements
 
     before = queries_for_page()
