@@ -1,4 +1,4 @@
-"""The dashboard's rendered figures, kept for a short while in the app's Flask-Caching store.
+"""The dashboard's rendered figures (and its outcome indicators), kept for a short while in the app's Flask-Caching store.
 
 Computing the figures reads the partnership's whole history (a second or two at a million
 events), and every visitor with the same filters sees the same figures, so the rendered
@@ -6,9 +6,9 @@ figures are kept and shared, keyed by:
 
 - the filters,
 - the London date (the default period and "overdue" move with it),
-- the data's version: the newest event, decision, sponsor-action change and added area.
-  Any transition, decision or sponsor action changes it, so figures do not lag behind a
-  change to them (on PostgreSQL ids are taken at insert, not commit: a change committed
+- the data's version: the newest event, decision, sponsor-action change and added area,
+  and when an outcome figure was last entered. Any transition, decision, sponsor action or
+  figure changes it, so figures do not lag behind a change to them (on PostgreSQL ids are taken at insert, not commit: a change committed
   just after a later-numbered one shows when the kept figures expire);
 
 and for at most GOVFLOW_DASHBOARD_CACHE_SECONDS (default 60): figures that change with the
@@ -40,16 +40,17 @@ from govflow.extensions import cache, db
 log = logging.getLogger(__name__)
 
 # Bump when the rendered figures change shape, so a deploy never serves the old ones.
-FORMAT = "figures-2"
+FORMAT = "figures-3"
 # How long a process waits for another that is working out the same figures.
 LOCK_WAIT = 30
 
 
 def data_version() -> str:
-    """The newest event, decision, sponsor-action change and added area (one statement,
-    four primary-key lookups)."""
+    """The newest event, decision, sponsor-action change and added area (four primary-key
+    lookups), and the last outcome figure entered (a small table), in one statement."""
     from govflow.decisions.models import Decision
     from govflow.items.models import Event, ItemArea
+    from govflow.outcomes.models import IndicatorFigure
     from govflow.sponsors.models import SponsorActionEvent
 
     row = db.session.execute(select(
@@ -57,6 +58,7 @@ def data_version() -> str:
         select(func.max(Decision.id)).scalar_subquery(),
         select(func.max(SponsorActionEvent.id)).scalar_subquery(),
         select(func.max(ItemArea.id)).scalar_subquery(),
+        select(func.max(IndicatorFigure.entered_at)).scalar_subquery(),
     )).one()
     return ".".join(str(v or 0) for v in row)
 

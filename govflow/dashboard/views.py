@@ -37,6 +37,14 @@ def item_url(item_id: int) -> str:
 
     return _item_url(item_id)
 
+
+def item_urls():
+    """item_url for a page of many items: the route built once, each item's number put in
+    its place (a url_for per item was a tenth of the dashboard's time)."""
+    marker = 918273645
+    head, tail = item_url(marker).split(str(marker))
+    return lambda item_id: f"{head}{int(item_id)}{tail}"
+
 PER_PAGE = 25
 CSV_LIMIT = 10_000
 SYSTEMIC_LIMIT = 20
@@ -214,6 +222,8 @@ def figures_html(f: metric_filters.MetricFilters, now, options) -> tuple[Markup,
 
 
 def _render_figures(f: metric_filters.MetricFilters, now, options) -> Markup:
+    """The figures, tables and charts, then the outcome indicators against target: both the
+    same for everyone with these filters."""
     rep = report.compute(f, now, options)
     return Markup(render_template(  # noqa: S704 - render_template's autoescaped output
         "dashboard/_figures.html",
@@ -222,6 +232,7 @@ def _render_figures(f: metric_filters.MetricFilters, now, options) -> Markup:
         charts=build_charts(rep),
         figure_url=lambda params: figure_url(rep, params),
         csv_url=lambda key: table_csv_url(rep, key),
+        **_outcomes(f),
     ))
 
 
@@ -241,10 +252,9 @@ def index():
         figures_at_text=f"{workdays.format_time(figures_at)} on {workdays.format_date(figures_at)}",
         systemic=systemic_blockers(current_user, f),
         spread=learning_queries.spread(current_user, limit=SPREAD_LIMIT),
-        item_url=item_url,
+        item_url=item_urls(),
         pdf_url=url_for("dashboard.report_pdf", **f.query_args()),
         sections=SECTIONS,
-        **_outcomes(f),
     )
 
 
@@ -325,7 +335,7 @@ def items():
         url_for_page=lambda n: url_for("dashboard.items", page=n, **args),
         csv_url=url_for("dashboard.items_csv", **args),
         back_url=url_for("dashboard.index", **rep.filters.query_args()),
-        item_url=item_url,
+        item_url=item_urls(),
         due_text=lambda item: workdays.due_text(item.due_at, rep.now) if item.due_at else "",
     )
 

@@ -13,10 +13,12 @@ import pytest
 import time_machine
 from flask_caching.backends import FileSystemCache, RedisCache
 
-from govflow.clock import fixed_at
+from govflow.clock import fixed_at, utcnow
 from govflow.dashboard import kept as kept_figures
 from govflow.extensions import cache
 from govflow.items import services as items
+from govflow.outcomes import quarters
+from govflow.outcomes import services as outcomes
 from tests.conftest import Auth
 
 # A Thursday in term time, 9:41am in London (GMT).
@@ -197,3 +199,30 @@ def test_with_redis_url_the_store_is_redis(make_app):
     app = make_app(REDIS_URL=REDIS_URL)
     assert app.config["CACHE_TYPE"] == "RedisCache"
     assert isinstance(app.extensions["cache"][cache], RedisCache)
+
+
+def _indicator_figure(html: str, slug: str, quarter: str) -> str:
+    section = html.split(f'id="indicator-{slug}"')[1].split("</section>")[0]
+    label = re.escape(quarters.label(quarter))
+    return re.search(rf'scope="row" class="govuk-table__header">{label}</th>'
+                     r'<td class="govuk-table__cell govuk-table__cell--numeric">([^<]+)</td>',
+                     section).group(1)
+
+
+def test_an_outcome_figure_entered_shows_at_once(kept, auth, client, people):
+    """The outcome indicators are kept with the figures: a figure entered or corrected
+    makes the dashboard work them out again."""
+    auth.login(people["executive"].email)
+    # After the demo's own figures were entered (when its partnership was seeded).
+    moment = utcnow() + timedelta(hours=1)
+    quarter = quarters.last_completed(moment.date(), 1)[0]
+    before = dashboard(client, moment)
+    with fixed_at(moment + timedelta(seconds=20)):
+        outcomes.record_figure(people["admin"], indicator_slug="front-door-contacts",
+                               area_slug="denaby", quarter=quarter, value="4321")
+    after = dashboard(client, moment + timedelta(seconds=30))
+    assert (_indicator_figure(after, "front-door-contacts", quarter)
+            != _indicator_figure(before, "front-door-contacts", quarter))
+    with fixed_at(moment + timedelta(seconds=40)):
+        denaby = client.get("/dashboard?area=denaby").get_data(as_text=True)
+    assert _indicator_figure(denaby, "front-door-contacts", quarter) == "4,321"
