@@ -74,6 +74,14 @@ class SweepContext:
         if line and self.keep_lines:
             self.lines.append(line)
 
+    def wins(self, what: str, line: str, mark: Callable[[], bool]) -> bool:
+        """Whether to act on a row now: not in a dry run (which only counts what it would
+        do), and only if `mark()` sets the row's marker before any other sweep does."""
+        if self.dry_run:
+            self.did(what, line)
+            return False
+        return mark()
+
     def summary(self) -> str:
         if not self.counts:
             return "Sweep: nothing to do."

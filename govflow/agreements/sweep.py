@@ -9,6 +9,8 @@ the review date on, so the next date gets its own reminder (and lapse, if it com
 
 from __future__ import annotations
 
+from functools import partial
+
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
 
@@ -70,10 +72,8 @@ def remind_owners(ctx) -> None:
     def handle(agreement):
         review = workdays.format_date(agreement.review_on)
         line = f"Remind {agreement.owner.email}: agreement {agreement.id} review by {review}"
-        if ctx.dry_run:
-            ctx.did("agreement reminders", line)
-            return
-        if not _mark(agreement, "reminder_sent_for", not_yet):
+        if not ctx.wins("agreement reminders", line,
+                        partial(_mark, agreement, "reminder_sent_for", not_yet)):
             return
         areas = ", ".join(a.name for a in agreement.areas)
         notify(
@@ -105,10 +105,7 @@ def lapse_unreviewed(ctx) -> None:
     def handle(agreement):
         review = workdays.format_date(agreement.review_on)
         line = f"Lapsed: agreement {agreement.id}, review was due by {review}"
-        if ctx.dry_run:
-            ctx.did("agreements lapsed", line)
-            return
-        if not _mark(agreement, "lapsed_for", not_yet):
+        if not ctx.wins("agreements lapsed", line, partial(_mark, agreement, "lapsed_for", not_yet)):
             return
         blocker = _raise_lapse_blocker(ctx, agreement, review)
         db.session.execute(update(Agreement).where(Agreement.id == agreement.id)

@@ -9,6 +9,8 @@ only one sweep can win. What a run tells people goes into their one notification
 
 from __future__ import annotations
 
+from functools import partial
+
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
 
@@ -74,10 +76,8 @@ def _remind(ctx, actions, today, not_yet) -> None:
     for action in actions:
         due = workdays.format_date(action.due_on)
         line = f"Remind {action.owner.email}: sponsor action {action.id} due {due}"
-        if ctx.dry_run:
-            ctx.did("action reminders", line)
-            continue
-        if not _mark(action, "reminder_sent_for", not_yet):
+        if not ctx.wins("action reminders", line,
+                        partial(_mark, action, "reminder_sent_for", not_yet)):
             continue
         when = ("today" if action.due_on == today
                 else f"in {workdays.working_days_between(today, action.due_on)} working "
@@ -111,10 +111,8 @@ def _flag(ctx, actions, today, not_yet) -> None:
         people = facilitators.get(action.area_id, [])
         line = (f"Flag overdue sponsor action {action.id} ({action.area.name}, due {due}) "
                 f"to {len(people)} facilitator{'s' if len(people) != 1 else ''}")
-        if ctx.dry_run:
-            ctx.did("overdue actions flagged", line)
-            continue
-        if not _mark(action, "overdue_flagged_for", not_yet):
+        if not ctx.wins("overdue actions flagged", line,
+                        partial(_mark, action, "overdue_flagged_for", not_yet)):
             continue
         late = workdays.working_days_between(action.due_on, today)
         for person in people:
