@@ -9,11 +9,7 @@ Prints the median time and the number of SQL statements per page.
 from __future__ import annotations
 
 import argparse
-import re
-import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -27,22 +23,12 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
 
-    from sqlalchemy import create_engine, event, select
+    from sqlalchemy import select
 
-    from govflow import create_app, migrate
+    from benchmarks.scratch import scratch_app, signed_in_client, time_page
     from govflow.extensions import db
 
-    url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite"
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
-        engine = create_engine(url)
-        with engine.begin() as conn:
-            conn.exec_driver_sql("DROP SCHEMA public CASCADE")
-            conn.exec_driver_sql("CREATE SCHEMA public")
-        engine.dispose()
-    migrate.upgrade(url)
-    app = create_app({"GOVFLOW_ENV": "test", "TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
-                      "SECRET_KEY": "bench-" + "x" * 40, "MAIL_SERVER": "", "REDIS_URL": ""})
+    app = scratch_app(args.database_url)
     with app.app_context():
         from test_dashboard_query_count import bulk_blockers
 
@@ -57,31 +43,12 @@ def main() -> None:
         db.session.commit()
         email = admin.email
 
-    client = app.test_client()
-    page = client.get("/sign-in").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    client.post("/sign-in", data={"email": email, "password": app.config["DEMO_PASSWORD"],
-                                  "csrf_token": token})
-    print(f"{args.items} bulk blockers with events ({url.split(':', 1)[0]})")
+    client = signed_in_client(app, email)
+    backend = app.config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0]
+    print(f"{args.items} bulk blockers with events ({backend})")
     for path in ("/dashboard", "/api/v1/metrics", "/dashboard/report.pdf",
                  "/dashboard/items?figure=open&flag=overdue"):
-        with app.app_context():
-            statements = []
-
-            def count(*_a, statements=statements):
-                statements.append(1)
-
-            event.listen(db.engine, "before_cursor_execute", count)
-            assert client.get(path).status_code == 200
-            event.remove(db.engine, "before_cursor_execute", count)
-        timings = []
-        for _ in range(args.runs):
-            started = time.perf_counter()
-            response = client.get(path)
-            timings.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200
-        print(f"  {path:<44} median {statistics.median(timings):7.1f} ms  "
-              f"({len(statements)} SQL statements)")
+        time_page(app, client, path, args.runs, width=44)
 
 
 if __name__ == "__main__":

@@ -9,11 +9,7 @@ Prints the median time and the number of SQL statements per page.
 from __future__ import annotations
 
 import argparse
-import re
-import statistics
 import sys
-import tempfile
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,23 +25,12 @@ def main() -> None:
     parser.add_argument("--profile", metavar="PATH", help="Profile one page and print the top")
     args = parser.parse_args()
 
-    from sqlalchemy import create_engine, event, select
+    from sqlalchemy import select
 
-    from govflow import create_app, migrate
+    from benchmarks.scratch import scratch_app, signed_in_client, time_page
     from govflow.extensions import db
 
-    url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite"
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
-        engine = create_engine(url)
-        with engine.begin() as conn:
-            conn.exec_driver_sql("DROP SCHEMA public CASCADE")
-            conn.exec_driver_sql("CREATE SCHEMA public")
-        engine.dispose()
-    migrate.upgrade(url)
-    app = create_app({"GOVFLOW_ENV": "test", "TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
-                      "SECRET_KEY": "bench-" + "x" * 40, "MAIL_SERVER": "", "REDIS_URL": "",
-                      "WTF_CSRF_ENABLED": True})
+    app = scratch_app(args.database_url, WTF_CSRF_ENABLED=True)
     with app.app_context():
         from govflow import seeding
         from govflow.accounts.models import LocalArea, User
@@ -77,13 +62,9 @@ def main() -> None:
                 due_on=(now + timedelta(days=(n % 30) - 10)).date()))
         db.session.commit()
 
-    client = app.test_client()
-    page = client.get("/sign-in").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    client.post("/sign-in", data={"email": "gareth.holmes@syp.example",
-                                  "password": app.config["DEMO_PASSWORD"], "csrf_token": token})
-    print(f"{args.items} blockers and {args.actions} sponsor actions in Denaby "
-          f"({url.split(':', 1)[0]})")
+    client = signed_in_client(app, "gareth.holmes@syp.example")
+    backend = app.config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0]
+    print(f"{args.items} blockers and {args.actions} sponsor actions in Denaby ({backend})")
     if args.profile:
         import cProfile
         import pstats
@@ -93,23 +74,7 @@ def main() -> None:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(80)
         return
     for path in ("/areas/denaby", "/sponsor", "/actions?area=denaby", "/areas"):
-        with app.app_context():
-            statements = []
-
-            def count(*_a, statements=statements):
-                statements.append(1)
-
-            event.listen(db.engine, "before_cursor_execute", count)
-            assert client.get(path).status_code == 200
-            event.remove(db.engine, "before_cursor_execute", count)
-        timings = []
-        for _ in range(args.runs):
-            started = time.perf_counter()
-            response = client.get(path)
-            timings.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200
-        print(f"  {path:<24} median {statistics.median(timings):7.1f} ms  "
-              f"({len(statements)} SQL statements)")
+        time_page(app, client, path, args.runs, width=24)
 
 
 if __name__ == "__main__":
