@@ -46,13 +46,18 @@ def _options() -> dict:
     }
 
 
-@bp.get("/library")
-@login_required
-def library():
+def _reader_and_filters():
+    """The person reading the library (403 unless they may) and the filters they asked for."""
     user = _user()
     if not can(user, "library.view"):
         abort(403)
-    filters = queries.LibraryFilters.from_args(request.args)
+    return user, queries.LibraryFilters.from_args(request.args)
+
+
+@bp.get("/library")
+@login_required
+def library():
+    user, filters = _reader_and_filters()
     entries, total, page, pages = [], 0, 1, 1
     if filters.kind != "agreement":
         query = queries.learnt_items(user, filters)
@@ -103,10 +108,7 @@ CSV_HEADER = ("Item", "Type", "Title", "Area", "State", "Learnt on (UK date)", "
 @login_required
 def export():
     """The library's ideas and blockers matching the filters, as a spreadsheet."""
-    user = _user()
-    if not can(user, "library.view"):
-        abort(403)
-    filters = queries.LibraryFilters.from_args(request.args)
+    user, filters = _reader_and_filters()
     entries = [] if filters.kind == "agreement" else queries.page_of(
         queries.learnt_items(user, filters), 0, CSV_LIMIT)
     rows = (_csv_row(e) for e in entries)
