@@ -114,8 +114,11 @@ def _candidates(kind: str, conditions: list, postgres: bool):
     d = SearchDocument
     if postgres:
         vector = literal_column("search_documents.search_vector")
+        # The kind written into the statement, not bound: the planner then reads the kind's
+        # own GIN index (partial, migration 0031) even in a prepared statement's generic plan.
+        of_kind = d.kind == literal(kind, String, literal_execute=True)
         return (select(d.id.label("id"), d.kind.label("kind"), vector.label("vector"))
-                .where(vector.op("@@")(_tsquery()), d.kind == kind, *conditions)
+                .where(vector.op("@@")(_tsquery()), of_kind, *conditions)
                 .order_by(d.id.desc()).limit(CAP))
     fts = table("search_fts", column("rowid"))
     # The kind is an FTS column, holding a word of its own (migration 0030): the index
