@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime, time
+from typing import NamedTuple
 
 import pytest
 from pypdf import PdfReader
@@ -18,7 +19,8 @@ from govflow.clock import fixed_at
 from govflow.domain_errors import Forbidden, Invalid, Refused
 from govflow.extensions import db
 from govflow.forums import attendance, minutes, referrals, services
-from govflow.forums.models import Forum, Meeting
+from govflow.forums.models import AgendaItem, Forum, Meeting
+from govflow.items.models import Item
 from govflow.items.services import raise_blocker
 
 NOTE = "Nobody at the club can agree how to share information with the trust; we need Gold."
@@ -52,7 +54,17 @@ def cast(people):
     }
 
 
-def test_a_referral_goes_up_is_answered_and_comes_back_as_a_matter_arising(cast):
+class OnTheAgenda(NamedTuple):
+    club_meeting: Meeting
+    central_meeting: Meeting
+    item: Item
+    entry: AgendaItem
+
+
+@pytest.fixture
+def on_the_agenda(cast) -> OnTheAgenda:
+    """The club's meeting on 9 March 2027 with Priya's blocker on its agenda, and the central
+    forum's meeting two days later."""
     c = cast
     with fixed_at(datetime(2027, 3, 9, 8, 0)):
         club_meeting = _schedule(c["club"], c["jo"], c["lorraine"], date(2027, 3, 9),
@@ -63,6 +75,12 @@ def test_a_referral_goes_up_is_answered_and_comes_back_as_a_matter_arising(cast)
                              description="Practitioners at the club cannot share with the trust.",
                              area="denaby")
         entry = services.add_item(club_meeting, c["jo"], str(item.id))
+    return OnTheAgenda(club_meeting, central_meeting, item, entry)
+
+
+def test_a_referral_goes_up_is_answered_and_comes_back_as_a_matter_arising(cast, on_the_agenda):
+    c = cast
+    club_meeting, central_meeting, item, entry = on_the_agenda
 
     with fixed_at(datetime(2027, 3, 9, 10, 0)):
         with pytest.raises(Invalid):
@@ -147,20 +165,12 @@ def test_a_referral_waits_for_the_central_agenda_that_is_built_later(cast):
 
 
 def test_the_facilitator_refers_from_the_meeting_page_and_the_secretary_answers(
-        client, auth, cast):
+        client, auth, cast, on_the_agenda):
     from tests.items.blocker_pages import csrf_from, text_of
 
     c = cast
-    with fixed_at(datetime(2027, 3, 9, 8, 0)):
-        club_meeting = _schedule(c["club"], c["jo"], c["lorraine"], date(2027, 3, 9),
-                                 time(9, 30), time(10, 30))
-        central_meeting = _schedule(c["central"], c["joanne"], c["katherine"],
-                                    date(2027, 3, 11), time(10), time(12))
-        item = raise_blocker(c["priya"], title="No agreed route to share information with the trust",
-                             description="Practitioners at the club cannot share with the trust.",
-                             area="denaby")
-        entry = services.add_item(club_meeting, c["jo"], str(item.id))
-        db.session.commit()
+    club_meeting, central_meeting, item, entry = on_the_agenda
+    db.session.commit()
     page = f"/meetings/{club_meeting.id}/agenda/{entry.id}"
     with fixed_at(datetime(2027, 3, 9, 10, 0)):
         auth.login(c["priya"].email)  # a member, but not a facilitator or the chair
