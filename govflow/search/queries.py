@@ -223,6 +223,12 @@ def search(user, filters: SearchFilters, kinds: list[str], *, area_id: int | Non
     statement = _statement(postgres, tuple(kinds), hidden=bool(hidden),
                            state=bool(filters.state), after="after" in values,
                            before="before" in values, area=bool(filters.area))
+    if postgres:
+        # psycopg prepares a statement run five times on a connection, and PostgreSQL then
+        # plans it once for any words: for "family" (in nearly every document) that generic
+        # plan reads all 80,000 blockers' matches (64 ms, against 17 ms planned for the
+        # words). Planned for each search's words, until this transaction ends.
+        db.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     rows = db.session.execute(statement, values).all()
     return [Hit(*row) for row in rows]
 
