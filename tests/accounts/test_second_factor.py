@@ -159,12 +159,18 @@ def test_a_recovery_code_signs_in_once(auth, client, people):
     assert second_factor.recovery_codes_left(person) == 9
 
 
+def _on_the_two_step_page(auth, client, person) -> tuple[str, list[str], str]:
+    """Sign `person` in with a second factor set up (using their first recovery code) and open
+    the two-step sign-in page: their secret, their recovery codes and the page."""
+    secret, codes = _with_factor(person)
+    auth.login(person.email)
+    _send_code(auth, client, codes[0])
+    return secret, codes, client.get("/account/two-factor").get_data(as_text=True)
+
+
 def test_new_recovery_codes_replace_the_old_ones(auth, client, people):
     person = people["sponsor"]
-    secret, old = _with_factor(person)
-    auth.login(person.email)
-    _send_code(auth, client, old[0])
-    page = client.get("/account/two-factor").get_data(as_text=True)
+    secret, old, page = _on_the_two_step_page(auth, client, person)
     response = client.post("/account/two-factor/recovery-codes",
                            data={"renew-code": _next_code(secret), "csrf_token": csrf_from(page)})
     new = CODES_RE.findall(response.get_data(as_text=True))
@@ -178,10 +184,7 @@ def test_new_recovery_codes_replace_the_old_ones(auth, client, people):
 
 def test_turning_it_off_asks_for_a_code(auth, client, people):
     person = people["practitioner"]
-    secret, codes = _with_factor(person)
-    auth.login(person.email)
-    _send_code(auth, client, codes[0])
-    page = client.get("/account/two-factor").get_data(as_text=True)
+    secret, _, page = _on_the_two_step_page(auth, client, person)
     refused = client.post("/account/two-factor/off",
                           data={"off-code": "000000", "csrf_token": csrf_from(page)})
     assert refused.status_code == 200 and WRONG in refused.get_data(as_text=True)

@@ -144,15 +144,21 @@ def test_one_tier_per_run_then_gold_is_flagged_for_the_central_forum_once(app, p
     assert not any(tells(n, item, subject) for n in received(people["executive"], later))
 
 
+def _swept_either_side_of(item, deadline, waiting: str):
+    """Sweep a minute before `deadline`, when the item must still be `waiting`, and a minute
+    after; the item as the second sweep left it."""
+    sweep_blockers(deadline - timedelta(minutes=1))
+    assert fresh(item).state == waiting
+    sweep_blockers(deadline + timedelta(minutes=1))
+    return fresh(item)
+
+
 def test_a_pause_resumes_itself_at_the_cap(app, people):
     item = _raise(people["practitioner"])
     engine.fire(item, "pause", people["facilitator"], now=datetime(2026, 12, 22, 10, 0),
                 fields={"reason": "Waiting on the trust's legal team."})
     ends = fresh(item).pause_ends_at
-    sweep_blockers(ends - timedelta(minutes=1))
-    assert fresh(item).state == "paused"
-    sweep_blockers(ends + timedelta(minutes=1))
-    item = fresh(item)
+    item = _swept_either_side_of(item, ends, waiting="paused")
     assert item.state == "bronze"
     last = events(item)[-1]
     assert (last.trigger, last.actor_id) == ("resume", None)
@@ -165,10 +171,7 @@ def test_an_unblocked_blocker_closes_itself_after_the_quiet_period(app, people):
     engine.fire(item, "unblock", people["facilitator"], now=datetime(2026, 12, 22, 10, 0),
                 fields={"resolution": "The caretaker now stays until 7pm on Tuesdays."})
     quiet_ends = fresh(item).due_at
-    sweep_blockers(quiet_ends - timedelta(minutes=1))
-    assert fresh(item).state == "unblocked"
-    sweep_blockers(quiet_ends + timedelta(minutes=1))
-    item = fresh(item)
+    item = _swept_either_side_of(item, quiet_ends, waiting="unblocked")
     assert item.state == "closed" and item.closed_at == quiet_ends + timedelta(minutes=1)
     last = events(item)[-1]
     assert (last.trigger, last.actor_id) == ("close", None)
