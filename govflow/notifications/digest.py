@@ -3,11 +3,13 @@ queues they work (and the items they own), as one notification.
 
 Sent by the sweep. The dedupe key (digest:<person>:<London date>) makes it once a day however
 often the sweep runs; each person is handled in their own short transaction, their row
-claimed FOR UPDATE SKIP LOCKED on PostgreSQL so two sweeps at once do not both write it.
+claimed FOR UPDATE SKIP LOCKED on PostgreSQL (on SQLite, the transaction holds the write
+lock from its start) so two sweeps at once do not both write it.
 """
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import date, timedelta
 
 from flask import current_app
@@ -18,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from govflow import transaction, workdays
 from govflow.accounts.models import User
 from govflow.clock import utcnow
-from govflow.db import for_update_skip_locked
+from govflow.db import for_update_skip_locked, writing
 from govflow.extensions import db
 from govflow.items.blocker_sweep import warning_horizon
 from govflow.items.models import Item
@@ -132,9 +134,19 @@ def due_items_query(user, horizon):
 
 def _digest_one(ctx, user_id: int, today: date, horizon) -> None:
     key = digest_key(user_id, today)
-    if _already_sent(key):
-        db.session.rollback()
+    sent = _already_sent(key)
+    db.session.rollback()
+    if sent:
         return
+    # What follows reads, then writes the digest: on SQLite the transaction takes the write
+    # lock from its start (govflow.db.writing), as a sweep batch does. Begun as a read, it
+    # failed at its first write ("database is locked") whenever another sweep or a request
+    # had written since it began, and busy_timeout does not wait for that.
+    with nullcontext() if ctx.dry_run else writing():
+        _write_digest(ctx, user_id, key, today, horizon)
+
+
+def _write_digest(ctx, user_id: int, key: str, today: date, horizon) -> None:
     query = select(User).where(User.id == user_id, User.active.is_(True))
     if not ctx.dry_run:
         query = for_update_skip_locked(query, db.session)

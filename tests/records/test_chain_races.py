@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.faults.conftest import ROOT, govflow_command
+from tests.support import clock
 from tests.support.bulk import TITLE_PREFIX, insert_overdue_blockers
 from tests.support.http import Client
 
@@ -74,7 +75,7 @@ def test_fifty_transitions_on_fifty_items_and_two_sweeps_leave_every_chain_intac
         t.start()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GOVFLOW_")}
     env.update({"DATABASE_URL": database.url, "GOVFLOW_ENV": "development",
-                "PYTHONPATH": str(ROOT), "MAIL_SERVER": ""})
+                "PYTHONPATH": clock.pythonpath(), "MAIL_SERVER": ""})
     sweeps = [subprocess.Popen([sys.executable, "-c", "from govflow.cli import main; main()",
                                 "sweep", "--no-send"], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
