@@ -9,6 +9,7 @@ from markupsafe import Markup
 from werkzeug.routing import BuildError
 
 from govflow import workdays
+from govflow.decisions.models import OUTCOME_LABELS
 from govflow.security import csp_nonce
 from govflow.workflow import vocabulary
 
@@ -40,6 +41,7 @@ def init_templates(app: Flask) -> None:
     env.globals["workflow_state_tags"] = vocabulary.state_tags()
     env.globals["workflow_tier_tags"] = vocabulary.tier_tags()
     env.globals["kind_labels"] = vocabulary.kind_labels()
+    env.globals["outcome_labels"] = OUTCOME_LABELS  # a decision's outcome, in words
     env.globals["workflow_tiers"] = vocabulary.TIERS
     env.globals["workflow_waiting_states"] = vocabulary.WAITING_STATES
     env.globals["workflow_tier_states"] = tuple(

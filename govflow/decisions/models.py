@@ -35,6 +35,21 @@ OUTCOMES = (
     "stopped",
     "noted",
 )
+# What each outcome is called wherever a decision is shown: the decision log, a decision's
+# page, the minutes, the printed item, CSV and search. "Referred down" says what the
+# workflow's refer_down trigger says ("with support or permission").
+OUTCOME_LABELS = {
+    "approved": "Approved",
+    "declined": "Declined",
+    "unblocked": "Unblocked",
+    "referred_down": "Referred down with support or permission",
+    "escalation_refused": "Escalation refused",
+    "escalated": "Escalated",
+    "evaluated": "Evaluated",
+    "adopted": "Adopted",
+    "stopped": "Stopped",
+    "noted": "Noted",
+}
 REASON_CATEGORIES = {
     "statutory_duty": "Statutory duty",
     "safeguarding_risk": "Safeguarding risk",

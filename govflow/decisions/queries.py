@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from govflow import workdays
 from govflow.accounts.models import TIERS, LocalArea, User
-from govflow.decisions.models import OUTCOMES, REASON_CATEGORIES, Decision
+from govflow.decisions.models import OUTCOME_LABELS, OUTCOMES, REASON_CATEGORIES, Decision
 from govflow.edge import id_or_none
 from govflow.extensions import db
 from govflow.forums.models import Forum, Meeting
@@ -20,18 +20,6 @@ from govflow.items.models import KINDS, Event, Item, ItemArea
 from govflow.permissions import item_visible_clause, sees_every_item
 from govflow.query_args import QueryArgs
 
-OUTCOME_LABELS = {
-    "approved": "Approved",
-    "declined": "Declined",
-    "unblocked": "Unblocked",
-    "referred_down": "Referred down with permission",
-    "escalation_refused": "Escalation refused",
-    "escalated": "Escalated",
-    "evaluated": "Evaluated",
-    "adopted": "Adopted",
-    "stopped": "Stopped",
-    "noted": "Noted",
-}
 BY_DEFAULT = "default"
 
 

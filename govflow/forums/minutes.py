@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from govflow import workdays
 from govflow.accounts.models import LocalArea
 from govflow.clock import utcnow
-from govflow.decisions.models import REASON_CATEGORIES, Decision
+from govflow.decisions.models import OUTCOME_LABELS, REASON_CATEGORIES, Decision
 from govflow.extensions import db
 from govflow.forums import quorum, services
 from govflow.forums.models import Forum, Meeting, MinutesAddendum
@@ -26,18 +26,6 @@ from govflow.records.roots import root_line
 from govflow.workflow import vocabulary
 
 RECORD_NAME = "minutes-record.json"
-OUTCOME_LABELS = {
-    "approved": "Approved",
-    "declined": "Declined",
-    "unblocked": "Unblocked",
-    "referred_down": "Referred down with support or permission",
-    "escalation_refused": "Escalation refused",
-    "escalated": "Escalated",
-    "evaluated": "Evaluated",
-    "adopted": "Adopted",
-    "stopped": "Stopped",
-    "noted": "Noted",
-}
 STATUS_LABELS = {"open": "Open", "done": "Done", "dropped": "Dropped"}
 KIND_LABELS = vocabulary.kind_labels()
 

@@ -150,3 +150,21 @@ def test_a_sponsor_cannot_unblock_a_gold_blocker_in_another_area(auth, client, p
     assert response.status_code == 403
     db.session.expire_all()
     assert _snapshot(item) == before
+
+
+def test_the_decision_log_calls_a_referral_down_what_the_minutes_and_workflow_call_it(
+        people, make_blocker, client, auth):
+    """One name for the outcome everywhere it is shown: the log's tag and title say
+    "Referred down with support or permission", as the minutes and the action do."""
+    sponsor = people[SPONSOR]
+    item = make_blocker(tier="gold")
+    engine.fire(item, "refer_down", sponsor,
+                fields={"support_given": "Permission to use the hub's community room"})
+    db.session.commit()
+    decision = db.session.scalar(select(Decision).where(Decision.item_id == item.id))
+    auth.login(sponsor.email)
+    page = client.get(f"/decisions/{decision.id}").get_data(as_text=True)
+    assert f"Decision {decision.id}: Referred down with support or permission" in page
+    assert re.search(r'<strong class="govuk-tag[^"]*">\s*Referred down with support or '
+                     r"permission\s*</strong>", page)
+    assert "Referred down with permission" not in page
