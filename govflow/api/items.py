@@ -63,8 +63,8 @@ def person_json(person, shown: Callable[[object], bool]) -> dict | None:
     return {"id": person.id, "email": email, "display_name": person.display_name}
 
 
-def item_summary(item: Item, now: datetime, viewer=None) -> dict:
-    shown = emails_shown(viewer, item)
+def item_summary(item: Item, now: datetime, viewer=None, shown=None) -> dict:
+    shown = shown or emails_shown(viewer, item)
     return {
         "id": item.id,
         "kind": item.kind,
@@ -97,7 +97,7 @@ def event_json(event, shown: Callable[[object], bool]) -> dict:
         # null: govflow itself (the sweep), not a person
         "actor": person_json(actor, shown),
         # The person the actor stood in for as their deputy (their name then), or null.
-        "as_deputy_for": ((event.details or {}).get("as_deputy_for") or {}).get("name"),
+        "as_deputy_for": presenters.deputy_for(event.details),
         "at": _at(event.at),
         "reason": event.reason or "",
     }
@@ -105,8 +105,8 @@ def event_json(event, shown: Callable[[object], bool]) -> dict:
 
 def item_json(item: Item, user, now: datetime) -> dict:
     spec = engine.definition(item.kind)
-    body = item_summary(item, now, user)
     shown = emails_shown(user, item)
+    body = item_summary(item, now, user, shown)
     available = engine.available(item, user, now)
     body.update({
         "description": item.description,
