@@ -3,54 +3,41 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-)
-from wtforms import SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
 from govflow.decisions.models import REASON_CATEGORIES
+from govflow.form_fields import button, dropdown, optional, required, text_area
 from govflow.widgets import DayMonthYearField
 
 
 class CorrectDecisionForm(FlaskForm):
-    correction_reason = TextAreaField(
+    correction_reason = text_area(
         "What was wrong with the decision as recorded",
-        widget=GovTextArea(),
+        required("Say what was wrong with the decision as recorded"),
         description="This stays in the decision log and the item's history next to both "
         "versions.",
-        validators=[InputRequired(message="Say what was wrong with the decision as recorded")],
     )
-    summary = TextAreaField("What was decided", widget=GovTextArea(),
-                            validators=[InputRequired(message="Enter what was decided")])
-    rationale = TextAreaField("Reasons", widget=GovTextArea(), validators=[Optional()])
-    reason_category = SelectField(
-        "Main reason for saying no", widget=GovSelect(),
-        choices={"": "Not a decline"} | REASON_CATEGORIES,
-        validators=[Optional()],
-    )
-    why_not = TextAreaField("Why not?", widget=GovTextArea(), validators=[Optional()])
-    what_would_make_yes = TextAreaField("What would make it a yes?", widget=GovTextArea(),
-                                        validators=[Optional()])
-    conditions = TextAreaField("Conditions", widget=GovTextArea(), validators=[Optional()])
-    alternatives = TextAreaField("Alternatives considered", widget=GovTextArea(),
-                                 validators=[Optional()])
-    conflicts = TextAreaField("Conflicts of interest declared", widget=GovTextArea(),
-                              validators=[Optional()])
+    summary = text_area("What was decided", required("Enter what was decided"))
+    rationale = text_area("Reasons", optional())
+    reason_category = dropdown("Main reason for saying no", optional(),
+                               choices={"": "Not a decline"} | REASON_CATEGORIES)
+    why_not = text_area("Why not?", optional())
+    what_would_make_yes = text_area("What would make it a yes?", optional())
+    conditions = text_area("Conditions", optional())
+    alternatives = text_area("Alternatives considered", optional())
+    conflicts = text_area("Conflicts of interest declared", optional())
     review_on = DayMonthYearField("Review date", validators=[Optional()], example="23 12 2026",
                                   description="For example, 27 3 2027")
     decided_at = DayMonthYearField(
-        "Date the decision was made", example="23 12 2026", validators=[InputRequired(message="Enter the date the "
-                                                                "decision was made")],
+        "Date the decision was made", example="23 12 2026",
+        validators=[InputRequired(message="Enter the date the decision was made")],
         description="For example, 23 12 2026",
     )
-    delay_explanation = TextAreaField(
-        "Why it was recorded late", widget=GovTextArea(), validators=[Optional()],
+    delay_explanation = text_area(
+        "Why it was recorded late", optional(),
         description="Needed when it was recorded more than one working day after it was made",
     )
-    submit = SubmitField("Record the correction", widget=GovSubmitInput())
+    submit = button("Record the correction")
 
     TEXT_FIELDS = ("summary", "rationale", "why_not", "what_would_make_yes", "conditions",
                    "alternatives", "conflicts", "delay_explanation")

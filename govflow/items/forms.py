@@ -6,39 +6,35 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovRadioInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
 from markupsafe import Markup
-from wtforms import (
-    Field,
-    HiddenField,
-    RadioField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-)
+from wtforms import Field, HiddenField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from govflow.form_fields import (
+    button,
+    checkboxes,
+    dropdown,
+    optional,
+    radios,
+    required,
+    text_area,
+    text_box,
+)
 from govflow.items.services import ITEM_TEXT_LIMITS
 from govflow.widgets import DayMonthYearField
 from govflow.workflow.definition import FieldSpec, WorkflowDefinition
 
 
+def select_all_that_apply(label: str):
+    """Checkboxes headed "Select all that apply": a blocker's features and outcomes, an
+    idea's outcomes."""
+    return checkboxes(label, description="Select all that apply", validate_choice=False)
+
+
 class RaiseChoiceForm(FlaskForm):
-    kind = RadioField(
-        "What do you want to raise?",
-        widget=GovRadioInput(),
-        validators=[InputRequired(message="Select what you want to raise")],
-    )
-    submit = SubmitField("Continue", widget=GovSubmitInput())
+    kind = radios("What do you want to raise?", required("Select what you want to raise"))
+    submit = button("Continue")
 
 
 class RaiseBlockerForm(FlaskForm):
@@ -46,47 +42,28 @@ class RaiseBlockerForm(FlaskForm):
     so every problem comes back beside its field at once; here only what the form itself
     must know (required answers and the choice lists)."""
 
-    title = StringField(
+    title = text_box(
         "Title",
-        widget=GovTextInput(),
+        required("Enter a title", Length(max=ITEM_TEXT_LIMITS["title"],
+                                          message="Title must be 200 characters or fewer")),
         description="A short name for the blocker, for example 'Family hub rooms cannot be "
         "booked after 4pm'",
-        validators=[InputRequired(message="Enter a title"),
-                    Length(max=ITEM_TEXT_LIMITS["title"],
-                           message="Title must be 200 characters or fewer")],
     )
-    description = TextAreaField(
-        "What is blocked",
-        widget=GovTextArea(),
+    description = text_area(
+        "What is blocked", required("Say what is blocked"),
         description="What you are trying to do, and what stops you. Describe the system, not "
         "a family: no names, dates of birth, addresses or contact details.",
-        validators=[InputRequired(message="Say what is blocked")],
     )
-    effect = TextAreaField(
-        "The effect on families' support",
-        widget=GovTextArea(),
-        description="What happens to families because of it (optional)",
-        validators=[Optional()],
-    )
-    area = SelectField("Area", widget=GovSelect(), description="Where the blocker is felt")
-    features = SelectMultipleField(
-        "Which of the framework's features does it get in the way of?",
-        widget=GovCheckboxesInput(),
-        description="Select all that apply",
-        validate_choice=False,
-    )
-    outcomes = SelectMultipleField(
-        "Which outcomes for children and families does it hold back?",
-        widget=GovCheckboxesInput(),
-        description="Select all that apply",
-        validate_choice=False,
-    )
-    organisation = SelectField(
+    effect = text_area("The effect on families' support", optional(),
+                       description="What happens to families because of it (optional)")
+    area = dropdown("Area", description="Where the blocker is felt")
+    features = select_all_that_apply("Which of the framework's features does it get in the way of?")
+    outcomes = select_all_that_apply("Which outcomes for children and families does it hold back?")
+    organisation = dropdown(
         "Organisation or service it sits with (optional)",
-        widget=GovSelect(),
         description="Leave as 'Not sure' if you do not know who owns the problem",
     )
-    submit = SubmitField("Raise blocker", widget=GovSubmitInput())
+    submit = button("Raise blocker")
 
 
 class _RenderedOnce:
@@ -125,42 +102,36 @@ class _Button(_RenderedOnce, GovSubmitInput):
     pass
 
 
+def _blank_text_area(label: str, missing: str, hint: str):
+    """A required text area drawn once per process while it is blank (_RenderedOnce)."""
+    return text_area(label, required(missing), widget=_BlankTextArea(), description=hint)
+
+
 class CommentForm(FlaskForm):
-    body = TextAreaField(
-        "Add a comment",
-        widget=_BlankTextArea(),
-        description="Everyone who can see this item can read comments. No personal details "
-        "about children or families.",
-        validators=[InputRequired(message="Enter a comment")],
-    )
-    submit = SubmitField("Add comment", widget=_Button())
+    body = _blank_text_area("Add a comment", "Enter a comment",
+                            "Everyone who can see this item can read comments. No personal "
+                            "details about children or families.")
+    submit = button("Add comment", widget=_Button())
 
 
 class CorrectCommentForm(FlaskForm):
     """A correction of one's own comment: a new comment that supersedes it (the first
     stays in the history, marked as corrected)."""
-    body = TextAreaField(
-        "What the comment should say",
-        widget=_BlankTextArea(),
-        description="Your first comment stays in the history, marked as corrected. No personal "
-        "details about children or families.",
-        validators=[InputRequired(message="Enter a comment")],
-    )
-    submit = SubmitField("Save the correction", widget=_Button())
+    body = _blank_text_area("What the comment should say", "Enter a comment",
+                            "Your first comment stays in the history, marked as corrected. "
+                            "No personal details about children or families.")
+    submit = button("Save the correction", widget=_Button())
 
 
 class RestrictionForm(FlaskForm):
     """Restrict an item to the people involved, or lift that; a reason either way."""
 
-    reason = TextAreaField(
-        "Reason",
-        widget=_BlankTextArea(),
-        description="A staff matter, something commercially sensitive, a live safeguarding "
-        "concern: say which, without personal details. It is kept in the item's history.",
-        validators=[InputRequired(message="Give a reason")],
-    )
+    reason = _blank_text_area("Reason", "Give a reason",
+                              "A staff matter, something commercially sensitive, a live "
+                              "safeguarding concern: say which, without personal details. It "
+                              "is kept in the item's history.")
     version = HiddenField()
-    submit = SubmitField("Continue", widget=_Button())
+    submit = button("Continue", widget=_Button())
 
 
 # --- the action form, built from the workflow file ----------------------------------------
@@ -203,14 +174,12 @@ def _form_field(field_spec: FieldSpec):
     validators = [_required(field_spec)] if field_spec.required else [Optional()]
     common = {"description": field_spec.hint or None}
     if field_spec.type == "text":
-        return StringField(field_spec.label, widget=GovTextInput(), validators=validators,
-                           **common)
+        return text_box(field_spec.label, validators, **common)
     if field_spec.type == "select":
         # A {value: label} dict: WTForms 3.3 deprecates (value, label) tuples.
         choices = {"": "Choose one"} | dict(field_spec.choices)
-        return SelectField(field_spec.label, widget=GovSelect(), choices=choices,
-                           validators=validators, **common,
-                           invalid_choice_message=_choose_message(field_spec))
+        return dropdown(field_spec.label, validators, choices=choices, **common,
+                        invalid_choice_message=_choose_message(field_spec))
     if field_spec.type == "date":
         if field_spec.required:
             validators = [_required_date(field_spec)]
@@ -219,7 +188,7 @@ def _form_field(field_spec: FieldSpec):
         if field_spec.required:
             validators = [_required_value(field_spec)]
         return MoneyField(field_spec.label, validators=validators, **common)
-    return TextAreaField(field_spec.label, widget=GovTextArea(), validators=validators, **common)
+    return text_area(field_spec.label, validators, **common)
 
 
 def _choose_message(field_spec: FieldSpec) -> str:
@@ -272,5 +241,5 @@ def action_form_class(spec: WorkflowDefinition, trigger: str) -> type[ActionForm
     fields = spec.form_fields(trigger)
     attrs = {f.name: _form_field(f) for f in fields}
     attrs["_workflow_fields"] = tuple(f.name for f in fields)
-    attrs["submit"] = SubmitField(spec.triggers[trigger].label, widget=GovSubmitInput())
+    attrs["submit"] = button(spec.triggers[trigger].label)
     return type(f"{trigger.title().replace('_', '')}Form", (ActionForm,), attrs)

@@ -4,62 +4,35 @@ the funding, so every problem comes back beside its field at once."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
-from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Optional
+
+from govflow.form_fields import button, dropdown, optional, required, text_area, text_box
+from govflow.items.forms import select_all_that_apply
 
 
 class ProposeIdeaForm(FlaskForm):
-    title = StringField(
-        "Title",
-        widget=GovTextInput(),
+    title = text_box(
+        "Title", required("Enter a title"),
         description="A short name for the idea, for example 'Weekly conversation club at the "
         "community café'",
-        validators=[InputRequired(message="Enter a title")],
     )
-    description = TextAreaField(
-        "What is the idea?",
-        widget=GovTextArea(),
+    description = text_area(
+        "What is the idea?", required("Say what the idea is"),
         description="What you want to do, where and how often. Describe the idea, not a "
         "family: no names, dates of birth, addresses or contact details.",
-        validators=[InputRequired(message="Say what the idea is")],
     )
-    outcomes = SelectMultipleField(
-        "Which of the framework's outcomes does it serve?",
-        widget=GovCheckboxesInput(),
-        description="Select all that apply",
-        validate_choice=False,
-    )
-    why = TextAreaField(
-        "Why: how will it help children and families?",
-        widget=GovTextArea(),
-        validators=[InputRequired(message="Say why: how the idea helps children and families")],
-    )
-    area = SelectField("Area", widget=GovSelect(), description="Where the idea will happen",
-                       validate_choice=False)
-    who_involved = TextAreaField(
-        "Who is involved (optional)",
-        widget=GovTextArea(),
+    outcomes = select_all_that_apply("Which of the framework's outcomes does it serve?")
+    why = text_area("Why: how will it help children and families?",
+                    required("Say why: how the idea helps children and families"))
+    area = dropdown("Area", description="Where the idea will happen", validate_choice=False)
+    who_involved = text_area(
+        "Who is involved (optional)", optional(),
         description="Services, groups or volunteers taking part, by role or organisation",
-        validators=[Optional()],
     )
-    funding_asked = StringField(
-        "Funding asked (optional)",
-        widget=GovTextInput(),
+    funding_asked = text_box(
+        "Funding asked (optional)", optional(),
         description="In pounds, like 450, or pounds and pence, like 75.50. Leave blank if "
         "you need no money.",
-        validators=[Optional()],
     )
-    support_needed = TextAreaField(
-        "Support needed (optional)",
-        widget=GovTextArea(),
-        description="Permissions, rooms, time or help from another service",
-        validators=[Optional()],
-    )
-    submit = SubmitField("Propose the idea", widget=GovSubmitInput())
+    support_needed = text_area("Support needed (optional)", optional(),
+                               description="Permissions, rooms, time or help from another service")
+    submit = button("Propose the idea")

@@ -1,9 +1,10 @@
 """The "we have this too" form."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
-from wtforms import RadioField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms import RadioField
+from wtforms.validators import Length, ValidationError
+
+from govflow.form_fields import button, radios, required, text_area
 
 
 class PlainRadioField(RadioField):
@@ -15,17 +16,13 @@ class PlainRadioField(RadioField):
 
 
 class AddAreaForm(FlaskForm):
-    area = PlainRadioField(
-        "Which area has this blocker too?",
-        widget=GovRadioInput(),
-        validators=[InputRequired(message="Choose your area")],
-    )
-    effect = TextAreaField(
+    area = radios("Which area has this blocker too?", required("Choose your area"),
+                  field=PlainRadioField)
+    effect = text_area(
         "What effect does it have in your area?",
-        widget=GovTextArea(),
+        required("Say what effect this blocker has in your area",
+                 Length(max=2000, message="Keep it to 2,000 characters or fewer")),
         description="A line or two on what it stops people doing there. "
                     "About systems, not families: no names or personal details.",
-        validators=[InputRequired(message="Say what effect this blocker has in your area"),
-                    Length(max=2000, message="Keep it to 2,000 characters or fewer")],
     )
-    submit = SubmitField("Add my area to this blocker", widget=GovSubmitInput())
+    submit = button("Add my area to this blocker")
