@@ -1,28 +1,22 @@
 """Forms for signing in, the account page and the admin pages."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovCheckboxInput,
-    GovPasswordInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
-from wtforms import (
-    BooleanField,
-    EmailField,
-    PasswordField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-)
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovTextInput
+from wtforms import EmailField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import Email, Length, ValidationError
 
 from govflow.accounts.passwords import password_problem
+from govflow.form_fields import (
+    button,
+    checkboxes,
+    dropdown,
+    optional,
+    password_box,
+    required,
+    text_area,
+    text_box,
+    tick_box,
+)
 from govflow.sponsors.forms import DatePartsField
 from govflow.text import field_name
 
@@ -49,18 +43,11 @@ class PlainMultipleField(SelectMultipleField):
 
 
 class SignInForm(FlaskForm):
-    email = EmailField(
-        "Email address",
-        widget=GovEmailInput(),
-        validators=[InputRequired(message="Enter your email address"), Length(max=320)],
-    )
-    password = PasswordField(
-        "Password",
-        widget=GovPasswordInput(),
-        validators=[InputRequired(message="Enter your password"), Length(max=256)],
-    )
-    remember = BooleanField("Keep me signed in on this device", widget=GovCheckboxInput())
-    submit = SubmitField("Sign in", widget=GovSubmitInput())
+    email = EmailField("Email address", required("Enter your email address", Length(max=320)),
+                       widget=GovEmailInput())
+    password = password_box("Password", required("Enter your password", Length(max=256)))
+    remember = tick_box("Keep me signed in on this device")
+    submit = button("Sign in")
 
 
 def _new_password_check(form, field):
@@ -81,133 +68,102 @@ def _new_password_check(form, field):
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(
-        "Current password",
-        widget=GovPasswordInput(),
-        validators=[InputRequired(message="Enter your current password")],
-    )
-    new_password = PasswordField(
-        "New password",
-        widget=GovPasswordInput(),
+    current_password = password_box("Current password",
+                                    required("Enter your current password"))
+    new_password = password_box(
+        "New password", required("Enter a new password", _new_password_check),
         description="12 characters or more, not a common password and not your name or "
         "email address. A few unrelated words make a strong password.",
-        validators=[InputRequired(message="Enter a new password"), _new_password_check],
     )
-    submit = SubmitField("Change password", widget=GovSubmitInput())
+    submit = button("Change password")
 
 
 class ApiTokenForm(FlaskForm):
-    name = StringField(
-        "What the token is for",
-        widget=GovTextInput(),
-        description="For example, 'Team dashboard import'",
-        validators=[InputRequired(message="Say what the token is for"), Length(max=100)],
-    )
-    submit = SubmitField("Create token", widget=GovSubmitInput())
+    name = text_box("What the token is for",
+                    required("Say what the token is for", Length(max=100)),
+                    description="For example, 'Team dashboard import'")
+    submit = button("Create token")
+
+
+def _role_areas(label: str, hint: str) -> PlainMultipleField:
+    return checkboxes(label, field=PlainMultipleField, description=hint)
 
 
 class UserForm(FlaskForm):
     email = EmailField(
         "Email address",
+        required("Enter an email address",
+                 Email(message="Enter an email address in the correct format, like "
+                               "name@example.org", check_deliverability=False),
+                 Length(max=320)),
         widget=GovEmailInput(),
-        validators=[
-            InputRequired(message="Enter an email address"),
-            Email(message="Enter an email address in the correct format, like name@example.org",
-                  check_deliverability=False),
-            Length(max=320),
-        ],
     )
-    display_name = StringField(
-        "Full name",
-        widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the person's name"), Length(max=200)],
-    )
-    job_title = StringField("Job title", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
-    organisation = PlainSelectField("Organisation", widget=GovSelect(), coerce=str, default="")
-    home_area = PlainSelectField("Home area", widget=GovSelect(), coerce=str, default="",
-                                 description="Where they mostly work")
-    roles = PlainMultipleField(
-        "Roles",
-        widget=GovCheckboxesInput(),
-        description="The tier follows from the roles: Executive is Gold, Head of Service is Silver, everyone else Bronze.",
-    )
-    sponsor_areas = PlainMultipleField(
-        "Local area sponsor for",
-        widget=GovCheckboxesInput(),
-        description="Sponsors hold a mandate to remove barriers in these areas.",
-    )
-    facilitator_areas = PlainMultipleField(
-        "Facilitator for",
-        widget=GovCheckboxesInput(),
-        description="Facilitators triage Bronze items raised in these areas.",
-    )
-    secretary_forums = PlainMultipleField(
-        "Forum secretary for",
-        widget=GovCheckboxesInput(),
-        description="Secretaries build agendas and record decisions for these forums.",
-    )
-    password = PasswordField(
-        "New password",
-        widget=GovPasswordInput(),
+    display_name = text_box("Full name", required("Enter the person's name", Length(max=200)))
+    job_title = text_box("Job title", optional(Length(max=200)))
+    organisation = dropdown("Organisation", field=PlainSelectField, coerce=str, default="")
+    home_area = dropdown("Home area", field=PlainSelectField, coerce=str, default="",
+                         description="Where they mostly work")
+    roles = _role_areas("Roles", "The tier follows from the roles: Executive is Gold, Head of "
+                                 "Service is Silver, everyone else Bronze.")
+    sponsor_areas = _role_areas("Local area sponsor for",
+                                "Sponsors hold a mandate to remove barriers in these areas.")
+    facilitator_areas = _role_areas("Facilitator for",
+                                    "Facilitators triage Bronze items raised in these areas.")
+    secretary_forums = _role_areas("Forum secretary for", "Secretaries build agendas and record "
+                                                          "decisions for these forums.")
+    password = password_box(
+        "New password", optional(_new_password_check),
         description="Only if the person needs a new one: 12 characters or more, not a common "
         "password and not their name or email address. Leave blank to keep their current "
         "password. Setting one signs them out everywhere.",
-        validators=[Optional(), _new_password_check],
     )
-    submit = SubmitField("Save changes", widget=GovSubmitInput())
+    submit = button("Save changes")
 
 
 class NewUserForm(UserForm):
-    password = PasswordField(
-        "Initial password",
-        widget=GovPasswordInput(),
+    password = password_box(
+        "Initial password", required("Enter an initial password", _new_password_check),
         description="12 characters or more, not a common password and not their name or email "
         "address. Give it to the person in a safe way; they can change it from their account "
         "page.",
-        validators=[InputRequired(message="Enter an initial password"), _new_password_check],
     )
-    submit = SubmitField("Add person", widget=GovSubmitInput())
+    submit = button("Add person")
 
 
-class OrganisationForm(FlaskForm):
-    slug = StringField(
-        "Short name for links",
-        widget=GovTextInput(),
-        description="Lower-case letters, numbers and hyphens, for example 'dcst'",
-        validators=[InputRequired(message="Enter a short name"), Length(max=80)],
-    )
-    name = StringField(
-        "Name", widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the organisation's name"), Length(max=200)],
-    )
-    kind = PlainSelectField("Kind of organisation", widget=GovSelect(), default="",
-                            validators=[InputRequired(message="Choose the kind of organisation")])
-    passwords_off = BooleanField("Its people sign in only through its sign-in provider",
-                                 widget=GovCheckboxInput())
-    submit = SubmitField("Save", widget=GovSubmitInput())
+class SlugForm(FlaskForm):
+    """A form whose short name for links (a field named slug) is checked by the form itself."""
 
     def validate_slug(self, field):
         _check_slug(field)
 
 
-class AreaForm(FlaskForm):
-    slug = StringField(
-        "Short name for links",
-        widget=GovTextInput(),
-        description="Lower-case letters, numbers and hyphens, for example 'denaby'",
-        validators=[InputRequired(message="Enter a short name"), Length(max=80)],
-    )
-    name = StringField(
-        "Name", widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the area's name"), Length(max=200)],
-    )
-    description = TextAreaField("Description", widget=GovTextArea(), validators=[Length(max=2000)])
-    sponsors = PlainMultipleField("Local area sponsors", widget=GovCheckboxesInput(), coerce=str)
-    facilitators = PlainMultipleField("Facilitators", widget=GovCheckboxesInput(), coerce=str)
-    submit = SubmitField("Save", widget=GovSubmitInput())
+def slug_field(example: str, more: str = "") -> StringField:
+    """The short name for links of an organisation, area, forum or sign-in provider."""
+    return text_box("Short name for links", required("Enter a short name", Length(max=80)),
+                    description="Lower-case letters, numbers and hyphens, for example "
+                                f"'{example}'{more}")
 
-    def validate_slug(self, field):
-        _check_slug(field)
+
+def _name_field(missing: str) -> StringField:
+    return text_box("Name", required(missing, Length(max=200)))
+
+
+class OrganisationForm(SlugForm):
+    slug = slug_field("dcst")
+    name = _name_field("Enter the organisation's name")
+    kind = dropdown("Kind of organisation", required("Choose the kind of organisation"),
+                    field=PlainSelectField, default="")
+    passwords_off = tick_box("Its people sign in only through its sign-in provider")
+    submit = button("Save")
+
+
+class AreaForm(SlugForm):
+    slug = slug_field("denaby")
+    name = _name_field("Enter the area's name")
+    description = text_area("Description", [Length(max=2000)])
+    sponsors = checkboxes("Local area sponsors", field=PlainMultipleField, coerce=str)
+    facilitators = checkboxes("Facilitators", field=PlainMultipleField, coerce=str)
+    submit = button("Save")
 
 
 def _check_slug(field):
@@ -219,9 +175,7 @@ def _check_slug(field):
 
 def _code_field(label: str, missing: str, too_long: str) -> StringField:
     """The box for a code from the authenticator app (or a recovery code)."""
-    return StringField(label, widget=GovTextInput(),
-                       validators=[InputRequired(message=missing),
-                                   Length(max=40, message=too_long)])
+    return text_box(label, required(missing, Length(max=40, message=too_long)))
 
 
 class SignInCodeForm(FlaskForm):
@@ -229,13 +183,13 @@ class SignInCodeForm(FlaskForm):
 
     code = _code_field("Code", "Enter the code from your authenticator app",
                        "Enter the 6-digit code, or a recovery code")
-    submit = SubmitField("Continue", widget=GovSubmitInput())
+    submit = button("Continue")
 
 
 class SetUpSecondFactorForm(FlaskForm):
     code = _code_field("Code from the app", "Enter the 6-digit code your app shows",
                        "Enter the 6-digit code your app shows")
-    submit = SubmitField("Turn on two-step sign-in", widget=GovSubmitInput())
+    submit = button("Turn on two-step sign-in")
 
 
 class ConfirmWithCodeForm(FlaskForm):
@@ -245,7 +199,7 @@ class ConfirmWithCodeForm(FlaskForm):
     code = _code_field("Code from your authenticator app",
                        "Enter the code from your authenticator app",
                        "Enter the 6-digit code, or a recovery code")
-    submit = SubmitField("Continue", widget=GovSubmitInput())
+    submit = button("Continue")
 
 
 class AbsenceForm(FlaskForm):
@@ -255,7 +209,7 @@ class AbsenceForm(FlaskForm):
                                description="For example, 21 12 2026")
     ends_on = DatePartsField("Last day away", what="the last day",
                              description="For example, 2 1 2027")
-    deputy = PlainSelectField("Your deputy", widget=GovSelect(), choices=[],
-                              description="Someone who holds the same role as you, in the same "
-                                          "area, forum or organisation.")
-    submit = SubmitField("Record the absence", widget=GovSubmitInput())
+    deputy = dropdown("Your deputy", field=PlainSelectField, choices=[],
+                      description="Someone who holds the same role as you, in the same "
+                                  "area, forum or organisation.")
+    submit = button("Record the absence")

@@ -6,29 +6,22 @@ import re
 from datetime import time
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovCheckboxInput,
-    GovRadioInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
-from wtforms import (
-    BooleanField,
-    DateField,
-    HiddenField,
-    RadioField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-)
-from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
+from wtforms import DateField, HiddenField
+from wtforms.validators import Length, Optional, StopValidation, ValidationError
 
 from govflow import dates
+from govflow.accounts.forms import slug_field
+from govflow.form_fields import (
+    button,
+    checkboxes,
+    dropdown,
+    optional,
+    radios,
+    required,
+    text_area,
+    text_box,
+    tick_box,
+)
 from govflow.text import field_name
 from govflow.widgets import GovDateInput
 
@@ -127,193 +120,178 @@ def time_text(message: str, required: bool = True):
 
 
 class ForumForm(FlaskForm):
-    name = StringField("Name", widget=GovTextInput(),
-                       validators=[InputRequired(message="Enter the forum's name"), Length(max=200)])
-    slug = StringField("Short name for links", widget=GovTextInput(),
-                       description="Lower-case letters, numbers and hyphens, for example 'denaby-conversation-club'",
-                       validators=[InputRequired(message="Enter a short name"), Length(max=80)])
-    kind = RadioField("Kind of forum", widget=GovRadioInput(),
-                      choices={"central": "The central governance forum (borough-wide)",
-                               "local": "A local governance group for one area"},
-                      validators=[InputRequired(message="Choose the kind of forum")])
-    area = SelectField("Area (local groups only)", widget=GovSelect(), validators=[Optional()])
-    place = StringField("Usual place", widget=GovTextInput(), validators=[Optional(), Length(max=300)],
-                        description="For example, 'Denaby Community Café (weekly, Tuesday mornings)'")
-    active = BooleanField("This forum still meets", widget=GovCheckboxInput(), default=True)
-    submit = SubmitField("Save forum", widget=GovSubmitInput())
+    name = text_box("Name", required("Enter the forum's name", Length(max=200)))
+    slug = slug_field("denaby-conversation-club")
+    kind = radios("Kind of forum", required("Choose the kind of forum"),
+                  choices={"central": "The central governance forum (borough-wide)",
+                           "local": "A local governance group for one area"})
+    area = dropdown("Area (local groups only)", optional())
+    place = text_box("Usual place", optional(Length(max=300)),
+                     description="For example, 'Denaby Community Café (weekly, Tuesday mornings)'")
+    active = tick_box("This forum still meets", default=True)
+    submit = button("Save forum")
 
 
 class MembersForm(FlaskForm):
-    members = SelectMultipleField("Members", widget=GovCheckboxesInput(), coerce=str)
-    secretaries = SelectMultipleField("Secretaries", widget=GovCheckboxesInput(), coerce=str,
-                                      description="Secretaries schedule and run the meetings. They are members too.")
-    submit = SubmitField("Save members", widget=GovSubmitInput())
+    members = checkboxes("Members", coerce=str)
+    secretaries = checkboxes("Secretaries", coerce=str,
+                             description="Secretaries schedule and run the meetings. They are "
+                                         "members too.")
+    submit = button("Save members")
 
 
 # ---------------------------------------------------------------- meetings
 
 
+def _place_field():
+    return text_box("Place", optional(Length(max=300)))
+
+
+def _chair_field():
+    return dropdown("Chair", required("Choose who will chair it"))
+
+
 class MeetingForm(FlaskForm):
     day = GovDateField("Date of the meeting", description="For example, 27 3 2027",
                        validators=[date_required("Enter the date of the meeting")])
-    start_time = StringField("Start time", widget=GovTextInput(), description="For example, 10am or 14:30",
-                             validators=[time_text("Enter the start time")])
-    end_time = StringField("End time (optional)", widget=GovTextInput(),
-                           description="Leave blank for a two-hour meeting",
-                           validators=[time_text("", required=False)])
-    place = StringField("Place", widget=GovTextInput(), validators=[Optional(), Length(max=300)])
-    chair = SelectField("Chair", widget=GovSelect(), validators=[InputRequired(message="Choose who will chair it")])
+    start_time = text_box("Start time", [time_text("Enter the start time")],
+                          description="For example, 10am or 14:30")
+    end_time = text_box("End time (optional)", [time_text("", required=False)],
+                        description="Leave blank for a two-hour meeting")
+    place = _place_field()
+    chair = _chair_field()
     # Labelled "Deputy": a label holding the word "chair" would read as a second "Chair".
-    vice_chair = SelectField("Deputy (optional)", widget=GovSelect(),
-                             description="The vice-chair: approves the minutes if the chair "
-                                         "cannot. Whoever writes the minutes cannot approve them.",
-                             validators=[Optional()])
+    vice_chair = dropdown("Deputy (optional)", optional(),
+                          description="The vice-chair: approves the minutes if the chair "
+                                      "cannot. Whoever writes the minutes cannot approve them.")
     version = HiddenField()
-    submit = SubmitField("Save meeting", widget=GovSubmitInput())
+    submit = button("Save meeting")
 
 
 class RhythmForm(FlaskForm):
-    frequency = RadioField("How often does it meet?", widget=GovRadioInput(),
-                           choices={"weekly": "Every week", "monthly": "Once a month"},
-                           validators=[InputRequired(message="Choose how often the forum meets")])
+    frequency = radios("How often does it meet?", required("Choose how often the forum meets"),
+                       choices={"weekly": "Every week", "monthly": "Once a month"})
     # Choices for both lists are set by the view (govflow.forums.views.rhythm).
-    weekday = SelectField("Day of the week", widget=GovSelect(),
-                          validators=[InputRequired(message="Choose the day of the week it meets")])
-    week_of_month = SelectField("Which week of the month (monthly meetings only)",
-                                widget=GovSelect(), validators=[Optional()])
-    start_time = StringField("Start time", widget=GovTextInput(),
-                             description="For example, 9:30am or 14:30",
-                             validators=[time_text("Enter the time it starts, like 9:30am")])
-    end_time = StringField("End time", widget=GovTextInput(),
-                           description="For example, 10:30am",
-                           validators=[time_text("Enter the time it ends, like 10:30am")])
-    place = StringField("Place", widget=GovTextInput(), validators=[Optional(), Length(max=300)])
-    chair = SelectField("Chair", widget=GovSelect(),
-                        validators=[InputRequired(message="Choose who will chair it")])
-    submit = SubmitField("Save and plan the meetings", widget=GovSubmitInput())
+    weekday = dropdown("Day of the week", required("Choose the day of the week it meets"))
+    week_of_month = dropdown("Which week of the month (monthly meetings only)", optional())
+    start_time = text_box("Start time", [time_text("Enter the time it starts, like 9:30am")],
+                          description="For example, 9:30am or 14:30")
+    end_time = text_box("End time", [time_text("Enter the time it ends, like 10:30am")],
+                        description="For example, 10:30am")
+    place = _place_field()
+    chair = _chair_field()
+    submit = button("Save and plan the meetings")
 
 
 class CancelMeetingForm(FlaskForm):
-    reason = TextAreaField("Why is it cancelled?", widget=GovTextArea(),
-                           description="Members and calendars see this.",
-                           validators=[InputRequired(message="Enter why the meeting is cancelled"),
-                                       Length(max=2000)])
+    reason = text_area("Why is it cancelled?",
+                       required("Enter why the meeting is cancelled", Length(max=2000)),
+                       description="Members and calendars see this.")
     version = HiddenField()
-    submit = SubmitField("Cancel the meeting", widget=GovSubmitInput(),
-                         render_kw={"classes": "govuk-button--warning"})
+    submit = button("Cancel the meeting", render_kw={"classes": "govuk-button--warning"})
 
 
 class TopicForm(FlaskForm):
-    title = StringField("Topic", widget=GovTextInput(), validators=[InputRequired(message="Enter the topic"), Length(max=300)])
-    submit = SubmitField("Add topic", widget=GovSubmitInput(), render_kw={"classes": "govuk-button--secondary"})
+    title = text_box("Topic", required("Enter the topic", Length(max=300)))
+    submit = button("Add topic", render_kw={"classes": "govuk-button--secondary"})
 
 
 class AddItemForm(FlaskForm):
-    item_number = StringField("Blocker or idea", widget=GovTextInput(),
-                              validators=[InputRequired(message="Choose a blocker or idea to add"), Length(max=12)])
-    submit = SubmitField("Add to agenda", widget=GovSubmitInput())
+    item_number = text_box("Blocker or idea",
+                           required("Choose a blocker or idea to add", Length(max=12)))
+    submit = button("Add to agenda")
 
 
 class NotesForm(FlaskForm):
-    notes = TextAreaField("Notes", widget=GovTextArea(), validators=[Length(max=10000)])
-    submit = SubmitField("Save notes", widget=GovSubmitInput())
+    notes = text_area("Notes", [Length(max=10000)])
+    submit = button("Save notes")
 
 
 class AttendanceForm(FlaskForm):
-    present = SelectMultipleField("Present", widget=GovCheckboxesInput(), coerce=str)
-    apologies = SelectMultipleField("Sent apologies", widget=GovCheckboxesInput(), coerce=str)
-    submit = SubmitField("Save attendance", widget=GovSubmitInput())
+    present = checkboxes("Present", coerce=str)
+    apologies = checkboxes("Sent apologies", coerce=str)
+    submit = button("Save attendance")
 
 
 class GuestForm(FlaskForm):
-    guest_name = StringField("Guest's name", widget=GovTextInput(),
-                             validators=[InputRequired(message="Enter the guest's name"), Length(max=200)])
-    guest_role = StringField("Role or organisation (optional)", widget=GovTextInput(),
-                             description="For example, 'Community member' or 'Denaby Community Café'",
-                             validators=[Optional(), Length(max=200)])
-    guest_status = RadioField("Attendance", widget=GovRadioInput(), default="present",
-                              choices={"present": "Present", "apologies": "Sent apologies"})
-    submit = SubmitField("Add guest", widget=GovSubmitInput())
+    guest_name = text_box("Guest's name", required("Enter the guest's name", Length(max=200)))
+    guest_role = text_box("Role or organisation (optional)", optional(Length(max=200)),
+                          description="For example, 'Community member' or 'Denaby Community "
+                                      "Café'")
+    guest_status = radios("Attendance", default="present",
+                          choices={"present": "Present", "apologies": "Sent apologies"})
+    submit = button("Add guest")
 
 
 class ConflictForm(FlaskForm):
-    person = SelectField("Who is declaring an interest", widget=GovSelect(),
-                         validators=[InputRequired(message="Choose who is declaring the interest")])
-    agenda_item = SelectField("Agenda item (optional)", widget=GovSelect(), validators=[Optional()])
-    declaration = TextAreaField("The interest", widget=GovTextArea(),
-                                validators=[InputRequired(message="Say what the interest is"), Length(max=2000)])
-    submit = SubmitField("Record declaration", widget=GovSubmitInput())
+    person = dropdown("Who is declaring an interest",
+                      required("Choose who is declaring the interest"))
+    agenda_item = dropdown("Agenda item (optional)", optional())
+    declaration = text_area("The interest", required("Say what the interest is", Length(max=2000)))
+    submit = button("Record declaration")
 
 
 class ActionForm(FlaskForm):
-    what = TextAreaField("What will be done", widget=GovTextArea(),
-                         validators=[InputRequired(message="Say what will be done"), Length(max=1000)])
-    owner = SelectField("Who will do it", widget=GovSelect(), validators=[InputRequired(message="Choose who will do it")])
-    area = SelectField("Area", widget=GovSelect(), validators=[Optional()])
-    sponsor = SelectField("Local area sponsor", widget=GovSelect(), validators=[Optional()],
-                          description="The sponsor of the area the action is for")
+    what = text_area("What will be done", required("Say what will be done", Length(max=1000)))
+    owner = dropdown("Who will do it", required("Choose who will do it"))
+    area = dropdown("Area", optional())
+    sponsor = dropdown("Local area sponsor", optional(),
+                       description="The sponsor of the area the action is for")
     due_on = GovDateField("Due date", validators=[date_required("Enter the date it is due")])
-    submit = SubmitField("Record action", widget=GovSubmitInput())
+    submit = button("Record action")
 
 
 class CloseActionForm(FlaskForm):
-    status = RadioField("What happened to this action", widget=GovRadioInput(),
-                        choices={"done": "Done", "dropped": "Dropped"},
-                        validators=[InputRequired(message="Choose done or dropped")])
-    outcome_note = TextAreaField("Outcome", widget=GovTextArea(),
-                                 validators=[InputRequired(message="Say what happened"), Length(max=2000)])
-    submit = SubmitField("Record outcome", widget=GovSubmitInput())
+    status = radios("What happened to this action", required("Choose done or dropped"),
+                    choices={"done": "Done", "dropped": "Dropped"})
+    outcome_note = text_area("Outcome", required("Say what happened", Length(max=2000)))
+    submit = button("Record outcome")
 
 
 class CloseMeetingForm(FlaskForm):
-    summary = TextAreaField("Summary of the meeting", widget=GovTextArea(),
-                            description="A few sentences: what was decided and what happens next.",
-                            validators=[InputRequired(message="Write a short summary of the meeting"),
-                                        Length(max=2000)])
+    summary = text_area("Summary of the meeting",
+                        required("Write a short summary of the meeting", Length(max=2000)),
+                        description="A few sentences: what was decided and what happens next.")
     version = HiddenField()
-    submit = SubmitField("Close the meeting", widget=GovSubmitInput())
+    submit = button("Close the meeting")
 
 
 class ApproveForm(FlaskForm):
     version = HiddenField()
-    submit = SubmitField("Approve the minutes", widget=GovSubmitInput())
+    submit = button("Approve the minutes")
 
 
 class AddendumForm(FlaskForm):
-    body = TextAreaField("Correction", widget=GovTextArea(),
-                         description="Say what was wrong in the approved minutes and what is right.",
-                         validators=[InputRequired(message="Write the correction"), Length(max=5000)])
+    body = text_area("Correction", required("Write the correction", Length(max=5000)),
+                     description="Say what was wrong in the approved minutes and what is right.")
     corrects = HiddenField()  # the addendum this one corrects, if it corrects one
-    submit = SubmitField("Add the correction", widget=GovSubmitInput())
+    submit = button("Add the correction")
 
 
 class DecisionLogForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form that only reads
 
-    forum = SelectField("Forum", widget=GovSelect(), validators=[Optional()])
-    area = SelectField("Area", widget=GovSelect(), validators=[Optional()])
+    forum = dropdown("Forum", optional())
+    area = dropdown("Area", optional())
     date_from = GovDateField("From", validators=[Optional()])
     date_to = GovDateField("To", validators=[Optional()])
-    submit = SubmitField("Download PDF", widget=GovSubmitInput())
+    submit = button("Download PDF")
 
 
 class QuorumForm(FlaskForm):
-    quorum = StringField("How many members make a quorum", widget=GovTextInput(),
-                         description="Members of the forum recorded as present (guests do not "
-                                     "count). Leave empty for no quorum.",
-                         validators=[Optional()])
-    tiers = SelectMultipleField("Tiers that must have someone present", widget=GovCheckboxesInput(),
-                                coerce=str, validators=[Optional()])
-    decide_without = BooleanField(
+    quorum = text_box("How many members make a quorum", optional(),
+                      description="Members of the forum recorded as present (guests do not "
+                                  "count). Leave empty for no quorum.")
+    tiers = checkboxes("Tiers that must have someone present", optional(), coerce=str)
+    decide_without = tick_box(
         "Decisions may still be taken without a quorum, and are recorded as "
-        "\u201ctaken without a quorum\u201d", widget=GovCheckboxInput())
-    submit = SubmitField("Save the quorum", widget=GovSubmitInput())
+        "\u201ctaken without a quorum\u201d")
+    submit = button("Save the quorum")
 
 
 class DispensationForm(FlaskForm):
-    reason = TextAreaField("Why may they take part", widget=GovTextArea(),
-                           description="The minutes print this beside the declaration.",
-                           validators=[InputRequired(message="Give the reason for the dispensation"),
-                                       Length(max=2000)])
-    submit = SubmitField("Record the dispensation", widget=GovSubmitInput())
+    reason = text_area("Why may they take part",
+                       required("Give the reason for the dispensation", Length(max=2000)),
+                       description="The minutes print this beside the declaration.")
+    submit = button("Record the dispensation")

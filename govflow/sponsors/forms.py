@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
-    GovRadioInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-)
-from wtforms import DateField, HiddenField, RadioField, SelectField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount
+from wtforms import DateField, HiddenField
 
 from govflow import dates
+from govflow.form_fields import button, dropdown, radios, required, text_area
 from govflow.widgets import GovDateInput
 
 DATE_PARTS = ("day", "month", "year")
@@ -57,70 +51,46 @@ class DatePartsField(DateField):
             raise ValueError(f"{self.what.capitalize()} must be a real date") from None
 
 
-def _required(message):
-    return [InputRequired(message=message)]
-
-
 class RecordActionForm(FlaskForm):
-    what = TextAreaField(
-        "What will be done?",
-        widget=GovCharacterCount(),
+    what = text_area(
+        "What will be done?", required("Enter what the action is"), widget=GovCharacterCount(),
         description="One action someone can do and report back on, for example "
         "'Ask the three information governance leads to agree a one-page note on what "
         "can be shared'. About systems, never about a family.",
-        validators=_required("Enter what the action is"),
     )
-    area = RadioField("Which area is it for?", widget=GovRadioInput(), choices=[],
-                      validate_choice=False)
-    sponsor = SelectField("Which sponsor is it for?", widget=GovSelect(), choices=[],
-                          validate_choice=False)
-    due_on = DatePartsField(
-        "When is it due?",
-        what="the due date",
-        description="For example, 27 3 2027",
-    )
-    owner = SelectField(
-        "Who will do it?",
-        widget=GovSelect(),
-        description="The sponsor, unless someone else has agreed to do it.",
-        choices=[],
-        validate_choice=False,
-    )
+    area = radios("Which area is it for?", choices=[], validate_choice=False)
+    sponsor = dropdown("Which sponsor is it for?", choices=[], validate_choice=False)
+    due_on = DatePartsField("When is it due?", what="the due date",
+                            description="For example, 27 3 2027")
+    owner = dropdown("Who will do it?", choices=[], validate_choice=False,
+                     description="The sponsor, unless someone else has agreed to do it.")
     item_id = HiddenField()
     meeting_id = HiddenField()
-    submit = SubmitField("Record the action", widget=GovSubmitInput())
+    submit = button("Record the action")
 
 
 class CompleteActionForm(FlaskForm):
-    outcome = TextAreaField(
-        "What was done?",
-        widget=GovTextArea(),
-        description="What changed, and what people can now do that they could not before.",
-        validators=_required("Enter what was done"),
-    )
+    outcome = text_area("What was done?", required("Enter what was done"),
+                        description="What changed, and what people can now do that they "
+                                    "could not before.")
     version = HiddenField()
-    submit = SubmitField("Mark as done", widget=GovSubmitInput())
+    submit = button("Mark as done")
 
 
 class DropActionForm(FlaskForm):
-    reason = TextAreaField(
-        "Why is this action being dropped?",
-        widget=GovTextArea(),
-        description="For example, it is no longer needed, or another action replaces it.",
-        validators=_required("Enter why the action is being dropped"),
-    )
+    reason = text_area("Why is this action being dropped?",
+                       required("Enter why the action is being dropped"),
+                       description="For example, it is no longer needed, or another action "
+                                   "replaces it.")
     version = HiddenField()
-    submit = SubmitField("Drop the action", widget=GovSubmitInput())
+    submit = button("Drop the action")
 
 
 class ChangeActionForm(FlaskForm):
-    what = TextAreaField(
-        "What will be done?",
-        widget=GovCharacterCount(),
-        description="The history keeps what it said before.",
-        validators=_required("Enter what the action is"),
-    )
+    what = text_area("What will be done?", required("Enter what the action is"),
+                     widget=GovCharacterCount(),
+                     description="The history keeps what it said before.")
     due_on = DatePartsField("When is it due?", what="the due date",
                             description="For example, 27 3 2027")
     version = HiddenField()
-    submit = SubmitField("Save the change", widget=GovSubmitInput())
+    submit = button("Save the change")
