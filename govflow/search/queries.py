@@ -14,6 +14,7 @@ from sqlalchemy import (
     DateTime,
     String,
     bindparam,
+    case,
     column,
     func,
     literal,
@@ -114,11 +115,14 @@ def _candidates(kind: str, conditions: list, postgres: bool):
     d = SearchDocument
     if postgres:
         vector = literal_column("search_documents.search_vector")
-        # The kind written into the statement, not bound: the planner then reads the kind's
-        # own GIN index (partial, migration 0031) even in a prepared statement's generic plan.
+        # The kind written into the statement, not bound, so the planner can use the kind's
+        # own indexes (migration 0032) even in a prepared statement's generic plan: its words
+        # (the expression below, whose statistics say how common each word is in this kind,
+        # not in every kind) and its ids, newest first.
         of_kind = d.kind == literal(kind, String, literal_execute=True)
+        words = case((of_kind, vector))
         return (select(d.id.label("id"), d.kind.label("kind"), vector.label("vector"))
-                .where(vector.op("@@")(_tsquery()), of_kind, *conditions)
+                .where(words.op("@@")(_tsquery()), of_kind, *conditions)
                 .order_by(d.id.desc()).limit(CAP))
     fts = table("search_fts", column("rowid"))
     # The kind is an FTS column, holding a word of its own (migration 0030): the index
