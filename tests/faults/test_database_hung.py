@@ -11,8 +11,6 @@ import json
 import socket
 import threading
 import time
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from email.utils import parsedate_to_datetime
 
@@ -63,43 +61,15 @@ class SilentDatabase:
 def hung_app():
     silent = SilentDatabase()
     database = ExistingDatabase(f"postgresql://govflow@127.0.0.1:{silent.port}/govflow")
-    server = ServedGovflow(database, workers=2, threads=8,
+    server = ServedGovflow(database, workers=2, threads=8, access_log=False,
                            env={"GOVFLOW_DB_CONNECT_TIMEOUT": "3"})
     try:
-        _start_without_health(server)
+        # /healthz never says 200 here: ready once it serves the stylesheet.
+        server.start(ready_path=STYLESHEET)
         yield server, silent
     finally:
         server.stop()
         silent.close()
-
-
-def _start_without_health(server: ServedGovflow, timeout: float = 30.0) -> None:
-    """ServedGovflow.start waits for /healthz to say 200, which it never will here: wait for
-    the stylesheet instead."""
-    original = server.base_url
-    import subprocess
-    import sys
-
-    from tests.support.served import ROOT
-
-    cmd = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{server.port}",
-           "--workers", str(server.workers), "--threads", str(server.threads),
-           "--worker-class", "gthread", "--timeout", "30", "--graceful-timeout", "5",
-           "--chdir", str(ROOT), "govflow:create_app()"]
-    server._log = server.log_path.open("ab")
-    server.process = subprocess.Popen(cmd, cwd=ROOT, env=server.environment(),
-                                      stdout=server._log, stderr=subprocess.STDOUT,
-                                      start_new_session=True)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited early:\n{server.log()}")
-        with contextlib.suppress(OSError, urllib.error.URLError), urllib.request.urlopen(  # noqa: S310 - loopback
-                original + STYLESHEET, timeout=2) as reply:
-            if reply.status == 200:
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not serve its stylesheet within {timeout}s:\n{server.log()}")
 
 
 def _signed_in_cookie(server: ServedGovflow, now_seconds: int) -> str:

@@ -6,22 +6,20 @@ the times in its ID tokens agree with govflow's clock."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
-import time
 from html import unescape
 from pathlib import Path
 from urllib.parse import urljoin
 
 import requests
 
-from tests.support.served import ROOT, free_port
+from tests.support.process import ROOT, BackgroundServer
+from tests.support.served import free_port
 
 SCRIPT = Path(__file__).resolve().parent / "oidc_provider.mjs"
 CLIENT_ID = "govflow-test"
@@ -49,10 +47,12 @@ def ensure_provider_installed() -> str | None:
     return None
 
 
-class TestProvider:
+class TestProvider(BackgroundServer):
     """The provider: start() it, set_mode() for a failure, stop() it."""
 
     __test__ = False  # not a test class, whatever its name
+    name = "the test provider"
+    log_tail = 4000
 
     def __init__(self, redirect_uris: list[str], post_logout_redirect_uris: list[str] = ()):
         self.port = free_port()
@@ -66,24 +66,12 @@ class TestProvider:
             "unverified": [UNVERIFIED],
         }))
         self.log_path = self.tmp / "provider.log"
-        self.process: subprocess.Popen | None = None
+        self.process = None
 
     def start(self, timeout: float = 30.0) -> TestProvider:
-        self._log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            ["node", str(SCRIPT), str(self.config_path)], cwd=ROOT, env=dict(os.environ),
-            stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the test provider exited early:\n{self.log()}")
-            with contextlib.suppress(requests.RequestException):
-                if requests.get(self.issuer + "/.well-known/openid-configuration",
-                                timeout=2).status_code == 200:
-                    return self
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"the test provider did not start within {timeout}s:\n{self.log()}")
+        self.launch(["node", str(SCRIPT), str(self.config_path)], dict(os.environ),
+                    self.issuer + "/.well-known/openid-configuration", timeout, "start")
+        return self
 
     def set_mode(self, mode: str) -> None:
         r = requests.post(self.issuer + "/__test__/mode", json={"mode": mode}, timeout=5)
@@ -104,22 +92,6 @@ class TestProvider:
                 prefix + "CLIENT_SECRET": CLIENT_SECRET, prefix + "DOMAINS": "dcst.example",
                 prefix + "ORGANISATION": "dcst",
                 prefix + "CREATE_ACCOUNTS": "true" if create_accounts else "false"}
-
-    def log(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-4000:]
-        except OSError:
-            return ""
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=10)
-        self._log.close()
-        self.process = None
 
 
 def sign_in_at_provider(authorize_url: str, login: str, issuer: str) -> str:

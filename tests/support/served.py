@@ -3,25 +3,19 @@ load tests (which cannot share the rolled-back test transaction with another pro
 
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
 from tests.support import clock
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.process import ROOT, BackgroundServer
 
 
 def free_port() -> int:
@@ -107,8 +101,10 @@ class ExistingDatabase:
         self.tmp = Path(tempfile.mkdtemp(prefix="govflow-served-"))
 
 
-class ServedGovflow:
+class ServedGovflow(BackgroundServer):
     """gunicorn serving govflow (the app factory in this worktree) on a free local port."""
+
+    name = "gunicorn"
 
     def __init__(self, database: ScratchDatabase, *, workers: int = 2, threads: int = 4,
                  env: dict | None = None, port: int | None = None,
@@ -122,7 +118,7 @@ class ServedGovflow:
         self.threads = threads
         self.extra_env = env or {}
         self.log_path = database.tmp / f"gunicorn-{self.port}.log"
-        self.process: subprocess.Popen | None = None
+        self.process = None
         self.secret_key = "served-" + secrets.token_hex(24)
 
     def environment(self) -> dict:
@@ -148,7 +144,8 @@ class ServedGovflow:
         env.update(self.extra_env)
         return env
 
-    def start(self, timeout: float = 30.0) -> ServedGovflow:
+    def start(self, timeout: float = 30.0, ready_path: str = "/healthz") -> ServedGovflow:
+        """Serve, once `ready_path` answers 200."""
         cmd = [
             sys.executable, "-m", "gunicorn",
             "--bind", f"127.0.0.1:{self.port}",
@@ -161,23 +158,8 @@ class ServedGovflow:
             *(["--access-logfile", "-"] if self.access_log else []),
             self.app,
         ]
-        self._log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            cmd, cwd=ROOT, env=self.environment(), stdout=self._log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited early:\n{self.log()}")
-            with contextlib.suppress(OSError, urllib.error.URLError), urllib.request.urlopen(  # noqa: S310 - our own loopback server
-                self.base_url + "/healthz", timeout=2
-            ) as r:
-                if r.status == 200:
-                    return self
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"gunicorn did not answer within {timeout}s:\n{self.log()}")
+        self.launch(cmd, self.environment(), self.base_url + ready_path, timeout)
+        return self
 
     def worker_pids(self) -> list[int]:
         """The gunicorn workers (children of the arbiter)."""
@@ -185,27 +167,6 @@ class ServedGovflow:
         out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.process.pid)],
                              capture_output=True, text=True, check=False).stdout
         return [int(p) for p in out.split()]
-
-    def log(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-6000:]
-        except OSError:
-            return ""
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=5)
-        self._log.close()
-        self.process = None
 
     def __enter__(self):
         return self.start()
