@@ -34,12 +34,35 @@ def serve():
         database.drop()
 
 
-def govflow_command(database_url: str, *args: str) -> subprocess.CompletedProcess:
-    """Run the `govflow` command line against a database, as cron or an operator would."""
+GOVFLOW = [sys.executable, "-c", "from govflow.cli import main; main()"]
+
+
+def _environment(database_url: str, **extra: str) -> dict:
+    """A command's environment against `database_url`, at the suite's fixed moment."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GOVFLOW_")}
     env.update({"DATABASE_URL": database_url, "GOVFLOW_ENV": "development",
-                "PYTHONPATH": clock.pythonpath(), "GOVFLOW_INSTANCE_PATH": str(ROOT / "instance")})
+                "PYTHONPATH": clock.pythonpath(), **extra})
+    return env
+
+
+def govflow_command(database_url: str, *args: str) -> subprocess.CompletedProcess:
+    """Run the `govflow` command line against a database, as cron or an operator would."""
     return subprocess.run(
-        [sys.executable, "-c", "from govflow.cli import main; main()", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+        [*GOVFLOW, *args], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+        env=_environment(database_url, GOVFLOW_INSTANCE_PATH=str(ROOT / "instance")),
     )
+
+
+def start_sweeps(database_url: str, count: int = 2) -> list[subprocess.Popen]:
+    """`govflow sweep --no-send` in `count` processes at once, as cron on two hosts might run
+    it; finish_sweeps waits for them."""
+    env = _environment(database_url, MAIL_SERVER="")
+    return [subprocess.Popen([*GOVFLOW, "sweep", "--no-send"], cwd=ROOT, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            for _ in range(count)]
+
+
+def finish_sweeps(sweeps: list[subprocess.Popen], timeout: float) -> None:
+    """Wait for the sweeps; every one must have succeeded (their output shows if not)."""
+    outputs = [s.communicate(timeout=timeout)[0] for s in sweeps]
+    assert all(s.returncode == 0 for s in sweeps), outputs

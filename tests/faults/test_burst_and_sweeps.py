@@ -4,8 +4,6 @@ and the history has exactly one event per transition that succeeded."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 from datetime import timedelta
 
@@ -14,8 +12,7 @@ from sqlalchemy import create_engine, text
 
 from govflow.clock import utcnow
 from govflow.items.tallies import CHECK_SQL
-from tests.faults.conftest import ROOT
-from tests.support import clock
+from tests.faults.conftest import finish_sweeps, start_sweeps
 from tests.support.http import Client
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
@@ -23,8 +20,6 @@ BURST = 50
 
 
 def test_two_sweeps_and_fifty_transitions_at_once(serve):
-    import os
-
     from govflow.seeding import demo_sign_ins
 
     database, server = serve(workers=3, threads=4)
@@ -58,18 +53,11 @@ def test_two_sweeps_and_fifty_transitions_at_once(serve):
     threads = [threading.Thread(target=send, args=f) for f in forms]
     for t in threads:
         t.start()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GOVFLOW_")}
-    env.update({"DATABASE_URL": database.url, "GOVFLOW_ENV": "development",
-                "PYTHONPATH": clock.pythonpath(), "MAIL_SERVER": ""})
-    sweeps = [subprocess.Popen([sys.executable, "-c", "from govflow.cli import main; main()",
-                                "sweep", "--no-send"], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-              for _ in range(2)]
+    sweeps = start_sweeps(database.url)
     go.wait()
     for t in threads:
         t.join(timeout=120)
-    outputs = [s.communicate(timeout=300)[0] for s in sweeps]
-    assert all(s.returncode == 0 for s in sweeps), outputs
+    finish_sweeps(sweeps, timeout=300)
 
     assert len(statuses) == BURST
     assert all(s < 500 for s in statuses), sorted(statuses)

@@ -4,17 +4,13 @@ record root) — govflow under gunicorn, on the test database's kind (SQLite or 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
 from datetime import datetime
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.faults.conftest import ROOT, govflow_command
-from tests.support import clock
+from tests.faults.conftest import finish_sweeps, govflow_command, start_sweeps
 from tests.support.bulk import TITLE_PREFIX, insert_overdue_blockers
 from tests.support.http import Client
 
@@ -73,18 +69,11 @@ def test_fifty_transitions_on_fifty_items_and_two_sweeps_leave_every_chain_intac
     threads = [threading.Thread(target=act, args=f) for f in forms]
     for t in threads:
         t.start()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GOVFLOW_")}
-    env.update({"DATABASE_URL": database.url, "GOVFLOW_ENV": "development",
-                "PYTHONPATH": clock.pythonpath(), "MAIL_SERVER": ""})
-    sweeps = [subprocess.Popen([sys.executable, "-c", "from govflow.cli import main; main()",
-                                "sweep", "--no-send"], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-              for _ in range(2)]
+    sweeps = start_sweeps(database.url)
     go.wait()
     for t in threads:
         t.join(timeout=300)
-    outputs = [s.communicate(timeout=600)[0] for s in sweeps]
-    assert all(s.returncode == 0 for s in sweeps), outputs
+    finish_sweeps(sweeps, timeout=600)
     assert len(statuses) == 2 * BURST
     assert all(s < 500 for s in statuses), sorted(statuses)
 
