@@ -217,6 +217,15 @@ def auth(client, app):
     return Auth(client, app)
 
 
+@pytest.fixture
+def browser(client, auth):
+    """Pages driven through their real forms, as a browser would (tests/items/blocker_pages.py).
+    (The browser tests in tests/e2e have a real one of the same name.)"""
+    from tests.items.blocker_pages import Browser
+
+    return Browser(client, auth)
+
+
 def demo_people() -> dict[str, str]:
     """role → email of that role's demo sign-in."""
     from govflow.seeding import demo_sign_ins

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import pytest
-from blocker_pages import Browser, text_of
+from blocker_pages import text_of
 
 from govflow.clock import utcnow
 from govflow.items import services
@@ -82,11 +81,6 @@ def test_a_pause_across_christmas_counts_working_days_only(app, people):
     engine.fire(item, "resume", people["facilitator"], now=datetime(2026, 12, 30, 10, 0))
     # Paused Thu 24, Tue 29, Wed 30 (25-28 are not working days): three working days.
     assert item.due_at == datetime(2026, 12, 31, 17, 0)
-
-
-@pytest.fixture
-def browser(client, auth):
-    return Browser(client, auth)
 
 
 def test_the_item_page_says_how_long_is_left_or_how_late_it_is(app, people, browser):

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-from blocker_pages import Browser, text_of
+from blocker_pages import text_of
 from sqlalchemy import select
 
 from govflow import workdays
@@ -14,11 +13,6 @@ from govflow.items.models import Event, Item
 from govflow.notifications.models import Notification
 
 LORRAINE = "lorraine.hebden@denaby-cafe.example"
-
-
-@pytest.fixture
-def browser(client, auth):
-    return Browser(client, auth)
 
 
 def _notified(item, person, kind=None):

@@ -7,7 +7,7 @@ import logging
 import re
 
 import pytest
-from blocker_pages import Browser, text_of
+from blocker_pages import raise_hub_blocker, text_of
 from sqlalchemy import func, select
 
 from govflow.extensions import db
@@ -18,18 +18,6 @@ from govflow.workflow import engine
 
 LORRAINE = "lorraine.hebden@denaby-cafe.example"
 GARETH = "gareth.holmes@syp.example"  # Head of Service (police), sponsor of Denaby
-
-
-@pytest.fixture
-def browser(client, auth):
-    return Browser(client, auth)
-
-
-def _raise(person, **kw):
-    values = {"title": "The hub's rooms cannot be booked after 4pm",
-              "description": "There is no late caretaker, so rooms close at 4pm.",
-              "area": "denaby", "organisation": "dcst"} | kw
-    return services.raise_blocker(person, **values)
 
 
 def _events(item):
@@ -114,7 +102,7 @@ def test_a_missing_title_is_an_error_linked_to_the_field(browser, people):
 
 
 def test_another_areas_item_is_readable_and_a_missing_one_is_not_found(browser, people):
-    balby = _raise(people["ryan.cooper@syp.example"], area="balby", organisation="syp")
+    balby = raise_hub_blocker(people["ryan.cooper@syp.example"], area="balby", organisation="syp")
     browser.sign_in(people["practitioner"])  # Denaby, trust
     page = browser.get(f"/items/{balby.id}")
     assert page.status_code == 200
@@ -125,7 +113,7 @@ def test_another_areas_item_is_readable_and_a_missing_one_is_not_found(browser, 
 
 def test_a_restricted_item_says_it_is_restricted_and_whom_to_ask(browser, people, caplog):
     ryan = people["ryan.cooper@syp.example"]
-    balby = _raise(ryan, area="balby", organisation="syp",
+    balby = raise_hub_blocker(ryan, area="balby", organisation="syp",
                    title="A staff matter at the Balby hub")
     engine.set_restricted(balby, ryan, restricted=True, reason="A staff matter")
     browser.sign_in(people["practitioner"])  # Denaby, trust
@@ -144,7 +132,7 @@ def test_a_restricted_item_says_it_is_restricted_and_whom_to_ask(browser, people
 @pytest.mark.parametrize("who", ["practitioner", "facilitator", "executive", LORRAINE, GARETH,
                                  "admin"])
 def test_the_actions_offered_are_exactly_what_the_workflow_allows(browser, people, who):
-    item = _raise(people["practitioner"])
+    item = raise_hub_blocker(people["practitioner"])
     person = people[who]
     browser.sign_in(person)
     html = browser.get(f"/items/{item.id}").get_data(as_text=True)
@@ -153,7 +141,7 @@ def test_the_actions_offered_are_exactly_what_the_workflow_allows(browser, peopl
 
 
 def test_an_action_form_is_built_from_the_workflow_file(browser, people):
-    item = _raise(people["practitioner"])
+    item = raise_hub_blocker(people["practitioner"])
     browser.sign_in(people["facilitator"])
     response = browser.get(f"/items/{item.id}/actions/escalate")
     html = response.get_data(as_text=True)
@@ -167,7 +155,7 @@ def test_an_action_form_is_built_from_the_workflow_file(browser, people):
 
 
 def test_a_missing_reason_is_shown_beside_the_field_and_nothing_changes(browser, people):
-    item = _raise(people["practitioner"])
+    item = raise_hub_blocker(people["practitioner"])
     before = _snapshot(item)
     browser.sign_in(people["facilitator"])
     response = browser.act(item.id, "escalate", {"reason": "   "})
@@ -177,7 +165,7 @@ def test_a_missing_reason_is_shown_beside_the_field_and_nothing_changes(browser,
 
 
 def test_personal_data_in_an_action_keeps_the_text_and_changes_nothing(browser, people):
-    item = _raise(people["practitioner"])
+    item = raise_hub_blocker(people["practitioner"])
     before = _snapshot(item)
     browser.sign_in(people["facilitator"])
     typed = "Mrs Okoro was turned away twice; the trust must decide."
@@ -190,7 +178,7 @@ def test_personal_data_in_an_action_keeps_the_text_and_changes_nothing(browser, 
 
 
 def test_a_stale_form_shows_what_changed_keeps_the_text_and_applies_nothing(browser, people):
-    item = _raise(people["practitioner"])
+    item = raise_hub_blocker(people["practitioner"])
     rachel, lorraine = people["facilitator"], people[LORRAINE]
     browser.sign_in(rachel)
     form = browser.open_form(f"/items/{item.id}/actions/escalate")
@@ -214,7 +202,7 @@ def test_a_stale_form_shows_what_changed_keeps_the_text_and_applies_nothing(brow
 
 
 def test_a_stale_form_that_still_applies_can_be_sent_again_on_purpose(browser, people):
-    item = _raise(people["practitioner"])
+    item = raise_hub_blocker(people["practitioner"])
     rachel, gareth = people["facilitator"], people[GARETH]
     browser.sign_in(rachel)
     form = browser.open_form(f"/items/{item.id}/actions/escalate")
@@ -238,7 +226,7 @@ def test_a_stale_form_that_still_applies_can_be_sent_again_on_purpose(browser, p
 
 
 def test_an_action_the_state_does_not_allow_is_a_message_on_the_item_page(browser, people):
-    item = _raise(people["practitioner"])
+    item = raise_hub_blocker(people["practitioner"])
     before = _snapshot(item)
     browser.sign_in(people["practitioner"])
     response = browser.get(f"/items/{item.id}/actions/close")
@@ -257,7 +245,7 @@ def test_an_action_the_state_does_not_allow_is_a_message_on_the_item_page(browse
 
 
 def test_an_action_the_person_may_not_take_is_forbidden(browser, people):
-    item = _raise(people["practitioner"])
+    item = raise_hub_blocker(people["practitioner"])
     before = _snapshot(item)
     browser.sign_in(people["practitioner"])
     assert browser.get(f"/items/{item.id}/actions/escalate").status_code == 403
@@ -269,14 +257,14 @@ def test_an_action_the_person_may_not_take_is_forbidden(browser, people):
 
 
 def test_unknown_actions_are_not_found(browser, people):
-    item = _raise(people["practitioner"])
+    item = raise_hub_blocker(people["practitioner"])
     browser.sign_in(people["facilitator"])
     assert browser.get(f"/items/{item.id}/actions/delete").status_code == 404
 
 
 @pytest.mark.parametrize("path", ["/items/{id}/comments"])
 def test_get_on_a_url_that_changes_things_is_not_allowed(browser, people, path):
-    item = _raise(people["practitioner"])
+    item = raise_hub_blocker(people["practitioner"])
     browser.sign_in(people["facilitator"])
     response = browser.get(path.format(id=item.id))
     assert response.status_code == 405
@@ -284,7 +272,7 @@ def test_get_on_a_url_that_changes_things_is_not_allowed(browser, people, path):
 
 
 def test_taking_ownership_is_one_button_and_shows_the_owner(browser, people):
-    item = _raise(people["practitioner"])
+    item = raise_hub_blocker(people["practitioner"])
     rachel = people["facilitator"]
     browser.sign_in(rachel)
     response = browser.click_button(item.id, "take")
@@ -299,7 +287,7 @@ def test_taking_ownership_is_one_button_and_shows_the_owner(browser, people):
 
 
 def test_a_comment_appears_in_the_history_and_personal_data_keeps_the_text(browser, people):
-    item = _raise(people["practitioner"])
+    item = raise_hub_blocker(people["practitioner"])
     browser.sign_in(people["facilitator"])
     form = browser.open_form(f"/items/{item.id}")
     bad = "Spoke to Mr Jones about it; call 07700 900123."
@@ -320,7 +308,7 @@ def test_a_comment_appears_in_the_history_and_personal_data_keeps_the_text(brows
 
 
 def test_the_history_shows_comments_among_the_events_newest_first_with_who(browser, people):
-    item = _raise(people["practitioner"], tags=["vision-and-outcomes", "rooted-in-place"])
+    item = raise_hub_blocker(people["practitioner"], tags=["vision-and-outcomes", "rooted-in-place"])
     services.add_comment(item, people["head_of_service"], "The trust's <estates> team know.")
     engine.fire(item, "take", people["facilitator"])
     services.add_comment(item, people["executive"], "Raised at the forum & noted.")
@@ -344,7 +332,7 @@ def test_the_history_shows_comments_among_the_events_newest_first_with_who(brows
 
 
 def test_an_empty_comment_is_an_error_and_the_next_view_shows_a_blank_form(browser, people):
-    item = _raise(people["practitioner"])
+    item = raise_hub_blocker(people["practitioner"])
     browser.sign_in(people["facilitator"])
     form = browser.open_form(f"/items/{item.id}")
     response = browser.client.post(f"/items/{item.id}/comments",
@@ -358,7 +346,7 @@ def test_an_empty_comment_is_an_error_and_the_next_view_shows_a_blank_form(brows
 
 
 def test_a_comment_does_not_make_an_open_action_form_stale(browser, people):
-    item = _raise(people["practitioner"])
+    item = raise_hub_blocker(people["practitioner"])
     version = item.version
     services.add_comment(item, people["head_of_service"], "The trust's estates team know.")
     db.session.expire_all()
@@ -367,7 +355,7 @@ def test_a_comment_does_not_make_an_open_action_form_stale(browser, people):
 
 def test_reopening_goes_back_to_the_tier_where_it_was_unblocked(browser, people):
     priya, rachel, helen = people["practitioner"], people["facilitator"], people["head_of_service"]
-    item = _raise(priya)
+    item = raise_hub_blocker(priya)
     engine.fire(item, "escalate", rachel, fields={"reason": "Needs Silver."})
     engine.fire(item, "unblock", helen, fields={"resolution": "Caretaker rota extended."})
     assert (item.state, item.tier) == ("unblocked", "silver")
@@ -391,7 +379,7 @@ def test_reopening_goes_back_to_the_tier_where_it_was_unblocked(browser, people)
 
 
 def test_withdrawing_asks_for_an_optional_reason(browser, people):
-    item = _raise(people["practitioner"])
+    item = raise_hub_blocker(people["practitioner"])
     browser.sign_in(people["practitioner"])
     page = text_of(browser.get(f"/items/{item.id}/actions/withdraw"))
     assert "Why you are withdrawing it (optional)" in page
@@ -402,7 +390,7 @@ def test_withdrawing_asks_for_an_optional_reason(browser, people):
 
 
 def test_an_action_posted_without_the_version_seen_is_refused(browser, people):
-    item = _raise(people["practitioner"])
+    item = raise_hub_blocker(people["practitioner"])
     before = _snapshot(item)
     browser.sign_in(people["facilitator"])
     form = browser.open_form(f"/items/{item.id}/actions/escalate")

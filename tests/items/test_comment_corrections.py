@@ -4,18 +4,12 @@ append-only, and both are in the item's hash chain)."""
 
 from __future__ import annotations
 
-import pytest
-from blocker_pages import Browser, text_of
+from blocker_pages import text_of
 from sqlalchemy import func, select
 
 from govflow.extensions import db
 from govflow.items import services
 from govflow.items.models import Comment
-
-
-@pytest.fixture
-def browser(client, auth):
-    return Browser(client, auth)
 
 
 def _blocker_with_comment(people, body="The caretaker rota ends at 4pm."):

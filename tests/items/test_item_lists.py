@@ -8,7 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from blocker_pages import Browser, text_of
+from blocker_pages import text_of
 
 from govflow.clock import utcnow
 from govflow.extensions import db
@@ -17,11 +17,6 @@ from govflow.workflow import engine
 from tests.support.statements import recorded_statements
 
 GARETH = "gareth.holmes@syp.example"
-
-
-@pytest.fixture
-def browser(client, auth):
-    return Browser(client, auth)
 
 
 def _raise(person, title, now=None, **kw):

@@ -8,29 +8,17 @@ import re
 from datetime import datetime
 
 import pytest
-from blocker_pages import Browser, text_of
+from blocker_pages import raise_hub_blocker, text_of
 from sqlalchemy import select
 
 from govflow.domain_errors import Invalid
 from govflow.extensions import db
-from govflow.items import ideas, services
+from govflow.items import ideas
 from govflow.notifications.models import Notification
 from govflow.workflow import engine
 from govflow.workflow.definition import in_a_sentence, load
 
 WEDNESDAY = datetime(2026, 11, 4, 10, 0)
-
-
-@pytest.fixture
-def browser(client, auth):
-    return Browser(client, auth)
-
-
-def _blocker(person, **kw):
-    values = {"title": "The hub's rooms cannot be booked after 4pm",
-              "description": "There is no late caretaker, so rooms close at 4pm.",
-              "area": "denaby", "organisation": "dcst"} | kw
-    return services.raise_blocker(person, **values)
 
 
 def _idea(person, **kw):
@@ -49,7 +37,7 @@ def _bodies(item, person, kind):
 
 
 def test_after_acting_the_page_says_where_the_item_is_in_a_sentence(browser, people):
-    item = _blocker(people["practitioner"])
+    item = raise_hub_blocker(people["practitioner"])
     db.session.commit()
     browser.sign_in(people["facilitator"])
     browser.act(item.id, "escalate", {"reason": "Room bookings are the trust's to decide."})
@@ -65,7 +53,7 @@ def test_after_acting_the_page_says_where_the_item_is_in_a_sentence(browser, peo
 
 
 def test_the_tier_that_must_act_is_told_in_plain_words_with_the_right_article(app, people):
-    blocker = _blocker(people["practitioner"])
+    blocker = raise_hub_blocker(people["practitioner"])
     engine.fire(blocker, "escalate", people["facilitator"],
                 fields={"reason": "Room bookings are the trust's to decide."})
     [body] = _bodies(blocker, people["head_of_service"], "reached_tier")
@@ -135,7 +123,7 @@ def _history(page_html: str) -> list[str]:
 def test_the_systemic_history_entry_says_reason_once(client, auth, people):
     from govflow.systemic import services as systemic
 
-    item = _blocker(people["practitioner"], area="hexthorpe")
+    item = raise_hub_blocker(people["practitioner"], area="hexthorpe")
     systemic.add_area(item, people["admin"], area="denaby", effect="Here too.")
     systemic.add_area(item, people["admin"], area="balby", effect="And here.")
     auth.login(people["practitioner"].email)
@@ -155,7 +143,7 @@ def test_answers_in_the_history_read_without_optional_and_dates_as_govuk_writes_
     engine.fire(declined, "decline", people["facilitator"], now=WEDNESDAY,
                 fields={"reason_category": "cost", "why_not": "It costs more than the fund",
                         "what_would_make_yes": "A hired van for a trial"})
-    withdrawn = _blocker(people["practitioner"])
+    withdrawn = raise_hub_blocker(people["practitioner"])
     engine.fire(withdrawn, "withdraw", people["practitioner"],
                 fields={"reason": "The caretaker stays late now"})
     auth.login(people["practitioner"].email)
