@@ -229,3 +229,34 @@ def test_signed_out_people_are_sent_to_sign_in(client):
     response = client.get("/search?q=room")
     assert response.status_code == 302
     assert "/sign-in" in response.headers["Location"]
+
+
+def test_when_several_kinds_have_more_than_are_counted_the_total_says_so(
+        client, auth, people, monkeypatch):
+    """Each kind counts its matches up to a cap (200): beyond it, "200 or more". The
+    headline adds the kinds' counts, so two kinds at the cap make "400 or more", not "200 or
+    more" (here with a cap of 2, so the test needs only three of each)."""
+    from govflow.search import queries
+
+    monkeypatch.setattr(queries, "CAP", 2)
+    queries._statement.cache_clear()
+    priya = people["priya.shah@dcst.example"]
+    claire = people["claire.firth@dbth.example"]
+    for n in range(3):
+        blocker = _blocker(priya, f"{WORD} room {n} refused", "The room cannot be booked.")
+        db.session.add(SponsorAction(
+            area_id=blocker.area_id, sponsor_id=claire.id, owner_id=claire.id,
+            created_by_id=claire.id, what=f"Open the {WORD} rooms, number {n}",
+            due_on=workdays.london_date(utcnow()) + timedelta(days=3), item_id=None,
+            status="open"))
+    db.session.flush()
+    auth.login("priya.shah@dcst.example")
+    try:
+        page = client.get(f"/search?q={WORD}").get_data(as_text=True)
+    finally:
+        queries._statement.cache_clear()
+    assert 'id="search-count" role="status">4 or more results for “Quorndale”</p>' in page
+    assert ('Blockers <span class="govuk-caption-m gf-search-count">2 or more found</span>'
+            in page)
+    assert ('Sponsor actions <span class="govuk-caption-m gf-search-count">2 or more found'
+            '</span>' in page)
