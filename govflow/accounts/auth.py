@@ -159,11 +159,16 @@ def load_user(session_id: str):
     signed_in = SignIn.decode(session_id)
     if signed_in is None or signed_in.expired(now_seconds()):
         return None
-    # With the roles in the same statement: every signed-in page's navigation asks for them.
-    user = db.session.execute(_user_statement(),
-                              {"user_id": signed_in.user_id}).unique().scalar()
+    # With the roles and the unread count in the same statement: every signed-in page's
+    # navigation asks for both.
+    row = db.session.execute(_user_statement(),
+                             {"user_id": signed_in.user_id}).unique().first()
+    user = row[0] if row else None
     if user is None or not user.active or user.session_epoch != signed_in.epoch:
         return None
+    from govflow.notifications import inbox
+
+    inbox.remember_unread(user, row[1], row[2])
     if "_seen" not in session:
         # Restored from a remember cookie: the idle clock starts now.
         session["_seen"] = now_seconds()
@@ -173,10 +178,13 @@ def load_user(session_id: str):
 @functools.cache
 def _user_statement():
     """Built once per process (every signed-in request runs it): a third cheaper than
-    session.get() with the same load option, which builds its query each time."""
+    session.get() with the same load option, which builds its query each time. The second
+    and third columns count the person's unread notifications (govflow.notifications.inbox
+    decides what the menu shows from them)."""
     from govflow.accounts.models import User
+    from govflow.notifications import inbox
 
-    return (select(User).options(joinedload(User.role_assignments))
+    return (select(User, *inbox.unread_of(User.id)).options(joinedload(User.role_assignments))
             .where(User.id == bindparam("user_id")))
 
 

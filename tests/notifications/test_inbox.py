@@ -93,6 +93,32 @@ def test_mark_all_as_read(app, auth, client, people):
     assert unread == []
 
 
+def test_the_menu_counts_again_after_the_request_changed_the_inbox(make_app, people):
+    """The menu's count is read with the person at the start of the request: a page that
+    marks notifications read before it is shown counts them again."""
+    from flask import render_template
+    from flask_login import current_user
+
+    from govflow.notifications import inbox
+    from tests.conftest import Auth
+
+    app = make_app()
+
+    @app.get("/_test/read-all-then-show")
+    def read_all_then_show():
+        assert current_user.is_authenticated  # loaded, with the count, before the write
+        inbox.mark_all_read(current_user)
+        return render_template("main/privacy.html", page_title="Privacy")
+
+    me = people["sponsor"]
+    clear_inbox(me)
+    write(me, "Reached Gold", datetime(2026, 12, 29, 9))
+    client = app.test_client()
+    Auth(client, app).login(me.email)
+    assert "Inbox (1 unread)" in client.get("/privacy").get_data(as_text=True)
+    assert "unread)" not in client.get("/_test/read-all-then-show").get_data(as_text=True)
+
+
 def test_mark_all_as_read_needs_the_csrf_token(app, auth, client, people):
     me = people["head_of_service"]
     write(me, "Still unread", datetime(2026, 12, 29))
