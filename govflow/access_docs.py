@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 from govflow import permissions
 from govflow.workflow.definition import WORKFLOW_DIR, load
@@ -73,17 +74,20 @@ def render() -> str:
     return "\n".join(lines) + "\n"
 
 
-def register_cli(app) -> None:
-    @app.cli.command("access-table")
-    @click.option("--check", is_flag=True, help="Fail if docs/access-policy.md is out of date.")
-    def access_table(check: bool):
-        """Write docs/access-policy.md from the access policy and the workflow files."""
-        text = render()
-        if check:
-            if not DOC.exists() or DOC.read_text() != text:
-                raise click.ClickException("docs/access-policy.md is out of date: run "
-                                           "`govflow access-table`")
-            click.echo("docs/access-policy.md is up to date")
-            return
-        DOC.write_text(text)
-        click.echo(f"wrote {DOC}")
+@click.command("access-table")
+@click.option("--check", is_flag=True, help="Fail if docs/access-policy.md is out of date.")
+@with_appcontext
+def access_table(check: bool):
+    """Write docs/access-policy.md from the access policy and the workflow files."""
+    text = render()
+    if check:
+        if not DOC.exists() or DOC.read_text() != text:
+            raise click.ClickException("docs/access-policy.md is out of date: run "
+                                       "`govflow access-table`")
+        click.echo("docs/access-policy.md is up to date")
+        return
+    DOC.write_text(text)
+    click.echo(f"wrote {DOC}")
+
+
+CLI_COMMANDS = (access_table,)

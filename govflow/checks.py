@@ -14,7 +14,6 @@ import json
 from dataclasses import dataclass, field
 
 import click
-from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import text
 
@@ -186,10 +185,6 @@ def run_checks() -> list[CheckResult]:
     return results
 
 
-def register_cli(app: Flask) -> None:
-    app.cli.add_command(check_command)
-
-
 @click.command("check")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON")
 @with_appcontext
@@ -216,3 +211,6 @@ def check_command(as_json: bool) -> None:
                            else f"{len(failed)} check(s) found problems."))
     if failed:
         raise SystemExit(1)
+
+
+CLI_COMMANDS = (check_command,)

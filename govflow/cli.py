@@ -27,19 +27,18 @@ def main() -> None:
 
 
 def init_cli(app: Flask) -> None:
-    app.cli.add_command(db_group)
-    app.cli.add_command(seed)
-    app.cli.add_command(user_group)
-    for register in _domain_commands():
-        register(app)
+    for command in (db_group, seed, user_group, *_domain_commands()):
+        app.cli.add_command(command)
 
 
 def _domain_commands():
-    """Each domain that has commands exposes `register_cli(app)`."""
-    return domain_hooks(("govflow.sweep", "govflow.notifications.cli", "govflow.forums.cli",
-                         "govflow.sponsors.cli", "govflow.checks", "govflow.metrics.cli",
-                         "govflow.records.cli", "govflow.access_docs", "govflow.outcomes.cli",
-                         "govflow.search.cli"), "register_cli")
+    """Each domain that has commands lists them in `CLI_COMMANDS` (commands and groups)."""
+    for commands in domain_hooks(("govflow.sweep", "govflow.notifications.cli",
+                                  "govflow.forums.cli", "govflow.sponsors.cli", "govflow.checks",
+                                  "govflow.metrics.cli", "govflow.records.cli",
+                                  "govflow.access_docs", "govflow.outcomes.cli",
+                                  "govflow.search.cli"), "CLI_COMMANDS"):
+        yield from commands
 
 
 # ---------------------------------------------------------------- db

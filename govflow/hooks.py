@@ -22,6 +22,7 @@ def present_modules(names: Iterable[str]) -> Iterator[ModuleType]:
 
 
 def domain_hooks(names: Iterable[str], hook: str) -> Iterator:
-    """The function `hook` of each of these modules that is there."""
+    """The attribute `hook` (a function, or a tuple of commands) of each of these modules
+    that is there."""
     for module in present_modules(names):
         yield getattr(module, hook)

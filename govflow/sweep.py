@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import click
-from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -176,10 +175,6 @@ def claimed_batches(ctx: SweepContext, claim: Callable[[], list],
         ctx.notices.committed()
 
 
-def register_cli(app: Flask) -> None:
-    app.cli.add_command(sweep_command)
-
-
 @click.command("sweep")
 @click.option("--dry-run", is_flag=True, help="List what it would do; change nothing.")
 @click.option("--as-of", "as_of", default=None,
@@ -211,3 +206,6 @@ def sweep_command(dry_run, as_of, verbose, no_send):
             return
         sent = sender.send_pending(now=now)
         click.echo(f"Notifications: {sent.summary()}")
+
+
+CLI_COMMANDS = (sweep_command,)

@@ -6,23 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import click
-from flask import Flask
 from flask.cli import with_appcontext
 
-
-def register_cli(app: Flask) -> None:
-    app.cli.add_command(minutes_group)
-    app.cli.add_command(decisions_group)
-
-
-@click.group("minutes", help="Meeting minutes.")
-def minutes_group():
-    pass
-
-
-@click.group("decisions", help="The decision log.")
-def decisions_group():
-    pass
+minutes_group = click.Group("minutes", help="Meeting minutes.")
+decisions_group = click.Group("decisions", help="The decision log.")
+CLI_COMMANDS = (minutes_group, decisions_group)
 
 
 def _write(out: str, data: bytes) -> None:

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
 from flask.cli import with_appcontext
 
 from govflow.metrics import calendar
 from govflow.transaction import autocommit
 
-
-def register_cli(app: Flask) -> None:
-    app.cli.add_command(calendar_group)
-
-
-@click.group("calendar", help="The working-day calendar (Monday–Friday, not bank holidays).")
-def calendar_group():
-    pass
+calendar_group = click.Group(
+    "calendar", help="The working-day calendar (Monday–Friday, not bank holidays).")
+CLI_COMMANDS = (calendar_group,)
 
 
 @calendar_group.command("fill")

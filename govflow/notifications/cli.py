@@ -5,17 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import click
-from flask import Flask
 from flask.cli import with_appcontext
 
-
-def register_cli(app: Flask) -> None:
-    app.cli.add_command(notifications_group)
-
-
-@click.group("notifications", help="The notification outbox and email delivery.")
-def notifications_group():
-    pass
+notifications_group = click.Group("notifications", help="The notification outbox and email delivery.")
+CLI_COMMANDS = (notifications_group,)
 
 
 @notifications_group.command("send")

@@ -7,19 +7,12 @@ from pathlib import Path
 
 import click
 import yaml
-from flask import Flask
 from flask.cli import with_appcontext
 
 from govflow.transaction import autocommit
 
-
-def register_cli(app: Flask) -> None:
-    app.cli.add_command(outcomes_group)
-
-
-@click.group("outcomes", help="Outcome indicators and their figures.")
-def outcomes_group():
-    pass
+outcomes_group = click.Group("outcomes", help="Outcome indicators and their figures.")
+CLI_COMMANDS = (outcomes_group,)
 
 
 @outcomes_group.command("indicators")

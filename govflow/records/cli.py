@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
@@ -123,11 +123,6 @@ def _check_decision_csv(text: str, result: ExportCheck) -> None:
     result.ok.append(f"{checked:,} decision(s) in the file compared with the database.")
 
 
-def register_cli(app: Flask) -> None:
-    app.cli.add_command(verify_export_command)
-    app.cli.add_command(record_root_command)
-
-
 @click.command("verify-export")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
@@ -156,3 +151,6 @@ def record_root_command(day: str | None) -> None:
     root = compute_root(date.fromisoformat(day)) if day else latest_root()
     db.session.rollback()
     click.echo(root.line() if root else "No record root has been taken yet.")
+
+
+CLI_COMMANDS = (verify_export_command, record_root_command)

@@ -4,19 +4,12 @@ that no flush saw, or to check that the index has kept up)."""
 from __future__ import annotations
 
 import click
-from flask import Flask
 from flask.cli import with_appcontext
 
 from govflow.transaction import autocommit
 
-
-def register_cli(app: Flask) -> None:
-    app.cli.add_command(search_group)
-
-
-@click.group("search", help="The index behind the search box.")
-def search_group():
-    pass
+search_group = click.Group("search", help="The index behind the search box.")
+CLI_COMMANDS = (search_group,)
 
 
 @search_group.command("rebuild")

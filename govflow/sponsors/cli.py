@@ -5,20 +5,13 @@ from __future__ import annotations
 import json
 
 import click
-from flask import Flask
 from flask.cli import with_appcontext
 
 from govflow.cli import load_user
 from govflow.transaction import autocommit
 
-
-def register_cli(app: Flask) -> None:
-    app.cli.add_command(area_group)
-
-
-@click.group("area", help="Local areas: their sponsors and facilitators.")
-def area_group():
-    pass
+area_group = click.Group("area", help="Local areas: their sponsors and facilitators.")
+CLI_COMMANDS = (area_group,)
 
 
 @area_group.command("list")
