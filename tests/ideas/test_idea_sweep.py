@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import threading
 from datetime import datetime
 
 import pytest
@@ -15,6 +13,7 @@ from govflow.extensions import db
 from govflow.items import ideas
 from govflow.items.models import Item
 from govflow.workflow import engine
+from tests.support.races import race, scratch_database
 
 MONDAY = datetime(2026, 11, 2, 9, 0)  # deadline for Bronze: Monday 9 November, 5pm
 
@@ -86,25 +85,13 @@ def test_a_late_sweep_dates_the_approval_at_the_deadline_and_says_why_it_is_late
 def test_two_sweeps_at_once_approve_each_idea_exactly_once():
     """Two sweeps (threads, each with its own app and connections) race over the same overdue
     ideas in their own database; every idea gets exactly one by-default decision."""
-    import psycopg
     from sqlalchemy import create_engine, func
 
-    from govflow import create_app, migrate, seeding
+    from govflow import create_app, seeding
     from govflow.accounts.models import LocalArea, User
     from govflow.sweep import SweepContext
 
-    base = os.environ["GOVFLOW_TEST_DATABASE_URL"].replace("postgresql+psycopg://",
-                                                          "postgresql://")
-    name = base.rsplit("/", 1)[1] + "_idea_race"
-    admin_url = base.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = "postgresql+psycopg://" + base.split("://", 1)[1].rsplit("/", 1)[0] + "/" + name
-    try:
-        migrate.upgrade(url)
-        config = {"GOVFLOW_ENV": "test", "TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
-                  "SECRET_KEY": "race-" + "x" * 40, "MAIL_SERVER": "", "REDIS_URL": ""}
+    with scratch_database() as (config, url):
         setup = create_app(config)
         with setup.app_context():
             seeding.load_reference()
@@ -121,29 +108,14 @@ def test_two_sweeps_at_once_approve_each_idea_exactly_once():
             db.session.remove()
             db.engine.dispose()
 
-        barrier = threading.Barrier(2)
-        contexts, errors = [], []
+        def approve(_sync):
+            from govflow.items.idea_sweep import approve_by_default
 
-        def run_sweep():
-            app = create_app(config)
-            try:
-                with app.app_context():
-                    from govflow.items.idea_sweep import approve_by_default
+            ctx = SweepContext(now=datetime(2026, 11, 20, 9, 0), batch_size=7)
+            approve_by_default(ctx)
+            return ctx
 
-                    ctx = SweepContext(now=datetime(2026, 11, 20, 9, 0), batch_size=7)
-                    barrier.wait()
-                    approve_by_default(ctx)
-                    contexts.append(ctx)
-                    db.session.remove()
-                    db.engine.dispose()
-            except Exception as err:  # surfaced below
-                errors.append(err)
-
-        threads = [threading.Thread(target=run_sweep) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(120)
+        contexts, errors = race(config, approve, timeout=120)
         assert not errors, errors
 
         engine = create_engine(url)
@@ -156,6 +128,3 @@ def test_two_sweeps_at_once_approve_each_idea_exactly_once():
         assert len(per_item) == 60 and all(n == 1 for _, n in per_item)
         assert dict(states) == {"approved": 60}
         assert sum(c.counts["ideas approved by default"] for c in contexts) == 60
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from datetime import datetime, timedelta
 
 import pytest
@@ -183,6 +182,7 @@ def test_the_notifications_send_command(app, people, empty_outbox, mail_config, 
 def test_two_senders_at_once_never_send_the_same_message_twice(smtp_server):
     from govflow import create_app
     from govflow.accounts.models import User
+    from tests.support.races import race
     from tests.support.served import ScratchDatabase, app_config
 
     scratch = ScratchDatabase(os.environ["GOVFLOW_TEST_DATABASE_URL"])
@@ -200,23 +200,7 @@ def test_two_senders_at_once_never_send_the_same_message_twice(smtp_server):
             expected = db.session.scalar(select(db.func.count(Notification.id))
                                          .where(Notification.email_status == "pending"))
 
-        results, errors = [], []
-        barrier = threading.Barrier(2)
-
-        def run():
-            try:
-                with app.app_context():
-                    barrier.wait()
-                    results.append(sender.send_pending())
-                    db.session.remove()
-            except Exception as err:  # reported below
-                errors.append(err)
-
-        threads = [threading.Thread(target=run) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(120)
+        results, errors = race(config, lambda _sync: sender.send_pending(), timeout=120)
         with app.app_context():
             statuses = db.session.scalars(select(Notification.email_status).distinct()).all()
             db.session.remove()

@@ -3,9 +3,6 @@ facilitators — each exactly once per due date, however often and however many 
 
 from __future__ import annotations
 
-import os
-import threading
-from contextlib import contextmanager
 from datetime import date, datetime
 
 import pytest
@@ -16,6 +13,7 @@ from govflow.extensions import db
 from govflow.notifications.models import Notification
 from govflow.sweep import SweepContext
 from tests.support.notices import told_of
+from tests.support.races import race, scratch_database
 
 # November 2026 has no bank holidays; London is on GMT so 9am UTC is 9am London.
 CREATED = datetime(2026, 11, 4, 9, 0)  # Wednesday
@@ -136,31 +134,6 @@ def test_the_govflow_sweep_command_runs_the_sponsor_steps(action, runner):
 # --------------------------------------------------------------------------- races (PostgreSQL)
 
 
-@contextmanager
-def scratch_database():
-    """A database of its own, migrated: threads racing each other cannot share the test's
-    rolled-back transaction. Yields (app config, url); dropped afterwards."""
-    import psycopg
-
-    from govflow import migrate
-
-    base = os.environ["GOVFLOW_TEST_DATABASE_URL"].replace("postgresql+psycopg://",
-                                                          "postgresql://")
-    name = base.rsplit("/", 1)[1] + "_race"
-    admin_url = base.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = "postgresql+psycopg://" + base.split("://", 1)[1].rsplit("/", 1)[0] + "/" + name
-    try:
-        migrate.upgrade(url)
-        yield ({"GOVFLOW_ENV": "test", "TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
-                "SECRET_KEY": "race-" + "x" * 40, "MAIL_SERVER": "", "REDIS_URL": ""}, url)
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def _racing_area(config, n_actions, due):
     """An area with a sponsor, two facilitators and n open actions; returns action ids."""
     from govflow import create_app
@@ -193,38 +166,6 @@ def _racing_area(config, n_actions, due):
     return ids
 
 
-def _race(config, work, n=2):
-    """Run work(sync) in n threads, each with its own app; sync() is a barrier the work can
-    use to line the threads up (both read, then both write). Returns (results, errors)."""
-    from govflow import create_app
-
-    # Built here, not in the threads: building apps concurrently trips CPython 3.11's ast.
-    apps = [create_app(config) for _ in range(n)]
-    barrier = threading.Barrier(n)
-    results, errors = [], []
-
-    def sync():
-        barrier.wait(timeout=30)
-
-    def run(app):
-        try:
-            with app.app_context():
-                sync()
-                results.append(work(sync))
-                db.session.remove()
-                db.engine.dispose()
-        except Exception as err:  # reported by the caller
-            barrier.abort()  # never leave the other thread waiting
-            errors.append(err)
-
-    threads = [threading.Thread(target=run, args=(app,)) for app in apps]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results, errors
-
-
 @pytest.mark.postgres_only
 def test_two_sweeps_at_once_send_each_reminder_and_flag_exactly_once():
     """Two processes' worth of sweeps (threads, each with its own app and connections) race
@@ -245,7 +186,7 @@ def test_two_sweeps_at_once_send_each_reminder_and_flag_exactly_once():
                 step(ctx)
             return ctx
 
-        contexts, errors = _race(config, sweep)
+        contexts, errors = race(config, sweep)
         assert not errors, errors
         engine = create_engine(url)
         with engine.connect() as conn:
@@ -302,7 +243,7 @@ def test_two_people_closing_the_same_action_at_once_exactly_one_wins():
                              .where(SponsorAction.id == action_id)
                              .values(status="open", outcome_note="", completed_at=None))
             engine.dispose()
-            results, errors = _race(config, close)
+            results, errors = race(config, close)
             assert not errors, errors
             outcomes.append(sorted(results))
         assert all(r == ["stale", "won"] for r in outcomes), outcomes
