@@ -91,50 +91,55 @@ ITEM = r"/items/\d+"
 MEETING = r"/meetings/\d+"
 
 
-def test_practitioner_guide_screenshots(wide_page):
-    page = wide_page
-    sign_in(page, "practitioner")
-    shoot(page, "/", "practitioner-home")
-    shoot(page, "/raise", "practitioner-raise")
-    shoot(page, "/blockers/new", "practitioner-raise-blocker")
-    shoot(page, "/ideas/new", "practitioner-propose-idea")
-    shoot(page, "/items/mine", "practitioner-my-items")
-    shoot(page, first_link(page, "/items/mine", ITEM), "practitioner-item")
-    shoot(page, "/inbox", "practitioner-inbox")
+# Each guide's pages, in the order its person visits them: an address, or (a page, the
+# pattern of the first link on it to follow), and the name its screenshot is saved under.
+GUIDES = {
+    "practitioner": [
+        ("/", "practitioner-home"),
+        ("/raise", "practitioner-raise"),
+        ("/blockers/new", "practitioner-raise-blocker"),
+        ("/ideas/new", "practitioner-propose-idea"),
+        ("/items/mine", "practitioner-my-items"),
+        (("/items/mine", ITEM), "practitioner-item"),
+        ("/inbox", "practitioner-inbox"),
+    ],
+    "facilitator": [
+        ("/queue", "facilitator-queue"),
+        (("/queue", ITEM), "facilitator-item"),
+        ("/areas/denaby", "facilitator-area"),
+    ],
+    "sponsor": [
+        ("/sponsor", "sponsor-what-needs-you"),
+        ("/areas/denaby", "sponsor-area"),
+        ("/actions?area=denaby", "sponsor-actions"),
+        ("/actions/new", "sponsor-record-action"),
+    ],
+    "head_of_service": [
+        ("/queue", "head-of-service-queue"),
+        (("/queue", ITEM), "head-of-service-item"),
+        ("/decisions", "head-of-service-decision-log"),
+    ],
+    "executive": [
+        ("/queue", "executive-queue"),
+        (("/queue", ITEM), "executive-item"),
+        ("/dashboard", "executive-dashboard"),
+        ("/how-it-works", "executive-how-it-works"),
+    ],
+    "admin": [
+        ("/admin/", "admin-home"),
+        ("/admin/people", "admin-people"),
+        ("/admin/people/new", "admin-add-person"),
+        ("/admin/areas", "admin-areas"),
+    ],
+}
 
 
-def test_facilitator_guide_screenshots(wide_page):
-    page = wide_page
-    sign_in(page, "facilitator")
-    shoot(page, "/queue", "facilitator-queue")
-    shoot(page, first_link(page, "/queue", ITEM), "facilitator-item")
-    shoot(page, "/areas/denaby", "facilitator-area")
-
-
-def test_sponsor_guide_screenshots(wide_page):
-    page = wide_page
-    sign_in(page, "sponsor")
-    shoot(page, "/sponsor", "sponsor-what-needs-you")
-    shoot(page, "/areas/denaby", "sponsor-area")
-    shoot(page, "/actions?area=denaby", "sponsor-actions")
-    shoot(page, "/actions/new", "sponsor-record-action")
-
-
-def test_head_of_service_guide_screenshots(wide_page):
-    page = wide_page
-    sign_in(page, "head_of_service")
-    shoot(page, "/queue", "head-of-service-queue")
-    shoot(page, first_link(page, "/queue", ITEM), "head-of-service-item")
-    shoot(page, "/decisions", "head-of-service-decision-log")
-
-
-def test_executive_guide_screenshots(wide_page):
-    page = wide_page
-    sign_in(page, "executive")
-    shoot(page, "/queue", "executive-queue")
-    shoot(page, first_link(page, "/queue", ITEM), "executive-item")
-    shoot(page, "/dashboard", "executive-dashboard")
-    shoot(page, "/how-it-works", "executive-how-it-works")
+@pytest.mark.parametrize("person", GUIDES)
+def test_guide_screenshots(wide_page, person):
+    sign_in(wide_page, person)
+    for where, name in GUIDES[person]:
+        url = first_link(wide_page, *where) if isinstance(where, tuple) else where
+        shoot(wide_page, url, name)
 
 
 def test_forum_secretary_and_chair_guide_screenshots(wide_page, browser, served):
@@ -179,12 +184,3 @@ def test_forum_secretary_and_chair_guide_screenshots(wide_page, browser, served)
         shoot(chair_page, f"{draft}/approve", "chair-approve-minutes")
     finally:
         chair.close()
-
-
-def test_admin_guide_screenshots(wide_page):
-    page = wide_page
-    sign_in(page, "admin")
-    shoot(page, "/admin/", "admin-home")
-    shoot(page, "/admin/people", "admin-people")
-    shoot(page, "/admin/people/new", "admin-add-person")
-    shoot(page, "/admin/areas", "admin-areas")
