@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from tests.support.browser import chromium_available, launch
+from tests.support.browser import Person, check_page, chromium_available, launch
 from tests.support.served import ROOT, serve_fresh
 
 DEMO_PASSWORD = os.environ.get("GOVFLOW_DEMO_PASSWORD", "demo-password-2026")
@@ -75,6 +75,22 @@ def page(browser, served):
     assert not blocked, "the Content-Security-Policy blocked something:\n" + "\n".join(blocked)
 
 
+@pytest.fixture(params=[False, True], ids=["pointer", "keyboard"])
+def keyboard(request) -> bool:
+    """A journey asking for it runs twice: with the pointer, and with the keyboard alone."""
+    return request.param
+
+
+@pytest.fixture
+def check(page, keyboard):
+    """check(what): axe and 320px on the page now open. The pages are the same either way,
+    so they are scanned in the pointer run only."""
+    def check(what: str) -> None:
+        if not keyboard:
+            check_page(page, what)
+    return check
+
+
 def demo_email(role: str) -> str:
     from govflow.seeding import demo_sign_ins
 
@@ -103,3 +119,10 @@ def sign_in(page, role_or_email: str, *, keyboard: bool = False) -> None:
         with page.expect_navigation():
             page.get_by_role("button", name="Sign in").click()
     assert not re.search(r"/sign-in", page.url), f"sign-in failed for {email}: {page.url}"
+
+
+def as_person(page, role_or_email: str, keyboard: bool = False) -> Person:
+    """A fresh sign-in (the cookies of whoever came before are cleared) as a Person."""
+    page.context.clear_cookies()
+    sign_in(page, role_or_email, keyboard=keyboard)
+    return Person(page, keyboard=keyboard)

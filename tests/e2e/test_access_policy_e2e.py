@@ -8,16 +8,10 @@ import re
 
 from pypdf import PdfReader
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import as_person
 from tests.support.browser import Person, check_page
 
 UNBLOCKED_DENABY = "Community groups cannot book family hub rooms"
-
-
-def as_person(page, who: str) -> Person:
-    page.context.clear_cookies()
-    sign_in(page, who)
-    return Person(page)
 
 
 def _open_item(page, title_start: str) -> str:

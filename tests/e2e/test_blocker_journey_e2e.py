@@ -4,26 +4,10 @@ job it is, in a real browser: found by labels and roles, every page axe-scanned 
 
 from __future__ import annotations
 
-import pytest
-
-from tests.e2e.conftest import sign_in
-from tests.support.browser import Person, check_page
-
-MODES = pytest.mark.parametrize("keyboard", [False, True], ids=["pointer", "keyboard"])
+from tests.e2e.conftest import as_person
 
 
-def as_person(page, role: str, keyboard: bool) -> Person:
-    page.context.clear_cookies()
-    sign_in(page, role, keyboard=keyboard)
-    return Person(page, keyboard=keyboard)
-
-
-@MODES
-def test_a_blocker_goes_to_gold_and_back(page, keyboard):
-    def check(what):
-        if not keyboard:  # the pages are the same either way: scan them once
-            check_page(page, what)
-
+def test_a_blocker_goes_to_gold_and_back(page, keyboard, check):
     title = f"Library room cannot be booked after 4pm ({'keys' if keyboard else 'pointer'})"
 
     # Priya, a practitioner in Denaby, raises it.

@@ -8,23 +8,15 @@ import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import pytest
 from pypdf import PdfReader
 
-from tests.e2e.test_blocker_journey_e2e import as_person
+from tests.e2e.conftest import as_person
 from tests.security.test_security_headers import REQUIRED_CSP
-from tests.support.browser import check_page
 
-MODES = pytest.mark.parametrize("keyboard", [False, True], ids=["pointer", "keyboard"])
 CHAIR = "katherine.ward@dcst.example"
 
 
-@MODES
-def test_a_central_forum_meeting_is_held_and_its_minutes_downloaded(page, keyboard):
-    def check(what):
-        if not keyboard:
-            check_page(page, what)
-
+def test_a_central_forum_meeting_is_held_and_its_minutes_downloaded(page, keyboard, check):
     summary = f"Met to review Gold blockers; two referred back with permission ({keyboard=})."
     secretary = as_person(page, "secretary", keyboard)
     secretary.follow("Forums", exact=True)

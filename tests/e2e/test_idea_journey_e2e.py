@@ -5,22 +5,13 @@ from __future__ import annotations
 
 import re
 
-import pytest
+from tests.e2e.conftest import as_person
 
-from tests.e2e.test_blocker_journey_e2e import as_person
-from tests.support.browser import check_page
-
-MODES = pytest.mark.parametrize("keyboard", [False, True], ids=["pointer", "keyboard"])
 WHY_NOT = "The family hub already runs a parents' group in Denaby on Tuesdays."
 MAKE_YES = "Show it reaches parents the hub's group does not, for example fathers."
 
 
-@MODES
-def test_an_idea_declined_challenged_and_approved_at_gold(page, keyboard):
-    def check(what):
-        if not keyboard:
-            check_page(page, what)
-
+def test_an_idea_declined_challenged_and_approved_at_gold(page, keyboard, check):
     title = f"Dads' breakfast club at the café ({'keys' if keyboard else 'pointer'})"
 
     priya = as_person(page, "practitioner", keyboard)

@@ -6,14 +6,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
-
-from tests.e2e.conftest import demo_email
-from tests.e2e.test_blocker_journey_e2e import as_person
-from tests.support.browser import check_page
+from tests.e2e.conftest import as_person, demo_email
 from tests.support.http import Client
-
-MODES = pytest.mark.parametrize("keyboard", [False, True], ids=["pointer", "keyboard"])
 
 
 def a_blocker_in_denaby(served, title: str) -> None:
@@ -27,12 +21,7 @@ def a_blocker_in_denaby(served, title: str) -> None:
     assert reply.status == 302, reply.text[:500]
 
 
-@MODES
-def test_a_sponsors_morning(page, served, keyboard):
-    def check(what):
-        if not keyboard:
-            check_page(page, what)
-
+def test_a_sponsors_morning(page, served, keyboard, check):
     title = f"Saturday sessions not covered by the centre's insurance ({keyboard=})"
     action = f"Ask the council's insurer to add partner services to the policy ({keyboard=})."
     a_blocker_in_denaby(served, title)
