@@ -195,3 +195,54 @@ def test_the_migrated_database_has_every_trigger(_database):
             found.setdefault(table, set()).add(name)
     engine.dispose()
     assert found == (POSTGRES_TRIGGERS if postgres else SQLITE_TRIGGERS)
+
+
+SEARCH_ROWS = ("SELECT kind, ref_id, item_id, area_id, state, happened_at, title, body "
+               "FROM search_documents ORDER BY kind, ref_id")
+
+
+def _search_rows_after_migrating_down_and_up(url: str) -> tuple[list, list, list]:
+    """The demo partnership's search documents as govflow writes them, then as migrations
+    0028 (agreements) and 0020 (everything else, agreements' table not there yet) build them
+    from the same data, each on the way back up."""
+    from govflow import create_app, seeding
+
+    migrate.upgrade(url)
+    app = create_app({"GOVFLOW_ENV": "development", "SQLALCHEMY_DATABASE_URI": url,
+                      "SECRET_KEY": "migrations-" + "x" * 40, "MAIL_SERVER": "",
+                      "REDIS_URL": ""})
+
+    def rows() -> list:
+        with app.app_context():
+            try:
+                return [tuple(r) for r in db.session.execute(text(SEARCH_ROWS))]
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+
+    with app.app_context():
+        seeding.load_reference()
+        seeding.load_demo()
+        db.session.commit()
+    written = rows()
+    migrate.downgrade(url, "0027_referrals")
+    migrate.upgrade(url)
+    by_0028 = rows()
+    migrate.downgrade(url, "0019_outcomes")  # agreements' table goes, with its rows
+    migrate.upgrade(url)
+    return written, by_0028, rows()
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite", "postgresql"])
+def test_the_search_migrations_build_what_govflow_writes(engine_name, tmp_path, request):
+    """Migrations 0020 and 0028 build the search documents of data already there with the
+    statements of their day, written out in them: here, the same rows govflow's index
+    writes today."""
+    if engine_name == "sqlite":
+        url = f"sqlite:///{tmp_path}/search.sqlite"
+    else:
+        url = request.getfixturevalue("scratch_postgres")
+    written, by_0028, by_0020 = _search_rows_after_migrating_down_and_up(url)
+    assert len(written) > 50
+    assert by_0028 == written
+    assert by_0020 == [r for r in written if r[0] != "agreement"]

@@ -5,7 +5,8 @@ for what is already there.
 SQLite: an FTS5 external-content table over title and body, kept in step by triggers.
 PostgreSQL: a generated tsvector column (title weighted A, body B) under a GIN index. Neither
 is in the models' metadata (the drift check skips them: govflow/migrate.py SEARCH_OBJECTS).
-The rows are written by govflow/search/index.py, which this migration uses to build them.
+The rows are written by govflow/search/index.py; this migration builds them once with
+that module's statements of its day, written out below.
 
 Revision ID: 0020_search
 Revises: 0019_outcomes
@@ -74,12 +75,41 @@ def upgrade() -> None:
             "INSERT INTO search_fts(rowid, title, body, kind) "
             "VALUES (new.id, new.title, new.body, new.kind); END"
         )
-    # Build the index once for what is already there (the same statements every write uses),
-    # of the kinds there were then: later kinds' tables may not exist yet, and their own
-    # migrations build theirs (0028_agreements_in_search).
-    from govflow.search.index import rebuild
+    # Build the index once for what is already there, with the statements govflow's search
+    # index used on this migration's day (govflow/search/index.py), written out here so
+    # that later changes to that module do not change what this migration does.
+    columns = "kind, ref_id, item_id, area_id, state, happened_at, title, body"
+    for select in _sources(dialect):
+        op.execute(f"INSERT INTO search_documents ({columns}) {select}")
 
-    rebuild(op.get_bind(), sources=["items", "decisions", "meetings", "minutes", "actions"])
+
+def _joined(*columns: str) -> str:
+    return " || ' ' || ".join(f"coalesce({c}, '')" for c in columns)
+
+
+def _sources(dialect: str) -> list[str]:
+    """One SELECT per kind of document of that day: blockers and ideas, decisions, meetings,
+    approved minutes (without notes on restricted items) and sponsor actions."""
+    aggregate = "string_agg" if dialect == "postgresql" else "group_concat"
+    due = ("CAST(a.due_on AS timestamp)" if dialect == "postgresql"
+           else "(a.due_on || ' 00:00:00.000000')")
+    notes = (f"(SELECT {aggregate}(a.notes, ' ') FROM agenda_items a WHERE a.meeting_id = m.id "
+             "AND (a.item_id IS NULL OR a.item_id NOT IN "
+             "(SELECT r.id FROM items r WHERE r.restricted = true)))")
+    return [
+        "SELECT i.kind, i.id, i.id, i.area_id, i.state, i.created_at, i.title, "
+        f"{_joined('i.description', 'i.effect', 'i.why', 'i.support_needed')} FROM items i",
+        "SELECT 'decision', d.id, d.item_id, i.area_id, d.outcome, d.decided_at, i.title, "
+        f"{_joined('d.summary', 'd.rationale', 'd.why_not', 'd.what_would_make_yes', 'd.conditions')} "
+        "FROM decisions d JOIN items i ON i.id = d.item_id",
+        "SELECT 'meeting', m.id, NULL, f.area_id, m.status, m.starts_at, f.name, "
+        "coalesce(m.place, '') FROM meetings m JOIN forums f ON f.id = m.forum_id",
+        "SELECT 'minutes', m.id, NULL, f.area_id, m.status, m.starts_at, f.name, "
+        f"{_joined('m.summary', notes)} FROM meetings m JOIN forums f ON f.id = m.forum_id "
+        "WHERE m.status = 'approved'",
+        f"SELECT 'action', a.id, a.item_id, a.area_id, a.status, {due}, a.what, "
+        "coalesce(a.outcome_note, '') FROM sponsor_actions a",
+    ]
 
 
 def downgrade() -> None:
