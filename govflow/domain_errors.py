@@ -4,8 +4,18 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
+    """Each kind names its status and code where it is declared:
+    `class NotFound(DomainError, status=404, code="not_found")`."""
+
     status = 400
     code = "bad_request"
+
+    def __init_subclass__(cls, status: int | None = None, code: str | None = None, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if status is not None:
+            cls.status = status
+        if code is not None:
+            cls.code = code
 
     def __init__(self, message: str, *, field_errors: dict[str, str] | None = None, **extra):
         super().__init__(message)
@@ -21,43 +31,29 @@ class DomainError(Exception):
         return body
 
 
-class NotFound(DomainError):
-    status = 404
-    code = "not_found"
+class NotFound(DomainError, status=404, code="not_found"):
+    pass
 
 
-class Forbidden(DomainError):
-    status = 403
-    code = "forbidden"
+class Forbidden(DomainError, status=403, code="forbidden"):
+    pass
 
 
-class Refused(DomainError):
+class Refused(DomainError, status=409, code="transition_refused"):
     """The trigger is not allowed from the item's current state."""
 
-    status = 409
-    code = "transition_refused"
 
-
-class StaleVersion(DomainError):
+class StaleVersion(DomainError, status=409, code="stale_version"):
     """Someone else changed the item since the person opened it."""
 
-    status = 409
-    code = "stale_version"
 
-
-class Invalid(DomainError):
+class Invalid(DomainError, status=400, code="invalid"):
     """Required fields missing or malformed."""
 
-    status = 400
-    code = "invalid"
 
-
-class Unprocessable(DomainError):
+class Unprocessable(DomainError, status=422, code="unprocessable"):
     """Well-formed but unacceptable: personal data found, text too long, control characters."""
 
-    status = 422
-    code = "unprocessable"
 
-
-class PersonalDataFound(Unprocessable):
-    code = "personal_data"
+class PersonalDataFound(Unprocessable, code="personal_data"):
+    pass
