@@ -59,6 +59,12 @@ def _batches(ctx, claim, handle) -> None:
     claimed_batches(ctx, claim, each)
 
 
+def _tell_owner(ctx, agreement, kind: str, key: str, subject: str, body: str) -> None:
+    """Notify the agreement's owner, once for its current review date."""
+    notify(agreement.owner, kind, subject[:300], body, link=f"/agreements/{agreement.id}",
+           dedupe_key=f"{key}:{agreement.id}:{agreement.review_on.isoformat()}", now=ctx.now)
+
+
 def remind_owners(ctx) -> None:
     """Remind the owner once, from N working days before the review date until it passes."""
     today = workdays.london_date(ctx.now)
@@ -76,17 +82,13 @@ def remind_owners(ctx) -> None:
                         partial(_mark, agreement, "reminder_sent_for", not_yet)):
             return
         areas = ", ".join(a.name for a in agreement.areas)
-        notify(
-            agreement.owner, "agreement_review",
-            f"Agreement due for review by {review}: {agreement.title}"[:300],
+        _tell_owner(
+            ctx, agreement, "agreement_review", "agreement-review",
+            f"Agreement due for review by {review}: {agreement.title}",
             f"The {agreement.kind_label.lower()} you own, “{agreement.title}” ({areas}), is "
             f"due for review by {review}.\n\nCheck it with its parties, then record the "
             "review with the next review date. If it is not reviewed by then it lapses, and "
-            "a blocker is raised in its areas so practitioners know they cannot rely on it.",
-            link=f"/agreements/{agreement.id}",
-            dedupe_key=f"agreement-review:{agreement.id}:{agreement.review_on.isoformat()}",
-            now=ctx.now,
-        )
+            "a blocker is raised in its areas so practitioners know they cannot rely on it.")
         ctx.did("agreement reminders", line)
 
     _batches(ctx, claim, handle)
@@ -111,16 +113,12 @@ def lapse_unreviewed(ctx) -> None:
         db.session.execute(update(Agreement).where(Agreement.id == agreement.id)
                            .values(lapse_item_id=blocker.id)
                            .execution_options(synchronize_session=False))
-        notify(
-            agreement.owner, "agreement_lapsed",
-            f"Agreement lapsed: {agreement.title}"[:300],
+        _tell_owner(
+            ctx, agreement, "agreement_lapsed", "agreement-lapsed",
+            f"Agreement lapsed: {agreement.title}",
             f"“{agreement.title}” was not reviewed by {review}, so it has lapsed. A blocker "
             f"has been raised in its areas: {outbox.path_for('items.show', {'item_id': blocker.id})}"
-            "\n\nRecord a review on the agreement's page once it has been checked.",
-            link=f"/agreements/{agreement.id}",
-            dedupe_key=f"agreement-lapsed:{agreement.id}:{agreement.review_on.isoformat()}",
-            now=ctx.now,
-        )
+            "\n\nRecord a review on the agreement's page once it has been checked.")
         ctx.did("agreements lapsed", line)
 
     _batches(ctx, claim, handle)
