@@ -241,17 +241,17 @@ class Creator:
     create: Callable[..., Item]
 
 
+def _texts(values: dict, *names: str) -> dict:
+    """Each of these texts as sent, or empty."""
+    return {name: values.get(name) or "" for name in names}
+
+
 def _raise_blocker(user, values: dict) -> Item:
     from govflow.items import services
 
     return services.raise_blocker(
-        user,
-        title=values.get("title") or "",
-        description=values.get("description") or "",
-        effect=values.get("effect") or "",
-        area=values.get("area") or "",
-        tags=values.get("tags") or [],
-        organisation=values.get("organisation") or None,
+        user, **_texts(values, "title", "description", "effect", "area"),
+        tags=values.get("tags") or [], organisation=values.get("organisation") or None,
     )
 
 
@@ -259,15 +259,9 @@ def _propose_idea(user, values: dict) -> Item:
     from govflow.items import ideas
 
     return ideas.create_idea(
-        user,
-        title=values.get("title") or "",
-        description=values.get("description") or "",
-        why=values.get("why") or "",
-        area=values.get("area") or "",
-        outcomes=values.get("outcomes") or [],
-        who_involved=values.get("who_involved") or "",
-        funding_asked=values.get("funding_asked"),
-        support_needed=values.get("support_needed") or "",
+        user, **_texts(values, "title", "description", "why", "area", "who_involved",
+                       "support_needed"),
+        outcomes=values.get("outcomes") or [], funding_asked=values.get("funding_asked"),
         organisation=values.get("organisation") or None,
     )
 
