@@ -144,18 +144,9 @@ def _write_correction(decision, actor, new: dict, reason: str, now: datetime):
     from govflow.items.models import Event
 
     item = decision.item
-    event = Event(
-        item_id=item.id,
-        trigger="correct_decision",
-        from_state=item.state,
-        to_state=item.state,
-        from_tier=item.tier,
-        to_tier=item.tier,
-        actor_id=actor.id,
-        reason=reason,
-        details={"version_before": item.version, "corrects_decision": decision.id},
-        at=now,
-    )
+    event = Event.in_place(
+        item, "correct_decision", actor=actor, reason=reason,
+        details={"version_before": item.version, "corrects_decision": decision.id}, at=now)
     db.session.add(event)
     db.session.flush()
     correction = Decision(

@@ -234,6 +234,15 @@ class Event(Chained, db.Model):
     item: Mapped[Item] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
 
+    @classmethod
+    def in_place(cls, item: Item, trigger: str, *, actor, reason: str, details: dict,
+                 at: datetime) -> Event:
+        """An entry that leaves the item where it was (the same state and tier): a
+        restriction, a corrected decision."""
+        return cls(item_id=item.id, trigger=trigger, from_state=item.state, to_state=item.state,
+                   from_tier=item.tier, to_tier=item.tier, actor_id=actor.id, reason=reason,
+                   details=details, at=at)
+
     @property
     def deputy_for_name(self) -> str | None:
         """Whom the actor stood in for, as their deputy (their name when it happened)."""

@@ -526,10 +526,8 @@ def set_restricted(item, actor, *, restricted: bool, reason: str, version=None,
     item.restricted_reason = reason if restricted else ""
     item.updated_at = now
     item.last_event_at = now
-    event = Event(item_id=item.id, trigger="restrict" if restricted else "unrestrict",
-                  from_state=item.state, to_state=item.state, from_tier=item.tier,
-                  to_tier=item.tier, actor_id=actor.id, reason=reason,
-                  details={"version_before": version_before}, at=now)
+    event = Event.in_place(item, "restrict" if restricted else "unrestrict", actor=actor,
+                           reason=reason, details={"version_before": version_before}, at=now)
     db.session.add(event)
     try:
         db.session.flush()
