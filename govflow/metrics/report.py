@@ -206,20 +206,13 @@ def _handled_locally_by_area_table(run: _Run, by_area_tier) -> None:
         counts = unblocked_by_area.get(area["id"])
         if counts is None:
             continue
-        total = sum(counts.values())
-        values = {"area": area["name"], **counts, "total": total,
-                  "share_bronze": share(counts["bronze"], total)}
         row_links = {t: run.area_link(area["id"], figure="unblocked", tier=t) for t in TIERS}
         row_links["total"] = run.area_link(area["id"], figure="unblocked")
-        rows.append(Row(values, row_links))
-    run.tables["handled_locally_by_area"] = Table(
+        rows.append(Row({"area": area["name"], **_with_share_at_bronze(counts)}, row_links))
+    run.tables["handled_locally_by_area"] = _unblocked_where_table(
         "handled_locally_by_area", "Where blockers were unblocked, by area",
         "A blocker that affects several areas counts in each of them.",
-        [Column("area", "Area", "text"), *TIER_COLUMNS,
-         Column("total", "Total"),
-         Column("share_bronze", "Share at Bronze (%)", "percent")],
-        rows,
-    )
+        Column("area", "Area", "text"), rows)
 
 
 def _handled_locally_by_month_table(run: _Run, month_counts: dict) -> None:
@@ -230,22 +223,28 @@ def _handled_locally_by_month_table(run: _Run, month_counts: dict) -> None:
     rows = []
     for key in months_between(first_month, f.date_to or run.today):
         counts = month_counts.get(key, dict.fromkeys(TIERS, 0))
-        total = sum(counts.values())
         start, end = month_bounds(key, f)
         period = {"from": start.isoformat(), "to": end.isoformat()}
         row_links = {t: {"figure": "unblocked", "tier": t, **period} for t in TIERS}
         row_links["total"] = {"figure": "unblocked", **period}
-        rows.append(Row({"month": month_label(key), "bronze": counts["bronze"],
-                         "silver": counts["silver"], "gold": counts["gold"], "total": total,
-                         "share_bronze": share(counts["bronze"], total)}, row_links))
-    run.tables["handled_locally_by_month"] = Table(
+        rows.append(Row({"month": month_label(key), **_with_share_at_bronze(counts)}, row_links))
+    run.tables["handled_locally_by_month"] = _unblocked_where_table(
         "handled_locally_by_month", "Where blockers were unblocked, by month",
         "Blockers unblocked each month (London time), by the tier that unblocked them.",
-        [Column("month", "Month", "text"), *TIER_COLUMNS,
-         Column("total", "Total"),
-         Column("share_bronze", "Share at Bronze (%)", "percent")],
-        rows,
-    )
+        Column("month", "Month", "text"), rows)
+
+
+def _with_share_at_bronze(counts: dict) -> dict:
+    """Blockers unblocked at each tier, their total, and the share of them at Bronze."""
+    total = sum(counts.values())
+    return {**counts, "total": total, "share_bronze": share(counts["bronze"], total)}
+
+
+def _unblocked_where_table(key: str, title: str, note: str, first: Column, rows) -> Table:
+    """A 'where blockers were unblocked' table: one row per area or month."""
+    return Table(key, title, note, [first, *TIER_COLUMNS, Column("total", "Total"),
+                                    Column("share_bronze", "Share at Bronze (%)", "percent")],
+                 rows)
 
 
 def _time_to_unblock_table(run: _Run, unblocked_rows) -> dict[str, dict]:
