@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from govflow import workdays
 from govflow.accounts.models import LocalArea
 from govflow.agreements.models import AGREEMENT_KINDS, Agreement, agreement_areas
 from govflow.extensions import db
+
+
+def item_page_has(item_id, _user_id) -> dict:
+    """For the item page's one statement of what it has (items.queries.item_page_has)."""
+    return {"agreements": exists().where(Agreement.item_id == item_id)}
 
 
 def _escape_like(text: str) -> str:

@@ -169,10 +169,12 @@ def review(agreement_id: int):
 # --- what an item's page shows (templates/agreements/_for_item.html) ---------------------
 
 
-def item_agreements(item: Item) -> dict:
-    """The agreements an item produced, and where to add one (for those who may)."""
+def item_agreements(item: Item, has_some: bool = True) -> dict:
+    """The agreements an item produced, and where to add one (for those who may).
+    `has_some`: False when the page already knows there are none (its `has`)."""
     agreements = list(db.session.scalars(
-        select(Agreement).where(Agreement.item_id == item.id).order_by(Agreement.id)))
+        select(Agreement).where(Agreement.item_id == item.id).order_by(Agreement.id)
+    )) if has_some else []
     add_url = (url_for("agreements.new", item=item.id)
                if can(_user(), "agreement.record") else None)
     return {"agreements": agreements, "add_url": add_url}

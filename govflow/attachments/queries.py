@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import aliased
 
 from govflow.accounts.models import User
@@ -30,6 +30,13 @@ class AttachmentRow:
     @property
     def current(self) -> bool:
         return self.superseded_by_id is None
+
+
+def item_page_has(item_id, _user_id) -> dict:
+    """For the item page's one statement of what it has (items.queries.item_page_has)."""
+    return {"attachments": exists().where(AttachmentOwner.kind == "item",
+                                          AttachmentOwner.owner_id == item_id,
+                                          Attachment.owner_ref_id == AttachmentOwner.id)}
 
 
 def attachments_of(kind: str, owner_id: int) -> list[AttachmentRow]:

@@ -93,13 +93,14 @@ def new(owner_kind: str, owner_id: int):
     ), status
 
 
-def attachments_for(kind: str, owner) -> dict:
-    """For the pages of things with attachments: the list, and whether one may add."""
+def attachments_for(kind: str, owner, has_some: bool = True) -> dict:
+    """For the pages of things with attachments: the list, and whether one may add.
+    `has_some`: False when the page already knows there are none (the item page's `has`)."""
     user = _user()
     return {
         "kind": kind,
         "owner_id": owner.id,
-        "rows": queries.attachments_of(kind, owner.id),
+        "rows": queries.attachments_of(kind, owner.id) if has_some else [],
         "may_attach": user.is_authenticated and may_attach(user, kind, owner),
         "size_words": services.size_words,
         "type_words": services.ALLOWED,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, delete, exists, func, or_, select
 
 from govflow import workdays
 from govflow.clock import utcnow
@@ -19,6 +19,13 @@ from govflow.permissions import visibility_clause
 
 CHANGED_WITHIN = timedelta(days=7)
 SHOWN = 10
+
+
+def item_page_has(item_id, user_id) -> dict:
+    """For the item page's one statement of what it has (items.queries.item_page_has): does
+    the person follow the item?"""
+    return {"following": exists().where(Follow.user_id == user_id, Follow.thing == "item",
+                                        Follow.thing_id == item_id)}
 
 
 def is_following(user_id: int, thing: str, thing_id: int) -> bool:

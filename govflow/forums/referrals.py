@@ -31,6 +31,11 @@ def local_forum_for(item) -> Forum | None:
     return local_group_of(item)
 
 
+def item_page_has(item_id, _user_id) -> dict:
+    """For the item page's one statement of what it has (items.queries.item_page_has)."""
+    return {"referrals": exists().where(Referral.item_id == item_id)}
+
+
 def for_item(item) -> list[Referral]:
     """Every referral of the item to the central forum, newest first (its page lists them)."""
     return list(db.session.scalars(select(Referral).where(Referral.item_id == item.id)

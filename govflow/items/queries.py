@@ -330,3 +330,35 @@ def load_item(item_id: int) -> Item | None:
     person may see it."""
     return db.session.execute(_item_statement(),
                               {"item_id": item_id}).unique().scalar_one_or_none()
+
+
+# The features whose sections of an item's page ask "has this item any?" (each module's
+# item_page_has(item_id, user_id) gives {name: EXISTS clause}); a feature that is not there
+# adds nothing.
+ITEM_PAGE_PARTS = ("govflow.follows.queries", "govflow.agreements.queries",
+                   "govflow.forums.referrals", "govflow.sponsors.queries",
+                   "govflow.attachments.queries")
+
+
+def item_page_has(item_id: int, user_id: int) -> dict[str, bool]:
+    """What the other features' sections of an item's page have to show, in one statement:
+    {"following": …, "agreements": …, "referrals": …, "sponsor_actions": …,
+    "attachments": …}. Each section asked on its own (five statements, each a round trip on
+    PostgreSQL), though most items have none of them; a section loads its rows only when it
+    has some."""
+    statement = _item_page_has_statement()
+    if statement is None:
+        return {}
+    row = db.session.execute(statement, {"item_id": item_id, "user_id": user_id}).one()
+    return {name: bool(value) for name, value in row._mapping.items()}
+
+
+@cache
+def _item_page_has_statement():
+    from govflow.hooks import domain_hooks
+
+    item_id, user_id = bindparam("item_id"), bindparam("user_id")
+    clauses = {}
+    for hook in domain_hooks(ITEM_PAGE_PARTS, "item_page_has"):
+        clauses.update(hook(item_id, user_id))
+    return select(*(clause.label(name) for name, clause in clauses.items())) if clauses else None

@@ -43,6 +43,7 @@ from govflow.items.forms import (
 )
 from govflow.items.models import Comment, Event, Item, Tag
 from govflow.items.queries import (
+    item_page_has,
     load_item,
 )
 from govflow.permissions import can, can_view_item
@@ -228,6 +229,7 @@ def _render_show(item: Item, *, comment_form=None, refused: str | None = None, s
         who_sees=policy_words.who_can_see(item),
         next_steps=policy_words.next_steps(item, now),
         may_restrict=can(user, "item.unrestrict" if item.restricted else "item.restrict", item),
+        has=item_page_has(item.id, user.id),
         page_title=item.title,
     ), status
 

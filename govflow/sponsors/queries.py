@@ -10,7 +10,7 @@ import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from govflow import workdays
@@ -493,11 +493,20 @@ def active_areas() -> list[LocalArea]:
     ))
 
 
-def actions_for_item(item_id: int) -> list[SponsorAction]:
-    """The sponsor actions linked to an item, oldest first, with their people and histories."""
+def item_page_has(item_id, _user_id) -> dict:
+    """For the item page's one statement of what it has (items.queries.item_page_has)."""
+    return {"sponsor_actions": exists().where(SponsorAction.item_id == item_id)}
+
+
+def actions_for_item(item_id: int, *, has_some: bool | None = None) -> list[SponsorAction]:
+    """The sponsor actions linked to an item, oldest first, with their people and histories.
+    `has_some`: whether there are any, when the caller already knows."""
     # Most items have none: a bare look at the index answers for them, without the cost of
     # setting up the loading of actions with their people and histories (a tenth of the page).
-    if db.session.execute(_any_action_statement(), {"item_id": item_id}).first() is None:
+    if has_some is None:
+        has_some = db.session.execute(_any_action_statement(),
+                                      {"item_id": item_id}).first() is not None
+    if not has_some:
         return []
     return list(db.session.scalars(
         select(SponsorAction)

@@ -310,9 +310,10 @@ def change_action(action_id: int):
 
 
 @bp.app_template_global()
-def sponsor_actions_for(item) -> list:
-    """Sponsor actions linked to an item, oldest first, for its page's timeline section."""
-    rows = queries.actions_for_item(item.id)
+def sponsor_actions_for(item, has_some: bool | None = None) -> list:
+    """Sponsor actions linked to an item, oldest first, for its page's timeline section.
+    `has_some`: whether there are any, when the page already knows (its `has`)."""
+    rows = queries.actions_for_item(item.id, has_some=has_some)
     today = services.london_today()
     for action in rows:
         action.is_overdue = services.is_overdue(action, today)

@@ -101,11 +101,12 @@ def _item_page_referrals() -> dict:
     return {"item_referrals": item_referrals}
 
 
-def item_referrals(item) -> dict:
+def item_referrals(item, has_some: bool = True) -> dict:
     """What an item's page shows of its referrals (templates/forums/_item_referrals.html):
     each one, newest first, and where to refer it, for those who may while none waits and
-    the item still waits on someone."""
-    sent = referrals.for_item(item)
+    the item still waits on someone. `has_some`: False when the page already knows there are
+    none (its `has`)."""
+    sent = referrals.for_item(item) if has_some else []
     waiting = any(r.answered_at is None for r in sent)
     may = not waiting and item.is_open and can(current_user, "item.refer_to_central", item)
     return {"referrals": sent,
