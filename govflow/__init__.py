@@ -22,13 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure_settings(app, test_config)
     configure_logging(app)
     configure_extensions(app)
-    configure_templates(app)
-    configure_security(app)
-    configure_edge(app)
-    configure_blueprints(app)
-    configure_submissions(app)
-    configure_errors(app)
-    configure_cli(app)
+    configure_parts(app)
     return app
 
 
@@ -122,43 +116,17 @@ def configure_cache(app: Flask) -> None:
     cache.init_app(app)
 
 
-def configure_templates(app: Flask) -> None:
+def configure_parts(app: Flask) -> None:
+    """Templates, security headers, the edge's checks, blueprints, submission keys, error
+    pages and commands, in that order: each module's own init step, imported only now."""
+    from govflow.blueprints import register_blueprints
+    from govflow.cli import init_cli
+    from govflow.edge import init_edge
+    from govflow.errors import init_errors
+    from govflow.security import init_security
+    from govflow.submissions.guard import init_submissions
     from govflow.templating import init_templates
 
-    init_templates(app)
-
-
-def configure_security(app: Flask) -> None:
-    from govflow.security import init_security
-
-    init_security(app)
-
-
-def configure_edge(app: Flask) -> None:
-    from govflow.edge import init_edge
-
-    init_edge(app)
-
-
-def configure_blueprints(app: Flask) -> None:
-    from govflow.blueprints import register_blueprints
-
-    register_blueprints(app)
-
-
-def configure_submissions(app: Flask) -> None:
-    from govflow.submissions.guard import init_submissions
-
-    init_submissions(app)
-
-
-def configure_errors(app: Flask) -> None:
-    from govflow.errors import init_errors
-
-    init_errors(app)
-
-
-def configure_cli(app: Flask) -> None:
-    from govflow.cli import init_cli
-
-    init_cli(app)
+    for init in (init_templates, init_security, init_edge, register_blueprints,
+                 init_submissions, init_errors, init_cli):
+        init(app)
