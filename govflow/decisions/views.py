@@ -31,6 +31,14 @@ def _user():
     return current_user._get_current_object()
 
 
+def _reader() -> tuple:
+    """The person reading the log (403 unless they may) and the filters they asked for."""
+    user = _user()
+    if not can(user, "decisions.view"):
+        abort(403)
+    return user, queries.DecisionFilters.from_args(request.args)
+
+
 def meeting_url(meeting_id: int) -> str | None:
     """The meeting's page, when the forums feature is installed."""
     try:
@@ -62,10 +70,7 @@ def _filtered(user, filters):
 @bp.get("/decisions")
 @login_required
 def index():
-    user = _user()
-    if not can(user, "decisions.view"):
-        abort(403)
-    filters = queries.DecisionFilters.from_args(request.args)
+    user, filters = _reader()
     query = _filtered(user, filters)
     try:
         page = min(max(1, int(request.args.get("page", 1))), LAST_PAGE)
@@ -138,10 +143,7 @@ def csv_row(d: Decision) -> list:
 @bp.get("/decisions/export.csv")
 @login_required
 def export():
-    user = _user()
-    if not can(user, "decisions.view"):
-        abort(403)
-    filters = queries.DecisionFilters.from_args(request.args)
+    user, filters = _reader()
     query = queries.with_details(queries.newest_first(_filtered(user, filters)))
     rows = (csv_row(d) for d in db.session.scalars(query).unique())
     stamp = workdays.london_date(utcnow()).isoformat()
