@@ -70,9 +70,7 @@ def add_guest(meeting: Meeting, actor, *, name: str, role: str = "", status: str
 
 def remove_attendance(meeting: Meeting, actor, attendance_id: int) -> None:
     rules.editable(meeting)
-    row = next((a for a in meeting.attendance if a.id == attendance_id), None)
-    if row is None:
-        raise NotFound("That person is not recorded at this meeting.")
+    row = _recorded(meeting.attendance, attendance_id, "That person is not recorded at this meeting.")
     if row.user_id and _decided_by_someone(meeting, row.user_id):
         raise Refused("A decision at this meeting names this person as the decider, so they stay "
                       "recorded as present.")
@@ -114,8 +112,14 @@ def declare_conflict(meeting: Meeting, actor, *, person: str, declaration: str,
 
 def remove_conflict(meeting: Meeting, actor, conflict_id: int) -> None:
     rules.editable(meeting)
-    row = next((c for c in meeting.conflicts if c.id == conflict_id), None)
-    if row is None:
-        raise NotFound("That declaration is not recorded at this meeting.")
+    row = _recorded(meeting.conflicts, conflict_id, "That declaration is not recorded at this meeting.")
     meeting.conflicts.remove(row)
     rules.save(meeting)
+
+
+def _recorded(rows, row_id: int, missing: str):
+    """The meeting's row with this id; NotFound, saying `missing`, if it has none."""
+    row = next((r for r in rows if r.id == row_id), None)
+    if row is None:
+        raise NotFound(missing)
+    return row
