@@ -194,9 +194,12 @@ def deputy_for(details) -> str | None:
     """The name an event kept of the person its actor stood in for as deputy (details may
     come as JSON text from the history's union of events and comments)."""
     if isinstance(details, str):
+        # Most events were not done as a deputy: their text is not parsed at all.
+        if "as_deputy_for" not in details:
+            return None
         import json
 
-        details = json.loads(details or "{}")
+        details = json.loads(details)
     return ((details or {}).get("as_deputy_for") or {}).get("name")
 
 
