@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from govflow import permissions
 from govflow.accounts.models import RoleAssignment, User
@@ -39,12 +39,32 @@ def _area_people(area_id: int, role: str) -> list:
         .order_by(User.display_name).distinct()).all()
 
 
-def _with_role(role: str) -> list:
-    """The active people with the role anywhere, by name (as _area_people)."""
-    return db.session.execute(
-        select(User.id, User.display_name).join(RoleAssignment, RoleAssignment.user_id == User.id)
-        .where(RoleAssignment.role == role, User.active)
+AREA_ROLES = ("facilitator", "sponsor")  # named among the item's area's people
+
+
+def _named_people(item, roles: set[str]) -> dict[str, list]:
+    """For each of these roles that "who acts next" names people of: the active people with
+    it, by name (rows with .id and .display_name) — the item's area's facilitators and
+    sponsors, and every Gold executive — in one statement (one per role cost the item page
+    a round trip each)."""
+    wanted = []
+    area_roles = [role for role in AREA_ROLES if role in roles]
+    if area_roles:
+        wanted.append(and_(RoleAssignment.role.in_(area_roles),
+                           RoleAssignment.area_id == item.area_id))
+    if "executive" in roles:
+        wanted.append(RoleAssignment.role == "executive")
+    if not wanted:
+        return {}
+    rows = db.session.execute(
+        select(RoleAssignment.role, User.id, User.display_name)
+        .join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(User.active, or_(*wanted))
         .order_by(User.display_name).distinct()).all()
+    people: dict[str, list] = {role: [] for role in (*area_roles, "executive")}
+    for row in rows:
+        people[row.role].append(row)
+    return people
 
 
 def _heads_of_service(item) -> list[User]:
@@ -59,14 +79,15 @@ def _heads_of_service(item) -> list[User]:
     return [p for p in people if "head_of_service" in permissions.item_roles(p, item)]
 
 
-def _describe(role: str, item) -> str | None:
+def _describe(role: str, item, named: dict[str, list]) -> str | None:
+    """`named`: _named_people for the roles asked about."""
     area = item.area.name if item.area is not None else "its area"
     if role == "raiser":
         return f"{item.raised_by.display_name} (who raised it)"
     if role == "owner":
         return f"{item.owner.display_name} (its owner)" if item.owner is not None else None
-    if role in ("facilitator", "sponsor"):
-        people = _area_people(item.area_id, role)
+    if role in AREA_ROLES:
+        people = named[role]
         if not people:
             return None
         plural = f"{area}'s {role}s"
@@ -79,7 +100,7 @@ def _describe(role: str, item) -> str | None:
         described = f"Heads of Service for {org} or {area}"
         return f"{_names(people)} (Silver)" if len(people) <= FEW else described
     if role == "executive":
-        people = _with_role("executive")
+        people = named["executive"]
         return f"{_names(people)} (Gold)" if len(people) <= FEW else "any Gold executive"
     return None  # admins can step in anywhere; the sweep is not a person
 
@@ -91,14 +112,14 @@ def next_steps(item, now: datetime | None = None) -> list[NextStep]:
     spec = engine.definition(item.kind)
     steps = []
     described: dict[str, str | None] = {}
-    for trigger in spec.triggers.values():
-        transition = engine._matching_transition(item, trigger, now)
-        if transition is None:
-            continue
+    matching = [(trigger, transition) for trigger in spec.triggers.values()
+                if (transition := engine._matching_transition(item, trigger, now)) is not None]
+    named = _named_people(item, {role for _, transition in matching for role in transition.roles})
+    for trigger, transition in matching:
         who = []
         for role in sorted(transition.roles - {"admin", "system"}, key=ROLE_ORDER.index):
             if role not in described:
-                described[role] = _describe(role, item)
+                described[role] = _describe(role, item, named)
             if described[role]:
                 who.append(described[role])
         if who:
