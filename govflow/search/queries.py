@@ -118,7 +118,7 @@ def _candidates(kind: str, conditions: list, postgres: bool):
         # The kind written into the statement, not bound, so the planner can use the kind's
         # own indexes (migration 0032) even in a prepared statement's generic plan: its words
         # (the expression below, whose statistics say how common each word is in this kind,
-        # not in every kind) and its ids, newest first.
+        # not in every kind) and its ids, newest first (0033: and in each area).
         of_kind = d.kind == literal(kind, String, literal_execute=True)
         words = case((of_kind, vector))
         return (select(d.id.label("id"), d.kind.label("kind"), vector.label("vector"))
