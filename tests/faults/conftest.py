@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 
 import pytest
 
@@ -53,16 +54,32 @@ def govflow_command(database_url: str, *args: str) -> subprocess.CompletedProces
     )
 
 
-def start_sweeps(database_url: str, count: int = 2) -> list[subprocess.Popen]:
-    """`govflow sweep --no-send` in `count` processes at once, as cron on two hosts might run
-    it; finish_sweeps waits for them."""
+def burst_with_sweeps(database_url: str, send, forms: list[tuple], timeout: float,
+                      sweep_timeout: float) -> list[int]:
+    """send(*form) for every form, each in a thread of its own, released at the same moment
+    as two `govflow sweep --no-send` processes (as cron on two hosts might run it); send
+    returns the statuses it got. Returns them all, once the threads and sweeps are done
+    (every sweep must have succeeded: their output shows if not)."""
+    statuses: list[int] = []
+    lock = threading.Lock()
+    go = threading.Barrier(len(forms) + 1)
+
+    def run(*form):
+        go.wait()
+        got = send(*form)
+        with lock:
+            statuses.extend(got)
+
+    threads = [threading.Thread(target=run, args=f) for f in forms]
+    for t in threads:
+        t.start()
     env = _environment(database_url, MAIL_SERVER="")
-    return [subprocess.Popen([*GOVFLOW, "sweep", "--no-send"], cwd=ROOT, env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-            for _ in range(count)]
-
-
-def finish_sweeps(sweeps: list[subprocess.Popen], timeout: float) -> None:
-    """Wait for the sweeps; every one must have succeeded (their output shows if not)."""
-    outputs = [s.communicate(timeout=timeout)[0] for s in sweeps]
+    sweeps = [subprocess.Popen([*GOVFLOW, "sweep", "--no-send"], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+              for _ in range(2)]
+    go.wait()
+    for t in threads:
+        t.join(timeout=timeout)
+    outputs = [s.communicate(timeout=sweep_timeout)[0] for s in sweeps]
     assert all(s.returncode == 0 for s in sweeps), outputs
+    return statuses

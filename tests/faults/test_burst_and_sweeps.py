@@ -4,7 +4,6 @@ and the history has exactly one event per transition that succeeded."""
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -12,7 +11,7 @@ from sqlalchemy import create_engine, text
 
 from govflow.clock import utcnow
 from govflow.items.tallies import CHECK_SQL
-from tests.faults.conftest import finish_sweeps, start_sweeps
+from tests.faults.conftest import burst_with_sweeps
 from tests.support.http import Client
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
@@ -40,24 +39,11 @@ def test_two_sweeps_and_fifty_transitions_at_once(serve):
         item_id = items[n % len(items)]
         _, hidden = clients[n % 5].form(f"/items/{item_id}/actions/take")
         forms.append((clients[n % 5], item_id, hidden))
-    statuses: list[int] = []
-    lock = threading.Lock()
-    go = threading.Barrier(BURST + 1)
 
     def send(client, item_id, hidden):
-        go.wait()
-        reply = client.post(f"/items/{item_id}/actions/take", hidden)
-        with lock:
-            statuses.append(reply.status)
+        return [client.post(f"/items/{item_id}/actions/take", hidden).status]
 
-    threads = [threading.Thread(target=send, args=f) for f in forms]
-    for t in threads:
-        t.start()
-    sweeps = start_sweeps(database.url)
-    go.wait()
-    for t in threads:
-        t.join(timeout=120)
-    finish_sweeps(sweeps, timeout=300)
+    statuses = burst_with_sweeps(database.url, send, forms, timeout=120, sweep_timeout=300)
 
     assert len(statuses) == BURST
     assert all(s < 500 for s in statuses), sorted(statuses)

@@ -4,13 +4,12 @@ record root) — govflow under gunicorn, on the test database's kind (SQLite or 
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.faults.conftest import finish_sweeps, govflow_command, start_sweeps
+from tests.faults.conftest import burst_with_sweeps, govflow_command
 from tests.support.bulk import TITLE_PREFIX, insert_overdue_blockers
 from tests.support.http import Client
 
@@ -54,26 +53,13 @@ def test_fifty_transitions_on_fifty_items_and_two_sweeps_leave_every_chain_intac
         _, take = client.form(f"/items/{item_id}/actions/take")
         _, comment = client.form(f"/items/{item_id}")
         forms.append((client, item_id, take, comment))
-    statuses: list[int] = []
-    lock = threading.Lock()
-    go = threading.Barrier(BURST + 1)
 
     def act(client, item_id, take, comment):
-        go.wait()
-        replies = [client.post(f"/items/{item_id}/actions/take", take).status,
-                   client.post(f"/items/{item_id}/comments",
-                               {**comment, "body": f"Taken in the race ({item_id})."}).status]
-        with lock:
-            statuses.extend(replies)
+        return [client.post(f"/items/{item_id}/actions/take", take).status,
+                client.post(f"/items/{item_id}/comments",
+                            {**comment, "body": f"Taken in the race ({item_id})."}).status]
 
-    threads = [threading.Thread(target=act, args=f) for f in forms]
-    for t in threads:
-        t.start()
-    sweeps = start_sweeps(database.url)
-    go.wait()
-    for t in threads:
-        t.join(timeout=300)
-    finish_sweeps(sweeps, timeout=600)
+    statuses = burst_with_sweeps(database.url, act, forms, timeout=300, sweep_timeout=600)
     assert len(statuses) == 2 * BURST
     assert all(s < 500 for s in statuses), sorted(statuses)
 
