@@ -231,9 +231,16 @@ def test_the_database_refuses_to_change_or_delete_an_attachment(app, people, fil
         db.session.execute(text(statement), {"id": row.id})
 
 
-def _check(runner) -> tuple[int, dict]:
+def _failed_check(runner) -> dict:
+    """`govflow check` must fail (exit 1); its report, by check."""
     result = runner.invoke(args=["check", "--json"])
-    return result.exit_code, {r["check"]: r for r in json.loads(result.output)}
+    assert result.exit_code == 1, result.output
+    return {r["check"]: r for r in json.loads(result.output)}
+
+
+def _unchanged_files_examples(runner) -> list[str]:
+    """What the failed check says of attachments whose files are not as recorded."""
+    return _failed_check(runner)["attachment_files_unchanged"]["examples"]
 
 
 def test_check_finds_a_swapped_file_and_the_download_is_refused(client, auth, runner, people,
@@ -248,9 +255,8 @@ def test_check_finds_a_swapped_file_and_the_download_is_refused(client, auth, ru
     response = client.get(f"/attachments/{row.id}")
     assert response.status_code == 409
     assert "its file does not match its recorded SHA-256" in response.get_data(as_text=True)
-    code, report = _check(runner)  # last: the check ends the test's transaction
-    assert code == 1
-    assert report["attachment_files_unchanged"]["examples"] == [
+    # Last: the check ends the test's transaction.
+    assert _unchanged_files_examples(runner) == [
         f"attachment {row.id} (agreement.pdf): its file does not match its recorded SHA-256"]
 
 
@@ -258,9 +264,7 @@ def test_check_finds_a_missing_file(runner, people, files):
     row = services.attach("item", blocker(people), people["practitioner"],
                           services.Upload("agreement.pdf", PDF, confirmed=True))
     Path(storage.path_for(row.sha256)).unlink()
-    code, report = _check(runner)
-    assert code == 1
-    assert report["attachment_files_unchanged"]["examples"] == [
+    assert _unchanged_files_examples(runner) == [
         f"attachment {row.id} (agreement.pdf): its file is missing"]
 
 
@@ -270,8 +274,7 @@ def test_check_finds_an_edited_attachment_row(runner, people, files):
     bypass_protections()
     db.session.execute(text("UPDATE attachments SET filename = 'harmless.pdf' WHERE id = :id"),
                        {"id": row.id})
-    code, report = _check(runner)
-    assert code == 1
+    report = _failed_check(runner)
     assert report["attachment_files_unchanged"]["problems"] == 0
     assert (f"attachments row {row.id} (entry 1 of attachment list {row.owner_ref_id}'s "
             "record): filename no longer matches its recorded hash") in "\n".join(
