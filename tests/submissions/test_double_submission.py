@@ -73,13 +73,18 @@ def _shows_already_sent(client, second, first):
 # --- raising ------------------------------------------------------------------------------
 
 
-def test_a_blocker_sent_twice_is_raised_once(auth, client, people):
+@pytest.mark.parametrize(("form", "fields", "lands_on"), [
+    ("/blockers/new", BLOCKER, "/items/"),  # the blocker's page
+    ("/ideas/new", IDEA, "/proposed"),  # "your idea has been proposed"
+], ids=["blocker", "idea"])
+def test_a_blocker_or_idea_sent_twice_is_raised_once(auth, client, people, form, fields,
+                                                     lands_on):
     _sign_in(auth, people["practitioner"])
-    body = _filled(client, "/blockers/new", **BLOCKER)
-    first, second = _twice(client, "/blockers/new", body)
-    assert first.status_code == 302 and "/items/" in first.headers["Location"]
+    body = _filled(client, form, **fields)
+    first, second = _twice(client, form, body)
+    assert first.status_code == 302 and lands_on in first.headers["Location"]
     _shows_already_sent(client, second, first)
-    assert _count(Item, Item.title == BLOCKER["title"]) == 1
+    assert _count(Item, Item.title == fields["title"]) == 1
 
 
 def test_two_forms_opened_separately_raise_two_blockers(auth, client, people):
@@ -105,15 +110,6 @@ def test_a_refused_blocker_keeps_its_key_for_the_corrected_send(auth, client, pe
     again = client.post("/blockers/new", data=body)
     assert again.status_code == 303 and again.headers["Location"] == corrected.headers["Location"]
     assert _count(Item, Item.title == BLOCKER["title"]) == 1
-
-
-def test_an_idea_sent_twice_is_proposed_once(auth, client, people):
-    _sign_in(auth, people["practitioner"])
-    body = _filled(client, "/ideas/new", **IDEA)
-    first, second = _twice(client, "/ideas/new", body)
-    assert first.status_code == 302 and "/proposed" in first.headers["Location"]
-    _shows_already_sent(client, second, first)
-    assert _count(Item, Item.title == IDEA["title"]) == 1
 
 
 # --- workflow actions and decisions -------------------------------------------------------
