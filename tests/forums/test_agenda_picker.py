@@ -4,25 +4,14 @@ found by words, instead of typed numbers; a plain form, so it works without Java
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
-from sqlalchemy import select
-
-from govflow.clock import utcnow
-from govflow.extensions import db
-from govflow.forums.models import Forum, Meeting
 from govflow.items import services
+from tests.support.meetings import plan_central_meeting
 
 
 def _meeting(people):
-    central = db.session.scalar(select(Forum).where(Forum.slug == "central-forum"))
-    starts = utcnow() + timedelta(days=7)
-    meeting = Meeting(forum_id=central.id, starts_at=starts, ends_at=starts + timedelta(hours=2),
-                      place="Civic Office", created_by_id=people["joanne.kilner@dcst.example"].id,
-                      chair_id=people["katherine.ward@dcst.example"].id, status="planned")
-    db.session.add(meeting)
-    db.session.flush()
-    return meeting
+    return plan_central_meeting(people["joanne.kilner@dcst.example"],
+                                people["katherine.ward@dcst.example"])
 
 
 def _choices(page: str) -> list[str]:

@@ -38,6 +38,7 @@ from govflow.items.models import Comment
 from govflow.notifications.models import Notification
 from govflow.sponsors.models import SponsorAction
 from govflow.workflow import engine
+from tests.support.meetings import plan_central_meeting
 
 pytestmark = pytest.mark.slow
 
@@ -99,13 +100,8 @@ def scenario(app, tmp_path, monkeypatch):
                            due_on=workdays.london_date(utcnow()) + timedelta(days=3),
                            item_id=balby.id, status="open")
     db.session.add(action)
-    central = db.session.scalar(select(Forum).where(Forum.slug == "central-forum"))
-    starts = utcnow() + timedelta(days=7)
-    meeting = Meeting(forum_id=central.id, starts_at=starts, ends_at=starts + timedelta(hours=2),
-                      place="Civic Office", chair_id=by_email["katherine.ward@dcst.example"].id,
-                      created_by_id=by_email["joanne.kilner@dcst.example"].id, status="planned")
-    db.session.add(meeting)
-    db.session.flush()
+    meeting = plan_central_meeting(by_email["joanne.kilner@dcst.example"],
+                                   by_email["katherine.ward@dcst.example"])
     forums.add_item(meeting, admin, str(balby.id))
     db.session.flush()
     return {"items": {"balby": balby, "denaby": denaby, "hexthorpe": open_item},
