@@ -33,6 +33,12 @@ def schedule(forum, secretary, chair, day=None, hour=14):
         day=day, start=time(hour, 0), end=None, place="", chair_id=chair.id))
 
 
+def _send_new_meeting(auth, day, chair, **answers):
+    """The central forum's 'schedule a meeting' form, sent for `day` chaired by `chair`."""
+    return auth.post(NEW_MEETING, {"day": date_parts(day), "chair": str(chair.id), **answers},
+                     form_page=NEW_MEETING)
+
+
 def date_parts(d):
     return [str(d.day), str(d.month), str(d.year)]
 
@@ -135,21 +141,16 @@ def test_a_tampered_or_incomplete_date_gets_a_clear_error_not_a_crash(client, au
 def test_times_are_read_the_way_people_write_them(client, auth, people):
     auth.login(people["secretary"].email)
     day = workdays.london_date(utcnow()) + timedelta(days=14)
-    response = auth.post(NEW_MEETING, {"day": date_parts(day), "start_time": "25 past",
-                                       "chair": str(people["katherine.ward@dcst.example"].id)},
-                         form_page=NEW_MEETING)
+    response = _send_new_meeting(auth, day, people["katherine.ward@dcst.example"],
+                                 start_time="25 past")
     assert response.status_code == 400
     assert "Start time must be a time, like 10am or 14:30" in response.get_data(as_text=True)
-    response = auth.post(NEW_MEETING, {"day": date_parts(day), "start_time": "2:30pm",
-                                       "end_time": "14:00",
-                                       "chair": str(people["katherine.ward@dcst.example"].id)},
-                         form_page=NEW_MEETING)
+    response = _send_new_meeting(auth, day, people["katherine.ward@dcst.example"],
+                                 start_time="2:30pm", end_time="14:00")
     assert response.status_code == 400
     assert "Enter an end time after the start time" in response.get_data(as_text=True)
-    response = auth.post(NEW_MEETING, {"day": date_parts(day), "start_time": "2:30pm",
-                                       "end_time": "4pm", "place": "Mansion House",
-                                       "chair": str(people["katherine.ward@dcst.example"].id)},
-                         form_page=NEW_MEETING)
+    response = _send_new_meeting(auth, day, people["katherine.ward@dcst.example"],
+                                 start_time="2:30pm", end_time="4pm", place="Mansion House")
     assert response.status_code == 302
     meeting = db.session.get(Meeting, int(response.headers["Location"].rsplit("/", 1)[1]))
     local = workdays.to_london(meeting.starts_at)
@@ -161,9 +162,7 @@ def test_times_are_read_the_way_people_write_them(client, auth, people):
 def test_the_chair_must_be_a_member_of_the_forum(client, auth, people):
     auth.login(people["secretary"].email)
     day = workdays.london_date(utcnow()) + timedelta(days=7)
-    response = auth.post(NEW_MEETING, {"day": date_parts(day), "start_time": "10am",
-                                       "chair": str(people["priya.shah@dcst.example"].id)},
-                         form_page=NEW_MEETING)
+    response = _send_new_meeting(auth, day, people["priya.shah@dcst.example"], start_time="10am")
     assert response.status_code == 400
     assert "Not a valid choice" in response.get_data(as_text=True) or "Choose a member" in response.get_data(as_text=True)
 

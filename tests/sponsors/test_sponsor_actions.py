@@ -39,6 +39,11 @@ def _new_form(client, path="/actions/new"):
     return csrf_from(page.get_data(as_text=True))
 
 
+def _record(client, answers: dict):
+    """Open the form that records a sponsor action and send it with these answers."""
+    return client.post("/actions/new", data={"csrf_token": _new_form(client), **answers})
+
+
 def _date_parts(d):
     return [str(d.day), str(d.month), str(d.year)]
 
@@ -48,10 +53,9 @@ def _date_parts(d):
 
 def test_sponsor_records_an_action_and_owns_it_by_default(auth, client, people):
     auth.login(SPONSOR)
-    token = _new_form(client)
     due = working_days_ahead(5)
-    response = client.post("/actions/new", data={
-        "csrf_token": token, "what": "Ask the DBS team about volunteer checks",
+    response = _record(client, {
+        "what": "Ask the DBS team about volunteer checks",
         "area": "denaby", "due_on": _date_parts(due), "owner": "",
     })
     assert response.status_code == 302
@@ -71,10 +75,9 @@ def test_sponsor_records_an_action_and_owns_it_by_default(auth, client, people):
 
 def test_owner_can_be_someone_else_and_is_told(auth, client, people, notifications):
     auth.login(SPONSOR)
-    token = _new_form(client)
     owner = people[FACILITATOR]
-    client.post("/actions/new", data={
-        "csrf_token": token, "what": "Book the hub for the café group", "area": "denaby",
+    _record(client, {
+        "what": "Book the hub for the café group", "area": "denaby",
         "due_on": _date_parts(working_days_ahead(3)), "owner": str(owner.id),
     })
     action = db.session.scalar(select(SponsorAction).where(
@@ -101,9 +104,8 @@ def test_new_action_linked_to_an_item_from_its_page(auth, client, people, make_b
 
 def test_missing_answers_are_shown_beside_the_fields_and_what_was_typed_is_kept(auth, client):
     auth.login(SPONSOR)
-    token = _new_form(client)
-    response = client.post("/actions/new", data={
-        "csrf_token": token, "what": "Keep this text", "area": "denaby",
+    response = _record(client, {
+        "what": "Keep this text", "area": "denaby",
         "due_on": ["", "", ""],
     })
     html = response.get_data(as_text=True)
@@ -131,11 +133,10 @@ def test_missing_answers_are_shown_beside_the_fields_and_what_was_typed_is_kept(
 )
 def test_tampered_or_wrong_dates_get_a_clear_message_never_a_500(auth, client, parts, message):
     auth.login(SPONSOR)
-    token = _new_form(client)
-    data = {"csrf_token": token, "what": "Date check", "area": "denaby"}
+    answers = {"what": "Date check", "area": "denaby"}
     if parts is not None:
-        data["due_on"] = parts
-    response = client.post("/actions/new", data=data)
+        answers["due_on"] = parts
+    response = _record(client, answers)
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert message in html
@@ -144,9 +145,8 @@ def test_tampered_or_wrong_dates_get_a_clear_message_never_a_500(auth, client, p
 
 def test_due_date_in_the_past_is_refused(auth, client):
     auth.login(SPONSOR)
-    token = _new_form(client)
-    response = client.post("/actions/new", data={
-        "csrf_token": token, "what": "Too late", "area": "denaby",
+    response = _record(client, {
+        "what": "Too late", "area": "denaby",
         "due_on": ["1", "1", "2020"],
     })
     assert response.status_code == 400
@@ -155,10 +155,9 @@ def test_due_date_in_the_past_is_refused(auth, client):
 
 def test_personal_details_are_refused_and_the_text_kept(auth, client):
     auth.login(SPONSOR)
-    token = _new_form(client)
     what = "Call Mrs Jones on 07700 900123 about her son"
-    response = client.post("/actions/new", data={
-        "csrf_token": token, "what": what, "area": "denaby",
+    response = _record(client, {
+        "what": what, "area": "denaby",
         "due_on": _date_parts(working_days_ahead(2)),
     })
     assert response.status_code == 422
@@ -178,9 +177,8 @@ def test_people_who_are_not_sponsors_or_secretaries_cannot_record(auth, client, 
 
 def test_a_sponsor_cannot_record_in_an_area_they_do_not_sponsor(auth, client):
     auth.login(SPONSOR)
-    token = _new_form(client)
-    response = client.post("/actions/new", data={
-        "csrf_token": token, "what": "Sneaky", "area": "balby",
+    response = _record(client, {
+        "what": "Sneaky", "area": "balby",
         "due_on": _date_parts(working_days_ahead(2)),
     })
     assert response.status_code == 403

@@ -153,17 +153,13 @@ def _args(endpoint: str) -> dict:
     if endpoint == "learning.try_here":  # an adopted idea, tried in one's own area
         values["item_id"] = db.session.execute(text(
             "SELECT min(id) FROM items WHERE kind = 'idea' AND state = 'adopted'")).scalar()
-    if endpoint == "forums.answer":  # an agenda item referred between a group and the centre
+    # An agenda item referred between a group and the centre (answer), or one of a sponsor
+    # action (its outcome), on a meeting whose minutes are not approved yet.
+    link = {"forums.answer": "referral_id", "forums.action_outcome": "sponsor_action_id"}
+    if endpoint in link:
         row = db.session.execute(text(
             "SELECT a.meeting_id, a.id FROM agenda_items a JOIN meetings m ON m.id = "
-            "a.meeting_id WHERE m.status <> 'approved' AND a.referral_id IS NOT NULL "
-            "ORDER BY a.id")).first()
-        if row:
-            values["meeting_id"], values["agenda_item_id"] = row
-    if endpoint == "forums.action_outcome":
-        row = db.session.execute(text(
-            "SELECT a.meeting_id, a.id FROM agenda_items a JOIN meetings m ON m.id = "
-            "a.meeting_id WHERE m.status <> 'approved' AND a.sponsor_action_id IS NOT NULL "
+            f"a.meeting_id WHERE m.status <> 'approved' AND a.{link[endpoint]} IS NOT NULL "
             "ORDER BY a.id")).first()
         if row:
             values["meeting_id"], values["agenda_item_id"] = row
