@@ -31,6 +31,13 @@ def browser(client, auth):
     return Browser(client, auth)
 
 
+def _accepted(browser, item, trigger: str, answers: dict) -> None:
+    """The action sent and accepted (a redirect); `item` refreshed to where it now stands."""
+    response = browser.act(item.id, trigger, answers)
+    assert response.status_code == 302, text_of(response)[:500]
+    db.session.refresh(item)
+
+
 def _decisions(item_id):
     return db.session.scalars(
         select(Decision).where(Decision.item_id == item_id).order_by(Decision.id)).all()
@@ -59,12 +66,10 @@ def test_a_small_idea_is_approved_by_the_areas_facilitator_with_conditions(brows
     assert "Funding asked £300" in page and "Who decides Bronze" in page
     assert "If nobody decides by then, it is approved by default" in page
 
-    response = browser.act(item_id, "approve", {
+    _accepted(browser, item, "approve", {
         "conditions": "Two volunteers present at every session; tell the hall committee first.",
         "review_on_date": day_month_year(date(2027, 3, 1)),
     })
-    assert response.status_code == 302
-    db.session.refresh(item)
     assert item.state == "approved" and item.review_on == date(2027, 3, 1)
     [decision] = _decisions(item_id)
     assert (decision.outcome, decision.tier, decision.decided_by_id, decision.by_default) == (
@@ -108,15 +113,13 @@ def test_a_5000_pound_idea_declined_at_silver_is_challenged_and_approved_at_gold
     db.session.refresh(item)
     assert item.state == "proposed" and not _decisions(item_id)
 
-    response = browser.act(item_id, "decline", {
+    _accepted(browser, item, "decline", {
         "reason_category": "cost",
         "why_not": "The early help budget for this year is spent; £5,000 is more than we can "
         "find before April.",
         "what_would_make_yes": "A smaller first term (under £2,000) or a partner sharing the cost.",
         "alternatives": "Running it monthly instead of fortnightly.",
     })
-    assert response.status_code == 302
-    db.session.refresh(item)
     assert (item.state, item.tier) == ("declined", "silver")
 
     # Priya sees why not, what would make it a yes, and how long she has to challenge.
@@ -127,11 +130,9 @@ def test_a_5000_pound_idea_declined_at_silver_is_challenged_and_approved_at_gold
     assert "Main reason for saying no Cost" in page
     assert "The proposer can challenge this decision until" in page
     assert "working days left" in page and "A challenge goes to Gold" in page
-    response = browser.act(item_id, "challenge", {
+    _accepted(browser, item, "challenge", {
         "reason": "The miners' welfare will cover the hall, so the ask is really for the "
         "sessions; Gold can look across budgets."})
-    assert response.status_code == 302
-    db.session.refresh(item)
     assert (item.state, item.tier) == ("challenged", "gold")
 
     # Simon, an executive, sees the earlier why-not before deciding, and approves.
@@ -140,10 +141,8 @@ def test_a_5000_pound_idea_declined_at_silver_is_challenged_and_approved_at_gold
     assert "Read its “why not?” before deciding again" in page
     assert "Why not The early help budget for this year is spent" in page
     assert "Approved by default" not in page
-    response = browser.act(item_id, "approve", {
+    _accepted(browser, item, "approve", {
         "conditions": "Funded from the partnership's innovation pot for two terms."})
-    assert response.status_code == 302
-    db.session.refresh(item)
     assert (item.state, item.tier) == ("approved", "gold")
 
     declined, approved = _decisions(item_id)
