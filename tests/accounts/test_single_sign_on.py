@@ -16,9 +16,8 @@ from govflow.accounts.sso_models import IdentityProvider, UsedNonce
 from govflow.extensions import db
 from tests.support.oidc import (
     UNVERIFIED,
-    TestProvider,
-    ensure_provider_installed,
     sign_in_at_provider,
+    start_provider,
 )
 from tests.support.served import free_port
 
@@ -30,12 +29,9 @@ NOT_SIGNED_IN = "You have not been signed in. Start again from the sign-in page.
 
 @pytest.fixture(scope="module")
 def provider():
-    problem = ensure_provider_installed()
-    if problem:
-        pytest.fail(problem)
-    started = TestProvider([f"{BASE}/sign-in/provider/test/callback",
-                            f"{BASE}/sign-in/provider/db-trust/callback"],
-                           [f"{BASE}/sign-in"]).start()
+    started = start_provider([f"{BASE}/sign-in/provider/test/callback",
+                              f"{BASE}/sign-in/provider/db-trust/callback"],
+                             [f"{BASE}/sign-in"])
     yield started
     started.stop()
 

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from sqlalchemy import text
 
 from tests.support.browser import check_page
-from tests.support.oidc import UNVERIFIED, TestProvider, ensure_provider_installed
+from tests.support.oidc import UNVERIFIED, start_provider
 from tests.support.served import free_port, serve_fresh
 
 TRUST = "Doncaster Children's Services Trust"
@@ -22,13 +22,9 @@ HELEN = "helen.ackroyd@dcst.example"
 @pytest.fixture(scope="module")
 def sso_served():
     """govflow under gunicorn with the test provider in its environment, and the provider."""
-    problem = ensure_provider_installed()
-    if problem:
-        pytest.fail(problem)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    provider = TestProvider([f"{base}/sign-in/provider/test/callback"],
-                            [f"{base}/sign-in"]).start()
+    provider = start_provider([f"{base}/sign-in/provider/test/callback"], [f"{base}/sign-in"])
     env = provider.environment(create_accounts=True) | {"GOVFLOW_OIDC_TIMEOUT_SECONDS": "2"}
     try:
         database, server = serve_fresh(os.environ.get("GOVFLOW_TEST_DATABASE_URL"),

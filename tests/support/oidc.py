@@ -16,6 +16,7 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import urljoin
 
+import pytest
 import requests
 
 from tests.support.process import ROOT, BackgroundServer
@@ -45,6 +46,15 @@ def ensure_provider_installed() -> str | None:
     if build.returncode != 0 or not node_available():
         return f"scripts/build-assets did not install oidc-provider:\n{build.stdout}\n{build.stderr}"
     return None
+
+
+def start_provider(redirect_uris: list[str],
+                   post_logout_redirect_uris: list[str] = ()) -> TestProvider:
+    """A started provider (stop() it afterwards); the test fails if it cannot be installed."""
+    problem = ensure_provider_installed()
+    if problem:
+        pytest.fail(problem)
+    return TestProvider(redirect_uris, post_logout_redirect_uris).start()
 
 
 class TestProvider(BackgroundServer):
