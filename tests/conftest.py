@@ -13,13 +13,13 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from flask import g, request_started
+from flask import request_started
 from sqlalchemy import create_engine, select
-from sqlalchemy.orm import scoped_session, sessionmaker
 
 from govflow import create_app
 from govflow.extensions import db
 from tests.support import clock
+from tests.support.sessions import fresh_globals_per_request, session_on
 
 _TMP = tempfile.mkdtemp(prefix="govflow-tests-")
 DATABASE_URL = os.environ.get("GOVFLOW_TEST_DATABASE_URL") or f"sqlite:///{_TMP}/test.sqlite"
@@ -130,12 +130,6 @@ def _transaction(request):
         return
     app = request.getfixturevalue("app")
 
-    def _fresh_globals(sender, **_extra):
-        # Requests made while this test's app context is pushed share it, and so share `g`:
-        # Flask-Login caches the signed-in person there. Clearing it makes each request
-        # load its own user from its own cookie, as it does in production.
-        g.__dict__.clear()
-
     def _request_begins(sender, **_extra):
         # Each request here shares the test's session, so what the test itself wrote before
         # the request is not the request's: it does not make the request commit at its end
@@ -143,23 +137,17 @@ def _transaction(request):
         if db.session.registry.has():
             db.session().info.pop("govflow_wrote", None)
 
-    request_started.connect(_fresh_globals, app)
     request_started.connect(_request_begins)
-    with app.app_context():
+    with fresh_globals_per_request(app), app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
-        original = db.session
-        factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
-        db.session = scoped_session(factory)
         try:
-            yield
+            with session_on(connection):
+                yield
         finally:
-            db.session.remove()
-            db.session = original
             if outer.is_active:
                 outer.rollback()
             connection.close()
-            request_started.disconnect(_fresh_globals, app)
             request_started.disconnect(_request_begins)
 
 

@@ -11,15 +11,14 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 import pytest
-from flask import g, request_started
 from sqlalchemy import select
-from sqlalchemy.orm import scoped_session, sessionmaker
 
 from govflow.accounts.models import LocalArea, RoleAssignment, User
 from govflow.extensions import db
 from govflow.forums.models import Forum, Meeting
 from govflow.items.models import Item
 from govflow.workflow import engine
+from tests.support.sessions import fresh_globals_per_request, session_on
 
 START = datetime(2026, 1, 5, 10, 0)  # a Monday; the set runs to late June 2026
 AREAS = ("denaby", "central-central", "hexthorpe", "balby")
@@ -37,17 +36,13 @@ def _module_connection(app):
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
-        original = db.session
-        db.session = scoped_session(
-            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
         try:
-            people = {u.email: u for u in db.session.scalars(select(User))}
-            expected = _build_decision_set(people)
-            db.session.remove()
-            yield connection, expected
+            with session_on(connection):
+                people = {u.email: u for u in db.session.scalars(select(User))}
+                expected = _build_decision_set(people)
+                db.session.remove()
+                yield connection, expected
         finally:
-            db.session.remove()
-            db.session = original
             outer.rollback()
             connection.close()
 
@@ -56,24 +51,14 @@ def _module_connection(app):
 def _transaction(app, _module_connection):
     """Overrides the suite's per-test transaction: a savepoint in the module's transaction."""
     connection, _ = _module_connection
-
-    def _fresh_globals(sender, **_extra):
-        g.__dict__.clear()  # each request loads its own signed-in person (see conftest)
-
-    request_started.connect(_fresh_globals, app)
-    with app.app_context():
+    with fresh_globals_per_request(app), app.app_context():
         savepoint = connection.begin_nested()
-        original = db.session
-        db.session = scoped_session(
-            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
         try:
-            yield
+            with session_on(connection):
+                yield
         finally:
-            db.session.remove()
-            db.session = original
             if savepoint.is_active:
                 savepoint.rollback()
-            request_started.disconnect(_fresh_globals, app)
 
 
 @pytest.fixture
