@@ -69,6 +69,14 @@ class Browser:
     def act(self, item_id, trigger, data=None, *, form=None):
         return self.submit(f"/items/{item_id}/actions/{trigger}", data, form=form)
 
+    def act_accepted(self, item, trigger, data=None, *, form=None) -> None:
+        """The action sent and accepted (a redirect); `item` refreshed to where it now stands."""
+        from govflow.extensions import db
+
+        response = self.act(item.id, trigger, data, form=form)
+        assert response.status_code == 302, text_of(response)[:500]
+        db.session.refresh(item)
+
     def click_button(self, item_id, trigger):
         """An action without questions is a button on the item page itself."""
         page = self.client.get(f"/items/{item_id}").get_data(as_text=True)

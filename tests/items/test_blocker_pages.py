@@ -217,11 +217,9 @@ def test_a_stale_form_that_still_applies_can_be_sent_again_on_purpose(browser, p
     assert _field_value(html, "reason") == typed
     assert item.state == "bronze"
     # Sending the kept text again, with the version the page now carries, applies it.
-    again = browser.act(item.id, "escalate", {"reason": _field_value(html, "reason"),
-                                              "version": _field_value(html, "version")},
-                        form=form)
-    assert again.status_code == 302
-    db.session.refresh(item)
+    browser.act_accepted(item, "escalate", {"reason": _field_value(html, "reason"),
+                                            "version": _field_value(html, "version")},
+                         form=form)
     assert item.state == "silver"
 
 
@@ -360,18 +358,14 @@ def test_reopening_goes_back_to_the_tier_where_it_was_unblocked(browser, people)
     engine.fire(item, "unblock", helen, fields={"resolution": "Caretaker rota extended."})
     assert (item.state, item.tier) == ("unblocked", "silver")
     browser.sign_in(priya)
-    response = browser.act(item.id, "reopen", {"reason": "Rooms still shut at 4pm on Fridays."})
-    assert response.status_code == 302
-    db.session.refresh(item)
+    browser.act_accepted(item, "reopen", {"reason": "Rooms still shut at 4pm on Fridays."})
     assert (item.state, item.tier) == ("silver", "silver")
     # ...and from closed too: unblocked at Silver again, closed, then reopened.
     engine.fire(item, "unblock", helen, fields={"resolution": "Friday rota added."})
     browser.click_button(item.id, "close")
     db.session.refresh(item)
     assert item.state == "closed"
-    response = browser.act(item.id, "reopen", {"reason": "It lapsed after a month."})
-    assert response.status_code == 302
-    db.session.refresh(item)
+    browser.act_accepted(item, "reopen", {"reason": "It lapsed after a month."})
     assert (item.state, item.tier) == ("silver", "silver")
     reopens = [e for e in _events(item) if e.trigger == "reopen"]
     assert [(e.from_state, e.to_state) for e in reopens] == [("unblocked", "silver"),
@@ -383,9 +377,7 @@ def test_withdrawing_asks_for_an_optional_reason(browser, people):
     browser.sign_in(people["practitioner"])
     page = text_of(browser.get(f"/items/{item.id}/actions/withdraw"))
     assert "Why you are withdrawing it (optional)" in page
-    response = browser.act(item.id, "withdraw", {"reason": ""})
-    assert response.status_code == 302
-    db.session.refresh(item)
+    browser.act_accepted(item, "withdraw", {"reason": ""})
     assert item.state == "withdrawn"
 
 
