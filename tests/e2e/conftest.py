@@ -126,3 +126,21 @@ def as_person(page, role_or_email: str, keyboard: bool = False) -> Person:
     page.context.clear_cookies()
     sign_in(page, role_or_email, keyboard=keyboard)
     return Person(page, keyboard=keyboard)
+
+
+def raise_blocker_by_form(person: Person, title: str, what_is_blocked: str, check=None) -> None:
+    """`person` raises a Denaby blocker with the trust through Raise's forms, as a person does,
+    and lands on its page; check(what), if given, scans each page on the way."""
+    check = check or (lambda what: None)
+    person.follow("Raise", exact=True)
+    check("what do you want to raise")
+    person.tick("A blocker")
+    person.press("Continue")
+    assert person.heading() == "Raise a blocker"
+    check("raise a blocker")
+    person.fill("Title", title)
+    person.fill("What is blocked", what_is_blocked)
+    person.choose("Area", "Denaby")
+    person.choose("Organisation or service it sits with", "Doncaster Children's Services Trust")
+    person.press("Raise blocker")
+    assert person.heading() == title

@@ -4,7 +4,7 @@ job it is, in a real browser: found by labels and roles, every page axe-scanned 
 
 from __future__ import annotations
 
-from tests.e2e.conftest import as_person
+from tests.e2e.conftest import as_person, raise_blocker_by_form
 
 
 def test_a_blocker_goes_to_gold_and_back(page, keyboard, check):
@@ -12,19 +12,8 @@ def test_a_blocker_goes_to_gold_and_back(page, keyboard, check):
 
     # Priya, a practitioner in Denaby, raises it.
     priya = as_person(page, "practitioner", keyboard)
-    priya.follow("Raise", exact=True)
-    check("what do you want to raise")
-    priya.tick("A blocker")
-    priya.press("Continue")
-    assert priya.heading() == "Raise a blocker"
-    check("raise a blocker")
-    priya.fill("Title", title)
-    priya.fill("What is blocked", "The library closes its meeting room to partner services at "
-                                  "4pm, so after-school family sessions cannot run.")
-    priya.choose("Area", "Denaby")
-    priya.choose("Organisation or service it sits with", "Doncaster Children's Services Trust")
-    priya.press("Raise blocker")
-    assert priya.heading() == title
+    raise_blocker_by_form(priya, title, "The library closes its meeting room to partner "
+                          "services at 4pm, so after-school family sessions cannot run.", check)
     assert priya.sees("Bronze")
     check("the new blocker")
     item_url = page.url

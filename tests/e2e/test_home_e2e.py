@@ -11,8 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from tests.e2e.conftest import demo_email
-from tests.e2e.test_blocker_journey_e2e import as_person
+from tests.e2e.conftest import as_person, demo_email
 from tests.support.browser import check_page
 from tests.support.http import Client
 
@@ -33,6 +32,13 @@ class Clicks:
     def press(self, name):
         self.n += 1
         self.person.press(name)
+
+    def act_on(self, title: str, action: str, field: str, answer: str) -> None:
+        """From Home: the item, the action's link, its one answer, and its button."""
+        self.follow(title)
+        self.follow(action)
+        self.person.fill(field, answer)
+        self.press(action)
 
 
 def _sql(served, statement: str, **params):
@@ -88,11 +94,8 @@ def test_a_facilitator_escalates_what_needs_her_from_home(page, served):
     _most_urgent(served, item)
     rachel = Clicks(_home(page, "facilitator", "facilitator"))
     assert rachel.person.sees(title)
-    rachel.follow(title)
-    rachel.follow("Escalate to the next tier")
-    rachel.person.fill("Why it needs the next tier", "The hall is the school's: the trust's "
-                                                     "Head of Service can agree its use.")
-    rachel.press("Escalate to the next tier")
+    rachel.act_on(title, "Escalate to the next tier", "Why it needs the next tier",
+                  "The hall is the school's: the trust's Head of Service can agree its use.")
     assert rachel.n == 3 and rachel.person.heading() == title
     assert rachel.person.sees("It is now at Silver")
 
@@ -104,11 +107,8 @@ def test_a_head_of_service_unblocks_from_home(page, served):
           {"reason": "Needs the trust's Head of Service."})
     _most_urgent(served, item)
     helen = Clicks(_home(page, "head_of_service", "head-of-service"))
-    helen.follow(title)
-    helen.follow("Mark as unblocked")
-    helen.person.fill("What was done to unblock it", "The trust's information governance "
-                                                     "lead agreed a sharing note today.")
-    helen.press("Mark as unblocked")
+    helen.act_on(title, "Mark as unblocked", "What was done to unblock it",
+                 "The trust's information governance lead agreed a sharing note today.")
     assert helen.n == 3 and helen.person.sees("It is now unblocked")
 
 
@@ -120,11 +120,8 @@ def test_the_gold_executive_finds_gold_and_his_areas_tiers_and_acts(page, served
     _step(served, admin, item, "escalate", {"reason": "Needs Gold."})
     _most_urgent(served, item)
     simon = Clicks(_home(page, "executive", "executive"))
-    simon.follow(title)
-    simon.follow("Mark as unblocked")
-    simon.person.fill("What was done to unblock it", "The health trust's interpreting "
-                                                     "contract now covers the clinic.")
-    simon.press("Mark as unblocked")
+    simon.act_on(title, "Mark as unblocked", "What was done to unblock it",
+                 "The health trust's interpreting contract now covers the clinic.")
     assert simon.n == 3 and simon.person.sees("It is now unblocked")
     # His queue opens on Gold and has a tab for every tier he can act at in Denaby; its
     # table view scrolls inside its own box at 320px.

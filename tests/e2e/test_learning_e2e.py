@@ -11,7 +11,7 @@ import re
 
 from pypdf import PdfReader
 
-from tests.e2e.test_blocker_journey_e2e import as_person
+from tests.e2e.conftest import as_person
 from tests.support.browser import check_page
 
 CLUB = "Weekly conversation club at the Denaby community café"

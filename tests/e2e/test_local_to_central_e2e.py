@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from pypdf import PdfReader
 
-from tests.e2e.test_blocker_journey_e2e import as_person
+from tests.e2e.conftest import as_person, raise_blocker_by_form
 from tests.support.browser import Person, check_page
 
 LONDON = ZoneInfo("Europe/London")
@@ -107,16 +107,8 @@ def test_a_matter_goes_from_the_weekly_club_to_the_central_forum_and_back(page):
     # A practitioner raises the blocker; the club's facilitator and Silver cannot settle it,
     # so it reaches Gold.
     priya = as_person(page, "practitioner", False)
-    priya.follow("Raise", exact=True)
-    priya.tick("A blocker")
-    priya.press("Continue")
-    priya.fill("Title", TITLE)
-    priya.fill("What is blocked", "Families who need an interpreter stop coming to the club, "
-                                  "because no partner will agree to pay for one.")
-    priya.choose("Area", "Denaby")
-    priya.choose("Organisation or service it sits with", "Doncaster Children's Services Trust")
-    priya.press("Raise blocker")
-    assert priya.heading() == TITLE
+    raise_blocker_by_form(priya, TITLE, "Families who need an interpreter stop coming to the "
+                          "club, because no partner will agree to pay for one.")
     item_url = page.url
     for role, why in (("facilitator", "No budget in Denaby covers interpreters."),
                       ("head_of_service", "It needs the council and the trust to agree.")):
@@ -174,11 +166,7 @@ def test_a_matter_goes_from_the_weekly_club_to_the_central_forum_and_back(page):
     joanne.follow("Forums", exact=True)
     joanne.follow("Central Governance Forum")
     forum_url = page.url
-    joanne.follow("Change the quorum")
-    joanne.fill("How many members make a quorum", "4")
-    page.get_by_label("Gold", exact=True).check()
-    joanne.press("Save the quorum")
-    page.goto(forum_url)
+    _set_quorum(joanne, forum_url, "4", gold=True)
     assert joanne.sees("4 members, including someone from Gold; no decisions without one")
     central_url = schedule_today(joanne, "00:10", "Katherine Ward")
     joanne.follow(TITLE, exact=True)
@@ -274,12 +262,17 @@ def test_a_matter_goes_from_the_weekly_club_to_the_central_forum_and_back(page):
     # The central forum's quorum as the demo had it, for the journeys after this one.
     joanne = as_person(page, JOANNE, False)
     page.goto(forum_url)
-    joanne.follow("Change the quorum")
-    joanne.fill("How many members make a quorum", "")
-    page.get_by_label("Gold", exact=True).uncheck()
-    joanne.press("Save the quorum")
-    page.goto(forum_url)
+    _set_quorum(joanne, forum_url, "", gold=False)
     assert joanne.sees("No quorum set")
+
+
+def _set_quorum(secretary, forum_url: str, members: str, *, gold: bool) -> None:
+    """From the forum's page: its quorum changed, then back on the forum's page."""
+    secretary.follow("Change the quorum")
+    secretary.fill("How many members make a quorum", members)
+    secretary.page.get_by_label("Gold", exact=True).set_checked(gold)
+    secretary.press("Save the quorum")
+    secretary.page.goto(forum_url)
 
 
 def _position(minutes: str) -> str:
