@@ -58,18 +58,32 @@ def _role_and_area(sponsor, facilitator):
         raise click.ClickException(err.message) from None
 
 
-@area_group.command("assign")
-@click.argument("email")
-@click.option("--sponsor", metavar="AREA", help="Make them a sponsor of this area (slug)")
-@click.option("--facilitator", metavar="AREA", help="Make them a facilitator of this area (slug)")
-@with_appcontext
-@autocommit
-def area_assign(email, sponsor, facilitator):
+def _area_role_command(name: str, *, sponsor_help: str, facilitator_help: str):
+    """`govflow area NAME EMAIL (--sponsor AREA | --facilitator AREA)`, in one transaction:
+    the decorated function is called with the person, the role and the area."""
+
+    def command(change):
+        @area_group.command(name, help=change.__doc__)
+        @click.argument("email")
+        @click.option("--sponsor", metavar="AREA", help=sponsor_help)
+        @click.option("--facilitator", metavar="AREA", help=facilitator_help)
+        @with_appcontext
+        @autocommit
+        def run(email, sponsor, facilitator):
+            role, area = _role_and_area(sponsor, facilitator)
+            change(load_user(email), role, area)
+
+        return run
+
+    return command
+
+
+@_area_role_command("assign", sponsor_help="Make them a sponsor of this area (slug)",
+                    facilitator_help="Make them a facilitator of this area (slug)")
+def area_assign(user, role, area):
     """Make a person a sponsor or facilitator of an area."""
     from govflow.sponsors.services import assign_area_role
 
-    role, area = _role_and_area(sponsor, facilitator)
-    user = load_user(email)
     if not user.active:
         raise click.ClickException(f"{user.email} is deactivated; reactivate them first.")
     if assign_area_role(user, role, area):
@@ -78,18 +92,12 @@ def area_assign(email, sponsor, facilitator):
         click.echo(f"{user.display_name} ({user.email}) was already a {role} of {area.name}.")
 
 
-@area_group.command("unassign")
-@click.argument("email")
-@click.option("--sponsor", metavar="AREA", help="Stop them being a sponsor of this area")
-@click.option("--facilitator", metavar="AREA", help="Stop them being a facilitator of this area")
-@with_appcontext
-@autocommit
-def area_unassign(email, sponsor, facilitator):
+@_area_role_command("unassign", sponsor_help="Stop them being a sponsor of this area",
+                    facilitator_help="Stop them being a facilitator of this area")
+def area_unassign(user, role, area):
     """Stop a person being a sponsor or facilitator of an area."""
     from govflow.sponsors.services import unassign_area_role
 
-    role, area = _role_and_area(sponsor, facilitator)
-    user = load_user(email)
     if unassign_area_role(user, role, area):
         click.echo(f"{user.display_name} ({user.email}) is no longer a {role} of {area.name}.")
     else:
