@@ -29,8 +29,15 @@ SIGNED_IN_WITH = "_sso"
 MAX_PENDING = 3
 
 START_AGAIN = "You have not been signed in. Start again from the sign-in page."
-NOT_TRUSTED = ("govflow could not trust the answer from {provider}",
-               "If this happens again, tell your govflow administrator.")
+
+
+def _not_trusted(what_was_wrong: str) -> tuple:
+    """A refusal of an answer govflow could not trust: what was wrong with it, between the
+    same heading and the same advice."""
+    return (400, "govflow could not trust the answer from {provider}",
+            [what_was_wrong, START_AGAIN, "If this happens again, tell your govflow administrator."])
+
+
 # What the person reads for each reason a sign-in stops: a heading, then what happened and
 # what to do. Plain words only; the template lays them out.
 REFUSALS = {
@@ -43,22 +50,12 @@ REFUSALS = {
     "state": (400, "This sign-in has already been used or has expired",
               [START_AGAIN]),
     "provider_error": (400, "{provider} did not sign you in", [START_AGAIN]),
-    "signature": (400, NOT_TRUSTED[0],
-                  ["The sign-in token was not signed by {provider}.", START_AGAIN,
-                   NOT_TRUSTED[1]]),
-    "expired": (400, NOT_TRUSTED[0],
-                ["The sign-in token from {provider} had expired.", START_AGAIN, NOT_TRUSTED[1]]),
-    "audience": (400, NOT_TRUSTED[0],
-                 ["The sign-in token from {provider} was meant for another service.",
-                  START_AGAIN, NOT_TRUSTED[1]]),
-    "nonce": (400, NOT_TRUSTED[0],
-              ["The sign-in token from {provider} belonged to another sign-in.", START_AGAIN,
-               NOT_TRUSTED[1]]),
-    "issuer": (400, NOT_TRUSTED[0],
-               ["The answer did not come from {provider}.", START_AGAIN, NOT_TRUSTED[1]]),
-    "token": (400, NOT_TRUSTED[0],
-              ["The sign-in token from {provider} was incomplete.", START_AGAIN,
-               NOT_TRUSTED[1]]),
+    "signature": _not_trusted("The sign-in token was not signed by {provider}."),
+    "expired": _not_trusted("The sign-in token from {provider} had expired."),
+    "audience": _not_trusted("The sign-in token from {provider} was meant for another service."),
+    "nonce": _not_trusted("The sign-in token from {provider} belonged to another sign-in."),
+    "issuer": _not_trusted("The answer did not come from {provider}."),
+    "token": _not_trusted("The sign-in token from {provider} was incomplete."),
     "unverified": (403, "{provider} has not verified your email address",
                    ["govflow finds your account by an email address your organisation has "
                     "verified.", "Ask your organisation's IT service desk to verify {email}."]),
