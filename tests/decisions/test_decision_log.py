@@ -5,6 +5,7 @@ some in forum meetings) in the first half of 2026, away from the demo's own deci
 from __future__ import annotations
 
 import csv
+import html as html_lib
 import io
 import re
 from collections import Counter
@@ -209,6 +210,25 @@ def test_filter_by_decider(auth, client, people, decision_set):
     rows = _csv(client, PERIOD | {"decider": str(head.id)})
     assert len(rows) == len(wanted) > 0
     assert {r["Decided by"] for r in rows} == {head.display_name}
+
+
+def test_the_decided_by_list_offers_everyone_who_decided_something_by_name(
+        auth, client, people, decision_set):
+    from govflow.decisions.models import Decision
+
+    auth.login(people["admin"].email)
+    html = client.get("/decisions").get_data(as_text=True)
+    picker = html[html.index('id="filter-decider"'):]
+    picker = picker[:picker.index("</select>")]
+    offered = re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', picker)
+    deciders = db.session.execute(
+        select(User.id, User.display_name)
+        .where(User.id.in_(select(Decision.decided_by_id).where(
+            Decision.decided_by_id.is_not(None))))
+        .order_by(User.display_name)).all()
+    assert len(deciders) > 3
+    assert [(int(i), html_lib.unescape(name)) for i, name in offered] == [tuple(d) for d in deciders]
+    assert people["practitioner"].id not in {int(i) for i, _ in offered}  # decided nothing
 
 
 def test_pages_walk_through_every_decision_once_newest_first(auth, client, people, decision_set):
