@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import html as html_lib
 import re
+
+from tests.support.pages import refused, text_of  # noqa: F401 - the helpers tests import from here
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 VERSION_RE = re.compile(r'name="version"[^>]*value="(\d+)"')
-
-
-def text_of(response) -> str:
-    """The page as text a person reads: tags removed, entities decoded, spaces collapsed."""
-    body = response.get_data(as_text=True) if hasattr(response, "get_data") else response
-    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
-    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", body)).split())
 
 
 class Browser:
