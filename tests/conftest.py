@@ -8,7 +8,6 @@ temporary SQLite file is used.
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from sqlalchemy import create_engine, select
 from govflow import create_app
 from govflow.extensions import db
 from tests.support import clock
+from tests.support.pages import csrf_from
 from tests.support.sessions import fresh_globals_per_request, session_on
 
 _TMP = tempfile.mkdtemp(prefix="govflow-tests-")
@@ -159,15 +159,6 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
-
-
-CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-def csrf_from(html: str) -> str:
-    match = CSRF_RE.search(html)
-    assert match, "page has no CSRF token"
-    return match.group(1)
 
 
 class Auth:

@@ -4,7 +4,6 @@ SameSite=Lax (and Secure in production); remember-me can be turned off."""
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,10 +12,10 @@ import pytest
 
 from govflow import create_app
 from govflow.config import DEV_SECRET_PLACEHOLDER, ConfigError, load_config
+from tests.support.pages import CSRF_RE
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 GOOD_SECRET = "k" * 20 + "0123456789abcdef0123456789"
-CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 @pytest.mark.parametrize("secret", [None, "", "short-secret", DEV_SECRET_PLACEHOLDER])

@@ -3,7 +3,6 @@ per address, in a store every app process shares (the database, or Redis when se
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import timedelta
 
@@ -14,12 +13,12 @@ from govflow.accounts.models import LoginAttempt
 from govflow.accounts.views import WRONG_DETAILS
 from govflow.clock import utcnow
 from govflow.extensions import db
+from tests.support.pages import CSRF_RE
 
 TOO_MANY = "Too many attempts to sign in. Wait 1 minute and try again."
 REDIS_URL = "redis://127.0.0.1:6379/15"
 # Names of this test process's own: other runs of the suite may share the Redis database.
 REDIS_PREFIX = f"govflow-test-{uuid.uuid4().hex[:12]}"
-CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 class Browser:

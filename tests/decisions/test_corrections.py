@@ -12,8 +12,7 @@ from govflow.extensions import db
 from govflow.items import ideas
 from govflow.items.models import Event
 from govflow.workflow import engine
-
-CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+from tests.support.pages import CSRF_RE
 
 
 @pytest.fixture

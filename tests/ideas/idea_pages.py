@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from tests.support.pages import refused, text_of  # noqa: F401 - the helpers tests import from here
+from tests.support.pages import CSRF_RE, refused, text_of  # noqa: F401 - the helpers tests import from here
 
-CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 VERSION_RE = re.compile(r'name="version"[^>]*value="(\d+)"')
 
 

@@ -4,18 +4,9 @@ from __future__ import annotations
 
 import re
 
-from tests.support.pages import refused, text_of  # noqa: F401 - the helpers tests import from here
+from tests.support.pages import csrf_from, refused, text_of  # noqa: F401 - the helpers tests import from here
 
-CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 VERSION_RE = re.compile(r'name="version"[^>]*value="(\d+)"')
-
-
-def csrf_from(html: str) -> str:
-    # Read here rather than imported from conftest: with a conftest in more than one test
-    # folder, "import conftest" finds whichever was imported first.
-    match = CSRF_RE.search(html)
-    assert match, "page has no CSRF token"
-    return match.group(1)
 
 
 def version_on(html: str) -> str:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from govflow import workdays
 from govflow.clock import utcnow
+from tests.support.pages import csrf_from  # noqa: F401 - the sponsor tests import it from here
 
 SPONSOR = "gareth.holmes@syp.example"  # Head of Service and sponsor of Denaby, not an executive
 OTHER_SPONSOR = "claire.firth@dbth.example"  # sponsor of Balby
@@ -19,12 +19,3 @@ DENABY_SECRETARY = "jo.mitchell@denaby-cafe.example"  # secretary of Denaby's lo
 
 def working_days_ahead(n: int, start: date | None = None) -> date:
     return workdays.add_working_days(start or workdays.london_date(utcnow()), n)
-
-
-CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-def csrf_from(html: str) -> str:
-    match = CSRF_RE.search(html)
-    assert match, "page has no CSRF token"
-    return match.group(1)

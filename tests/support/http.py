@@ -12,8 +12,9 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
+from tests.support.pages import CSRF_RE
+
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - the demo seed's published password
-CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 VERSION_RE = re.compile(r'name="version"[^>]*value="([^"]*)"')
 
 

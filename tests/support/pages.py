@@ -1,10 +1,19 @@
-"""Reading the pages the test client gets back as a person would: their text, and a form sent
-back with its problems."""
+"""Reading the pages the test client gets back: their text as a person reads it, a form sent
+back with its problems, and the CSRF token a form carries."""
 
 from __future__ import annotations
 
 import html as html_lib
 import re
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    """The CSRF token of the (first) form on a page."""
+    match = CSRF_RE.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
 
 
 def text_of(response) -> str:
