@@ -37,7 +37,8 @@ def _domain_commands():
                                   "govflow.forums.cli", "govflow.sponsors.cli", "govflow.checks",
                                   "govflow.metrics.cli", "govflow.records.cli",
                                   "govflow.access_docs", "govflow.outcomes.cli",
-                                  "govflow.search.cli"), "CLI_COMMANDS"):
+                                  "govflow.search.cli", "govflow.accounts.seal_cli"),
+                             "CLI_COMMANDS"):
         yield from commands
 
 

@@ -186,6 +186,10 @@ def load_config(instance_path: str, environ: dict | None = None) -> dict:
         "GOVFLOW_ENV": mode,
         "PRODUCTION": production,
         "SECRET_KEY": _secret_key(env, mode),
+        # Earlier keys, newest first, still accepted for sessions and sealed secrets while
+        # SECRET_KEY is being changed (govflow/sealed.py).
+        "SECRET_KEY_FALLBACKS": [k.strip() for k in env.get("SECRET_KEY_FALLBACKS", "").split(",")
+                                 if k.strip()],
         "SQLALCHEMY_DATABASE_URI": _database_url(env, instance_path),
         # Seconds to wait for a new PostgreSQL connection (libpq counts 2 at least), the
         # longest any one statement may run, and seconds to wait for a pooled connection.

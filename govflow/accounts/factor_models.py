@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govflow.clock import utcnow
 from govflow.extensions import db
+from govflow.sealed import Sealed
 
 
 class SecondFactor(db.Model):
@@ -21,7 +22,8 @@ class SecondFactor(db.Model):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
                                          primary_key=True)
-    secret: Mapped[str] = mapped_column(String(64))
+    # Sealed with the app's key (govflow.sealed): a copy of the database does not give codes.
+    secret: Mapped[str] = mapped_column(Sealed(255))
     enabled_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_step: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 

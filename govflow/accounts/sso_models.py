@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from govflow.accounts.models import Organisation
 from govflow.clock import utcnow
 from govflow.extensions import db
+from govflow.sealed import Sealed
 
 
 class IdentityProvider(db.Model):
@@ -23,7 +24,8 @@ class IdentityProvider(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     issuer: Mapped[str] = mapped_column(String(500))
     client_id: Mapped[str] = mapped_column(String(255))
-    client_secret: Mapped[str] = mapped_column(String(500))
+    # Sealed with the app's key (govflow.sealed).
+    client_secret: Mapped[str] = mapped_column(Sealed(1000))
     # Email domains whose people may sign in through it, one a line ("dcst.example").
     domains: Mapped[str] = mapped_column(Text, default="", server_default="")
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
