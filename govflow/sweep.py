@@ -100,10 +100,20 @@ def run(now: datetime | None = None, dry_run: bool = False, batch_size: int = 20
                        keep_lines=keep_lines)
     try:
         for step in steps():
+            _end_reading()
             step(ctx)
     finally:
         ctx.finish()
     return ctx
+
+
+def _end_reading() -> None:
+    """End the transaction a step that only read left open, so that the next step's writes
+    begin one of their own: on SQLite that takes the write lock up front (govflow.db.writing)
+    and waits its turn, where a write in an old read transaction fails at once ("database is
+    locked") if another sweep has written since it began. A step commits what it writes."""
+    if not transaction.wrote(db.session()):
+        db.session.rollback()
 
 
 def in_batches(ctx: SweepContext, batches: Iterable[list[int]],
@@ -162,17 +172,22 @@ def claimed_batches(ctx: SweepContext, claim: Callable[[], list],
     still needs the step; `handle(rows)` marks and tells, without committing). Each batch
     commits with what it tells people; a dry run looks at the first batch and keeps nothing."""
     while True:
-        rows = claim()
-        if not rows:
-            break
-        with outbox.grouping(None if ctx.dry_run else ctx.notices):
-            handle(rows)
-        if ctx.dry_run:
-            db.session.rollback()
-            break
-        ctx.notices.flush()
-        transaction.commit()
-        ctx.notices.committed()
+        # The claim begins the batch's transaction, which on SQLite takes the write lock up
+        # front (as in_batches does): another sweep's batch is waited for, not failed on.
+        with nullcontext() if ctx.dry_run else writing():
+            _end_reading()
+            rows = claim()
+            if not rows:
+                _end_reading()
+                break
+            with outbox.grouping(None if ctx.dry_run else ctx.notices):
+                handle(rows)
+            if ctx.dry_run:
+                db.session.rollback()
+                break
+            ctx.notices.flush()
+            transaction.commit()
+            ctx.notices.committed()
 
 
 @click.command("sweep")
