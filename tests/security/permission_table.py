@@ -21,12 +21,25 @@ API_READ = {"anonymous": 401, "*": 200}  # the API's reads, for anyone signed in
 API_TOKEN_ONLY = {"anonymous": 401, "*": 401}  # the API's writes: a token, never a session
 PUBLIC = {"anonymous": 200, "*": 200}
 REDIRECTS_EVERYONE = {"anonymous": 302, "*": 302}  # e.g. signing out: back to a page
+NOT_FOUND_FOR_EVERYONE = {"anonymous": 404, "*": 404}
+# A POST-only route sent with nothing but the CSRF token: 400 for whoever may use it.
+SIGNED_IN_EMPTY_FORM = {"anonymous": 302, "*": 400}
+ADMIN_EMPTY_FORM = {"anonymous": 302, "*": 403, "admin": 400}
+# Routes for administrators alone that, asked by one, send them back to a page, or find
+# nothing of the matrix's to act on.
+ADMIN_REDIRECTED = {"anonymous": 302, "*": 403, "admin": 302}
+ADMIN_NOT_FOUND = {"anonymous": 302, "*": 403, "admin": 404}
+# The pages of the people a kind of work belongs to (and administrators).
+SECRETARIES = {"anonymous": 302, "*": 403, "secretary": 200, "admin": 200}
+FACILITATORS = {"anonymous": 302, "*": 403, "facilitator": 200, "admin": 200}
+SPONSOR_ACTION_RECORDERS = {"anonymous": 302, "*": 403, "executive": 200, "sponsor": 200,
+                            "secretary": 200}
 
 TABLE: dict[str, dict] = {
     # accounts
     "accounts.account": SIGNED_IN,
     "accounts.change_password": SIGNED_IN,
-    "accounts.create_token": {"anonymous": 302, "*": 400},
+    "accounts.create_token": SIGNED_IN_EMPTY_FORM,
     "accounts.revoke_token": SIGNED_IN_NOT_FOUND,
     "accounts.sign_in": {"anonymous": 200, "*": 302},
     "accounts.sign_out": REDIRECTS_EVERYONE,
@@ -56,7 +69,7 @@ TABLE: dict[str, dict] = {
     "admin.organisations_csv": ADMIN_ONLY,
     "admin.people": ADMIN_ONLY,
     "admin.people_csv": ADMIN_ONLY,
-    "admin.reactivate_person": {"anonymous": 302, "*": 403, "admin": 302},
+    "admin.reactivate_person": ADMIN_REDIRECTED,
     "admin.record": ADMIN_ONLY,
     "admin.edit_sign_in_provider": {"anonymous": 302, "*": 403, "admin": (200, 404)},
     "admin.sign_in_providers": ADMIN_ONLY,
@@ -99,10 +112,10 @@ TABLE: dict[str, dict] = {
     "decisions.index": SIGNED_IN,
     "decisions.show": SIGNED_IN,
     # forums
-    "forums.action_outcome": {"anonymous": 302, "*": 403, "admin": 404},
-    "forums.add_guest": {"anonymous": 302, "*": 403, "admin": 400},
-    "forums.add_item": {"anonymous": 302, "*": 403, "admin": 400},
-    "forums.add_topic": {"anonymous": 302, "*": 403, "admin": 400},
+    "forums.action_outcome": ADMIN_NOT_FOUND,
+    "forums.add_guest": ADMIN_EMPTY_FORM,
+    "forums.add_item": ADMIN_EMPTY_FORM,
+    "forums.add_topic": ADMIN_EMPTY_FORM,
     "forums.addenda": {"anonymous": 302, "*": 403, "admin": 409},
     "forums.addenda_pdf": SIGNED_IN_NOT_FOUND,
     "forums.agenda": ADMIN_ONLY,
@@ -110,13 +123,13 @@ TABLE: dict[str, dict] = {
     "forums.approve": {"anonymous": 302, "*": 403},
     "forums.attendance": ADMIN_ONLY,
     "forums.close": {"anonymous": 302, "*": 403, "admin": 409},
-    "forums.decision": {"anonymous": 302, "*": 403, "admin": 404},
+    "forums.decision": ADMIN_NOT_FOUND,
     "forums.decision_log": SIGNED_IN,
     "forums.decision_log_pdf": SIGNED_IN,
-    "forums.declare_conflict": {"anonymous": 302, "*": 403, "admin": 400},
+    "forums.declare_conflict": ADMIN_EMPTY_FORM,
     # the chair (or a vice-chair) of the meeting only: none of the demo sign-ins chairs it
     "forums.dispensation": {"anonymous": 302, "*": 403},
-    "forums.forum_quorum": {"anonymous": 302, "*": 403, "secretary": 200, "admin": 200},
+    "forums.forum_quorum": SECRETARIES,
     "forums.edit_forum": ADMIN_ONLY,
     "forums.edit_meeting": ADMIN_ONLY,
     "forums.index": SIGNED_IN,
@@ -124,36 +137,36 @@ TABLE: dict[str, dict] = {
     "forums.meeting_calendar": SIGNED_IN,
     "forums.members": ADMIN_ONLY,
     "forums.minutes_pdf": SIGNED_IN,
-    "forums.move": {"anonymous": 302, "*": 403, "admin": 400},
+    "forums.move": ADMIN_EMPTY_FORM,
     "forums.new_action": ADMIN_ONLY,
     "forums.new_forum": ADMIN_ONLY,
-    "forums.new_meeting": {"anonymous": 302, "*": 403, "secretary": 200, "admin": 200},
-    "forums.record_past_meeting": {"anonymous": 302, "*": 403, "secretary": 200, "admin": 200},
-    "forums.refresh_agenda": {"anonymous": 302, "*": 403, "admin": 302},
-    "forums.remove": {"anonymous": 302, "*": 403, "admin": 302},
-    "forums.rhythm": {"anonymous": 302, "*": 403, "secretary": 200, "admin": 200},
+    "forums.new_meeting": SECRETARIES,
+    "forums.record_past_meeting": SECRETARIES,
+    "forums.refresh_agenda": ADMIN_REDIRECTED,
+    "forums.remove": ADMIN_REDIRECTED,
+    "forums.rhythm": SECRETARIES,
     "forums.stop_rhythm": {"anonymous": 302, "*": 403, "secretary": (302, 409),
                            "admin": (302, 409)},
     "forums.cancel_meeting": ADMIN_ONLY,
     "forums.calendar_feeds": SIGNED_IN,
-    "forums.refer": {"anonymous": 302, "*": 403, "facilitator": 200, "admin": 200},
+    "forums.refer": FACILITATORS,
     # From the item's own page: for the local group of its area (Denaby's facilitator).
-    "forums.refer_item": {"anonymous": 302, "*": 403, "facilitator": 200, "admin": 200},
+    "forums.refer_item": FACILITATORS,
     "forums.answer": {"anonymous": 302, "*": 403, "admin": (200, 404)},
     "forums.subscribe_mine": SIGNED_IN,
     "forums.subscribe_forum": SIGNED_IN,
     "forums.revoke_feed": SIGNED_IN_NOT_FOUND,
-    "calendar_feeds.feed": {"anonymous": 404, "*": 404},
-    "forums.remove_attendance": {"anonymous": 302, "*": 403, "admin": 404},
-    "forums.remove_conflict": {"anonymous": 302, "*": 403, "admin": 404},
-    "forums.save_notes": {"anonymous": 302, "*": 403, "admin": 302},
+    "calendar_feeds.feed": NOT_FOUND_FOR_EVERYONE,
+    "forums.remove_attendance": ADMIN_NOT_FOUND,
+    "forums.remove_conflict": ADMIN_NOT_FOUND,
+    "forums.save_notes": ADMIN_REDIRECTED,
     "forums.show": SIGNED_IN,
     # ideas
     "ideas.new": SIGNED_IN,
     "ideas.proposed": SIGNED_IN_NOT_FOUND,
     # items
     "items.action": {"anonymous": 302, "*": 200, "practitioner": 403, "head_of_service": 403, "secretary": 403},
-    "items.comment": {"anonymous": 302, "*": 400},
+    "items.comment": SIGNED_IN_EMPTY_FORM,
     # The demo's first comment is on another item than the matrix's: not found, for everyone.
     "items.correct_comment": SIGNED_IN_NOT_FOUND,
     "items.how_it_works": PUBLIC,
@@ -178,12 +191,11 @@ TABLE: dict[str, dict] = {
     "outcomes.families": SIGNED_IN,
     "outcomes.families_csv": SIGNED_IN,
     "outcomes.figures_csv": SIGNED_IN,
-    "outcomes.import_figures": {"anonymous": 302, "*": 403, "facilitator": 200, "admin": 200},
+    "outcomes.import_figures": FACILITATORS,
     "outcomes.index": SIGNED_IN,
-    "outcomes.new_family_feedback": {"anonymous": 302, "*": 403, "facilitator": 200,
-                                     "admin": 200},
-    "outcomes.new_figure": {"anonymous": 302, "*": 403, "facilitator": 200, "admin": 200},
-    "outcomes.public": {"anonymous": 404, "*": 404},  # off until an administrator switches it on
+    "outcomes.new_family_feedback": FACILITATORS,
+    "outcomes.new_figure": FACILITATORS,
+    "outcomes.public": NOT_FOUND_FOR_EVERYONE,  # off until an administrator switches it on
     "outcomes.public_page_switch": ADMIN_ONLY,
     "outcomes.subscriptions": SIGNED_IN,
     # notifications
@@ -192,21 +204,21 @@ TABLE: dict[str, dict] = {
     "notifications.mark_all_read": REDIRECTS_EVERYONE,
     "notifications.open_notification": SIGNED_IN_NOT_FOUND,
     "preferences.edit": SIGNED_IN,
-    "preferences.unsubscribe": {"anonymous": 404, "*": 404},  # a token we did not sign
+    "preferences.unsubscribe": NOT_FOUND_FOR_EVERYONE,  # a token we did not sign
     "follows.follow": {"anonymous": 302, "*": 303},  # anyone who can see the item
     # sponsors
     "sponsors.actions": SIGNED_IN,
     "sponsors.actions_csv": SIGNED_IN,
-    "sponsors.complete_action": {"anonymous": 302, "*": 403, "executive": 200, "sponsor": 200, "secretary": 200},
-    "sponsors.drop_action": {"anonymous": 302, "*": 403, "executive": 200, "sponsor": 200, "secretary": 200},
-    "sponsors.change_action": {"anonymous": 302, "*": 403, "executive": 200, "sponsor": 200, "secretary": 200},
+    "sponsors.complete_action": SPONSOR_ACTION_RECORDERS,
+    "sponsors.drop_action": SPONSOR_ACTION_RECORDERS,
+    "sponsors.change_action": SPONSOR_ACTION_RECORDERS,
     "sponsors.home": {"anonymous": 302, "*": 403, "executive": 200, "sponsor": 200},
-    "sponsors.new_action": {"anonymous": 302, "*": 403, "executive": 200, "sponsor": 200, "secretary": 200},
+    "sponsors.new_action": SPONSOR_ACTION_RECORDERS,
     "sponsors.show_action": SIGNED_IN,
     # sso: no provider is configured in the suite, so starting and the callback are 404
-    "sso.callback": {"anonymous": 404, "*": 404},
+    "sso.callback": NOT_FOUND_FOR_EVERYONE,
     "sso.signed_out": REDIRECTS_EVERYONE,
-    "sso.start": {"anonymous": 404, "*": 404},
+    "sso.start": NOT_FOUND_FOR_EVERYONE,
     # static
     "static": PUBLIC,
     # systemic
