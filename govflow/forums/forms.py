@@ -151,7 +151,14 @@ def _chair_field():
     return dropdown("Chair", required("Choose who will chair it"))
 
 
+def _long_answer(label: str, missing: str, hint: str = ""):
+    """A text area that must be answered, in 2,000 characters at most: the limit the forum
+    services keep for a summary, a declaration, an outcome or a reason (forums.rules)."""
+    return text_area(label, required(missing, Length(max=2000)), description=hint)
+
+
 class MeetingForm(FlaskForm):
+    version = HiddenField()
     day = GovDateField("Date of the meeting", description="For example, 27 3 2027",
                        validators=[date_required("Enter the date of the meeting")])
     start_time = text_box("Start time", [time_text("Enter the start time")],
@@ -164,7 +171,6 @@ class MeetingForm(FlaskForm):
     vice_chair = dropdown("Deputy (optional)", optional(),
                           description="The vice-chair: approves the minutes if the chair "
                                       "cannot. Whoever writes the minutes cannot approve them.")
-    version = HiddenField()
     submit = button("Save meeting")
 
 
@@ -184,9 +190,8 @@ class RhythmForm(FlaskForm):
 
 
 class CancelMeetingForm(FlaskForm):
-    reason = text_area("Why is it cancelled?",
-                       required("Enter why the meeting is cancelled", Length(max=2000)),
-                       description="Members and calendars see this.")
+    reason = _long_answer("Why is it cancelled?", "Enter why the meeting is cancelled",
+                          hint="Members and calendars see this.")
     version = HiddenField()
     submit = button("Cancel the meeting", render_kw={"classes": "govuk-button--warning"})
 
@@ -227,7 +232,7 @@ class ConflictForm(FlaskForm):
     person = dropdown("Who is declaring an interest",
                       required("Choose who is declaring the interest"))
     agenda_item = dropdown("Agenda item (optional)", optional())
-    declaration = text_area("The interest", required("Say what the interest is", Length(max=2000)))
+    declaration = _long_answer("The interest", "Say what the interest is")
     submit = button("Record declaration")
 
 
@@ -244,14 +249,13 @@ class ActionForm(FlaskForm):
 class CloseActionForm(FlaskForm):
     status = radios("What happened to this action", required("Choose done or dropped"),
                     choices={"done": "Done", "dropped": "Dropped"})
-    outcome_note = text_area("Outcome", required("Say what happened", Length(max=2000)))
+    outcome_note = _long_answer("Outcome", "Say what happened")
     submit = button("Record outcome")
 
 
 class CloseMeetingForm(FlaskForm):
-    summary = text_area("Summary of the meeting",
-                        required("Write a short summary of the meeting", Length(max=2000)),
-                        description="A few sentences: what was decided and what happens next.")
+    summary = _long_answer("Summary of the meeting", "Write a short summary of the meeting",
+                           hint="A few sentences: what was decided and what happens next.")
     version = HiddenField()
     submit = button("Close the meeting")
 
@@ -291,7 +295,6 @@ class QuorumForm(FlaskForm):
 
 
 class DispensationForm(FlaskForm):
-    reason = text_area("Why may they take part",
-                       required("Give the reason for the dispensation", Length(max=2000)),
-                       description="The minutes print this beside the declaration.")
+    reason = _long_answer("Why may they take part", "Give the reason for the dispensation",
+                          hint="The minutes print this beside the declaration.")
     submit = button("Record the dispensation")
