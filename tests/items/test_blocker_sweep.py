@@ -144,38 +144,40 @@ def test_one_tier_per_run_then_gold_is_flagged_for_the_central_forum_once(app, p
     assert not any(tells(n, item, subject) for n in received(people["executive"], later))
 
 
-def _swept_either_side_of(item, deadline, waiting: str):
-    """Sweep a minute before `deadline`, when the item must still be `waiting`, and a minute
-    after; the item as the second sweep left it."""
-    sweep_blockers(deadline - timedelta(minutes=1))
+def _left_until_its_time_is_up(people, trigger: str, fields: dict, *, waiting: str,
+                               deadline: str, then: str):
+    """A blocker the facilitator puts into `waiting` (by `trigger`, with `fields`), swept a
+    minute before the time in its `deadline` column, when it must still be waiting, and a
+    minute after, when the sweep must have fired `then` itself (no one's action). The item
+    as the second sweep left it, that deadline, and the sweep's event."""
+    item = _raise(people["practitioner"])
+    engine.fire(item, trigger, people["facilitator"], now=datetime(2026, 12, 22, 10, 0),
+                fields=fields)
+    ends = getattr(fresh(item), deadline)
+    sweep_blockers(ends - timedelta(minutes=1))
     assert fresh(item).state == waiting
-    sweep_blockers(deadline + timedelta(minutes=1))
-    return fresh(item)
+    sweep_blockers(ends + timedelta(minutes=1))
+    item = fresh(item)
+    last = events(item)[-1]
+    assert (last.trigger, last.actor_id) == (then, None)
+    return item, ends, last
 
 
 def test_a_pause_resumes_itself_at_the_cap(app, people):
-    item = _raise(people["practitioner"])
-    engine.fire(item, "pause", people["facilitator"], now=datetime(2026, 12, 22, 10, 0),
-                fields={"reason": "Waiting on the trust's legal team."})
-    ends = fresh(item).pause_ends_at
-    item = _swept_either_side_of(item, ends, waiting="paused")
+    item, ends, resumed = _left_until_its_time_is_up(
+        people, "pause", {"reason": "Waiting on the trust's legal team."},
+        waiting="paused", deadline="pause_ends_at", then="resume")
     assert item.state == "bronze"
-    last = events(item)[-1]
-    assert (last.trigger, last.actor_id) == ("resume", None)
-    assert "Paused for 10 working days, the most allowed" in last.reason
+    assert "Paused for 10 working days, the most allowed" in resumed.reason
     assert item.due_at > ends  # the clock runs again from where it stopped
 
 
 def test_an_unblocked_blocker_closes_itself_after_the_quiet_period(app, people):
-    item = _raise(people["practitioner"])
-    engine.fire(item, "unblock", people["facilitator"], now=datetime(2026, 12, 22, 10, 0),
-                fields={"resolution": "The caretaker now stays until 7pm on Tuesdays."})
-    quiet_ends = fresh(item).due_at
-    item = _swept_either_side_of(item, quiet_ends, waiting="unblocked")
+    item, quiet_ends, closed = _left_until_its_time_is_up(
+        people, "unblock", {"resolution": "The caretaker now stays until 7pm on Tuesdays."},
+        waiting="unblocked", deadline="due_at", then="close")
     assert item.state == "closed" and item.closed_at == quiet_ends + timedelta(minutes=1)
-    last = events(item)[-1]
-    assert (last.trigger, last.actor_id) == ("close", None)
-    assert last.reason.startswith("Closed automatically")
+    assert closed.reason.startswith("Closed automatically")
 
 
 def test_a_warning_goes_one_working_day_before_the_deadline_once(app, people):
