@@ -7,8 +7,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from govflow.accounts import sso
+from govflow.accounts.forms import IdentityProviderForm
 from govflow.accounts.models import Organisation
-from govflow.accounts.sso_forms import IdentityProviderForm
 from govflow.accounts.sso_models import IdentityProvider
 from govflow.admin.views import _load, bp, saved_and_back
 from govflow.extensions import db
