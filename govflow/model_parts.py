@@ -1,12 +1,25 @@
-"""Pieces several models share: the version column that guards against lost updates, and the
-tables that link two kinds of thing, many to many."""
+"""Pieces several models share: the checks that a column holds one of a few values, the version
+column that guards against lost updates, and the tables that link two kinds of thing, many to
+many."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Integer, Table
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, Table
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from govflow.extensions import db
+
+
+def in_list(column: str, values) -> str:
+    """SQL that holds when `column` is one of `values`."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def one_of(**columns) -> tuple[CheckConstraint, ...]:
+    """For `__table_args__`: a check per column that it holds one of the values given
+    (`kind=KINDS`), named after the column."""
+    return tuple(CheckConstraint(in_list(column, values), name=column)
+                 for column, values in columns.items())
 
 
 class Versioned:

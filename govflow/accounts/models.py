@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govflow.clock import utcnow
 from govflow.extensions import db
+from govflow.model_parts import one_of
 from govflow.workflow.definition import TIER_LABELS, TIER_ORDER  # noqa: F401 - TIER_LABELS for importers
 
 ROLES = (
@@ -46,13 +47,9 @@ ORGANISATION_KINDS = (
 )
 
 
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
 class Organisation(db.Model):
     __tablename__ = "organisations"
-    __table_args__ = (CheckConstraint(_in("kind", ORGANISATION_KINDS), name="kind"),)
+    __table_args__ = one_of(kind=ORGANISATION_KINDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -174,7 +171,7 @@ class User(UserMixin, db.Model):
 class RoleAssignment(db.Model):
     __tablename__ = "role_assignments"
     __table_args__ = (
-        CheckConstraint(_in("role", ROLES), name="role"),
+        *one_of(role=ROLES),
         # Area roles name an area; forum roles name a forum; the rest name neither.
         CheckConstraint(
             "(role IN ('facilitator', 'sponsor') AND area_id IS NOT NULL AND forum_id IS NULL)"

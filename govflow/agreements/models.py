@@ -5,22 +5,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (
-    CheckConstraint,
-    Date,
-    DateTime,
-    ForeignKey,
-    Index,
-    String,
-    Text,
-)
+from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from govflow.accounts.models import LocalArea, User, _in
+from govflow.accounts.models import LocalArea, User
 from govflow.clock import utcnow
 from govflow.extensions import db
 from govflow.items.models import Item
-from govflow.model_parts import Versioned, link_table
+from govflow.model_parts import Versioned, link_table, one_of
 
 # The kinds of agreement, as people read them.
 AGREEMENT_KINDS = {
@@ -36,7 +28,7 @@ agreement_areas = link_table("agreement_areas", agreement_id="agreements.id",
 class Agreement(Versioned, db.Model):
     __tablename__ = "agreements"
     __table_args__ = (
-        CheckConstraint(_in("kind", tuple(AGREEMENT_KINDS)), name="kind"),
+        *one_of(kind=AGREEMENT_KINDS),
         # The sweep looks for agreements falling due for review, oldest first.
         Index("ix_agreements_review_on", "review_on", "id"),
     )

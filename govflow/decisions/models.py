@@ -4,23 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    Date,
-    DateTime,
-    ForeignKey,
-    Index,
-    String,
-    Text,
-    text,
-)
+from sqlalchemy import text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.schema import CheckConstraint, ForeignKey, Index
+from sqlalchemy.types import Boolean, Date, DateTime, String, Text
 
-from govflow.accounts.models import TIERS, User, _in
+from govflow.accounts.models import TIERS, User
 from govflow.clock import utcnow
 from govflow.extensions import db
 from govflow.items.models import Event, Item, refuse_changes
+from govflow.model_parts import one_of
 from govflow.records.chain import Chained, seal_rows_on_insert
 
 OUTCOMES = (
@@ -63,8 +56,7 @@ REASON_CATEGORIES = {
 class Decision(Chained, db.Model):
     __tablename__ = "decisions"
     __table_args__ = (
-        CheckConstraint(_in("outcome", OUTCOMES), name="outcome"),
-        CheckConstraint(_in("tier", TIERS), name="tier"),
+        *one_of(outcome=OUTCOMES, tier=TIERS),
         # A decline must say why not and what would make it a yes.
         CheckConstraint(
             "outcome <> 'declined' OR (why_not <> '' AND what_would_make_yes <> ''"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from govflow.accounts.models import _in
 from govflow.clock import utcnow
 from govflow.extensions import db
+from govflow.model_parts import one_of
 
 THINGS = ("item", "forum", "area")
 
@@ -17,7 +17,7 @@ THINGS = ("item", "forum", "area")
 class Follow(db.Model):
     __tablename__ = "follows"
     __table_args__ = (
-        CheckConstraint(_in("thing", THINGS), name="thing"),
+        *one_of(thing=THINGS),
         # "Who follows this?" when something changes.
         Index("ix_follows_thing", "thing", "thing_id"),
     )

@@ -4,25 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    Date,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    LargeBinary,
-    String,
-    Text,
-)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.schema import CheckConstraint, ForeignKey, Index
+from sqlalchemy.types import Boolean, Date, DateTime, Integer, LargeBinary, String, Text
 
-from govflow.accounts.models import LocalArea, User, _in
+from govflow.accounts.models import LocalArea, User
 from govflow.clock import utcnow
 from govflow.extensions import db
 from govflow.items.models import refuse_changes
-from govflow.model_parts import Versioned, link_table
+from govflow.model_parts import Versioned, link_table, one_of
 from govflow.records.chain import Chained, seal_rows_on_insert
 
 FORUM_KINDS = ("central", "local")
@@ -36,7 +26,7 @@ forum_members = link_table("forum_members", forum_id="forums.id", user_id="users
 class Forum(db.Model):
     __tablename__ = "forums"
     __table_args__ = (
-        CheckConstraint(_in("kind", FORUM_KINDS), name="kind"),
+        *one_of(kind=FORUM_KINDS),
         CheckConstraint(
             "(kind = 'central' AND area_id IS NULL) OR (kind = 'local' AND area_id IS NOT NULL)",
             name="area",
@@ -68,7 +58,7 @@ class Forum(db.Model):
 class Meeting(Versioned, Chained, db.Model):
     __tablename__ = "meetings"
     __table_args__ = (
-        CheckConstraint(_in("status", MEETING_STATUSES), name="status"),
+        *one_of(status=MEETING_STATUSES),
         CheckConstraint(
             "status <> 'approved' OR (minutes_pdf IS NOT NULL AND minutes_sha256 IS NOT NULL)",
             name="approved_has_pdf",
@@ -130,7 +120,7 @@ class Meeting(Versioned, Chained, db.Model):
 class MeetingAttendance(Chained, db.Model):
     __tablename__ = "meeting_attendance"
     __table_args__ = (
-        CheckConstraint(_in("status", ATTENDANCE), name="status"),
+        *one_of(status=ATTENDANCE),
         CheckConstraint("user_id IS NOT NULL OR guest_name <> ''", name="who"),
     )
 
@@ -150,7 +140,7 @@ class MeetingAttendance(Chained, db.Model):
 
 class AgendaItem(Chained, db.Model):
     __tablename__ = "agenda_items"
-    __table_args__ = (CheckConstraint(_in("kind", AGENDA_KINDS), name="kind"),)
+    __table_args__ = one_of(kind=AGENDA_KINDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)

@@ -8,9 +8,10 @@ from datetime import datetime, time
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from govflow.accounts.models import User, _in
+from govflow.accounts.models import User
 from govflow.clock import utcnow
 from govflow.extensions import db
+from govflow.model_parts import one_of
 
 FREQUENCIES = ("weekly", "monthly")
 # Monthly meetings fall on the first, second, third, fourth or last such weekday.
@@ -23,7 +24,7 @@ class MeetingRhythm(db.Model):
 
     __tablename__ = "meeting_rhythms"
     __table_args__ = (
-        CheckConstraint(_in("frequency", FREQUENCIES), name="frequency"),
+        *one_of(frequency=FREQUENCIES),
         CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
         CheckConstraint(
             "(frequency = 'weekly' AND week_of_month IS NULL) OR "

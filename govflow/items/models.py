@@ -4,27 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    CheckConstraint,
-    Date,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-    event,
-    text,
-)
+from sqlalchemy import event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.schema import CheckConstraint, ForeignKey, Index, UniqueConstraint
+from sqlalchemy.types import JSON, Boolean, Date, DateTime, Integer, String, Text
 
-from govflow.accounts.models import TIERS, LocalArea, Organisation, User, _in
+from govflow.accounts.models import TIERS, LocalArea, Organisation, User
 from govflow.clock import utcnow
 from govflow.extensions import db
-from govflow.model_parts import Versioned, link_table
+from govflow.model_parts import Versioned, in_list, link_table, one_of
 from govflow.records.chain import Chained, seal_rows_on_insert
 from govflow.workflow import vocabulary
 
@@ -53,7 +41,7 @@ class Tag(db.Model):
     """One of the framework's six features or four outcomes."""
 
     __tablename__ = "tags"
-    __table_args__ = (CheckConstraint(_in("kind", TAG_KINDS), name="kind"),)
+    __table_args__ = one_of(kind=TAG_KINDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -70,11 +58,10 @@ item_tags = link_table("item_tags", item_id="items.id", tag_id="tags.id")
 class Item(Versioned, db.Model):
     __tablename__ = "items"
     __table_args__ = (
-        CheckConstraint(_in("kind", KINDS), name="kind"),
-        CheckConstraint(_in("tier", TIERS), name="tier"),
+        *one_of(kind=KINDS, tier=TIERS),
         CheckConstraint(
-            f"(kind = 'blocker' AND {_in('state', BLOCKER_STATES)})"
-            f" OR (kind = 'idea' AND {_in('state', IDEA_STATES)})",
+            f"(kind = 'blocker' AND {in_list('state', BLOCKER_STATES)})"
+            f" OR (kind = 'idea' AND {in_list('state', IDEA_STATES)})",
             name="state",
         ),
         CheckConstraint("funding_pence IS NULL OR funding_pence >= 0", name="funding"),

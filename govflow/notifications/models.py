@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from govflow.accounts.models import User, _in
+from govflow.accounts.models import User
 from govflow.clock import utcnow
 from govflow.extensions import db
+from govflow.model_parts import one_of
 
 EMAIL_STATUSES = ("pending", "sending", "sent", "failed", "not_sent")
-# How a person is emailed about one kind (govflow/notifications/preferences.py).
-PREFERENCE_CHOICES = ("now", "digest", "off")
 
 
 class Notification(db.Model):
     __tablename__ = "notifications"
     __table_args__ = (
-        CheckConstraint(_in("email_status", EMAIL_STATUSES), name="email_status"),
+        *one_of(email_status=EMAIL_STATUSES),
         Index("ix_notifications_user_read", "user_id", "read_at"),
         Index("ix_notifications_email_due", "email_status", "next_attempt_at"),
     )
@@ -46,11 +45,15 @@ class Notification(db.Model):
     user: Mapped[User] = relationship()
 
 
+# How a person is emailed about one kind (govflow/notifications/preferences.py).
+PREFERENCE_CHOICES = ("now", "digest", "off")
+
+
 class NotificationPreference(db.Model):
     """One person's choice for one kind of notification; no row means "now"."""
 
     __tablename__ = "notification_preferences"
-    __table_args__ = (CheckConstraint(_in("how", PREFERENCE_CHOICES), name="how"),)
+    __table_args__ = one_of(how=PREFERENCE_CHOICES)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
                                          primary_key=True)

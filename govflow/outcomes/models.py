@@ -19,11 +19,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from govflow.accounts.models import LocalArea, User, _in
+from govflow.accounts.models import LocalArea, User
 from govflow.clock import utcnow
 from govflow.extensions import db
 from govflow.items.models import Item, Tag
-from govflow.model_parts import link_table
+from govflow.model_parts import link_table, one_of
 
 # Which way is better: a higher figure (families helped early) or a lower one (referrals).
 BETTER = ("higher", "lower")
@@ -37,8 +37,7 @@ class Indicator(db.Model):
 
     __tablename__ = "indicators"
     __table_args__ = (
-        CheckConstraint(_in("better", BETTER), name="better"),
-        CheckConstraint(_in("combine", COMBINE), name="combine"),
+        *one_of(better=BETTER, combine=COMBINE),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,7 +72,7 @@ class IndicatorFigure(db.Model):
     __tablename__ = "indicator_figures"
     __table_args__ = (
         UniqueConstraint("indicator_id", "area_id", "quarter"),
-        CheckConstraint(_in("source", FIGURE_SOURCES), name="source"),
+        *one_of(source=FIGURE_SOURCES),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

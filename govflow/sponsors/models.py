@@ -4,24 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (
-    JSON,
-    CheckConstraint,
-    Date,
-    DateTime,
-    ForeignKey,
-    Index,
-    String,
-    Text,
-    event,
-)
+from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from govflow.accounts.models import LocalArea, User, _in
+from govflow.accounts.models import LocalArea, User
 from govflow.clock import utcnow
 from govflow.extensions import db
 from govflow.items.models import AppendOnlyError, Item, refuse_changes
-from govflow.model_parts import Versioned
+from govflow.model_parts import Versioned, one_of
 from govflow.records.chain import Chained, seal_rows_on_insert
 
 ACTION_STATUSES = ("open", "done", "dropped")
@@ -44,7 +34,7 @@ def recorded(action, names=RECORDED_FIELDS) -> dict:
 class SponsorAction(Versioned, db.Model):
     __tablename__ = "sponsor_actions"
     __table_args__ = (
-        CheckConstraint(_in("status", ACTION_STATUSES), name="status"),
+        *one_of(status=ACTION_STATUSES),
         CheckConstraint(
             "status = 'open' OR outcome_note <> ''", name="closed_needs_note"
         ),
