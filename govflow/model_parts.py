@@ -1,10 +1,10 @@
-"""Pieces several models share: the checks that a column holds one of a few values, the version
-column that guards against lost updates, and the tables that link two kinds of thing, many to
-many."""
+"""Pieces several models share: the checks that a column holds one of a few values, the name and
+short name for links of the things people pick from lists, the version column that guards
+against lost updates, and the tables that link two kinds of thing, many to many."""
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, Table
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from govflow.extensions import db
@@ -20,6 +20,16 @@ def one_of(**columns) -> tuple[CheckConstraint, ...]:
     (`kind=KINDS`), named after the column."""
     return tuple(CheckConstraint(in_list(column, values), name=column)
                  for column, values in columns.items())
+
+
+class Named:
+    """Organisations, areas, forums, tags and sign-in providers: each has a name, and a short
+    name for links (its slug) that no other of its kind has."""
+
+    # First in the table, where the migrations put them (a mixin's columns otherwise go last).
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
+    slug: Mapped[str] = mapped_column(String(80), unique=True, sort_order=-1)
+    name: Mapped[str] = mapped_column(String(200), sort_order=-1)
 
 
 class Versioned:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govflow.clock import utcnow
 from govflow.extensions import db
-from govflow.model_parts import one_of
+from govflow.model_parts import Named, one_of
 from govflow.workflow.definition import TIER_LABELS, TIER_ORDER  # noqa: F401 - TIER_LABELS for importers
 
 ROLES = (
@@ -47,13 +47,10 @@ ORGANISATION_KINDS = (
 )
 
 
-class Organisation(db.Model):
+class Organisation(Named, db.Model):
     __tablename__ = "organisations"
     __table_args__ = one_of(kind=ORGANISATION_KINDS)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(80), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     # Its people sign in only through its OpenID provider (set by an admin, once one is set up).
@@ -63,12 +60,9 @@ class Organisation(db.Model):
         return f"<Organisation {self.slug}>"
 
 
-class LocalArea(db.Model):
+class LocalArea(Named, db.Model):
     __tablename__ = "local_areas"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(80), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
 

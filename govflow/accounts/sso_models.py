@@ -10,18 +10,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from govflow.accounts.models import Organisation
 from govflow.clock import utcnow
 from govflow.extensions import db
+from govflow.model_parts import Named
 from govflow.sealed import Sealed
 
 
-class IdentityProvider(db.Model):
+class IdentityProvider(Named, db.Model):
     """An OpenID provider people of one organisation sign in through (Entra ID, Google
     Workspace…). Providers named in the environment are not stored here (govflow.config)."""
 
     __tablename__ = "identity_providers"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(80), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
     issuer: Mapped[str] = mapped_column(String(500))
     client_id: Mapped[str] = mapped_column(String(255))
     # Sealed with the app's key (govflow.sealed).

@@ -12,7 +12,7 @@ from govflow.accounts.models import LocalArea, User
 from govflow.clock import utcnow
 from govflow.extensions import db
 from govflow.items.models import refuse_changes
-from govflow.model_parts import Versioned, link_table, one_of
+from govflow.model_parts import Named, Versioned, link_table, one_of
 from govflow.records.chain import Chained, seal_rows_on_insert
 
 FORUM_KINDS = ("central", "local")
@@ -23,7 +23,7 @@ ATTENDANCE = ("present", "apologies")
 forum_members = link_table("forum_members", forum_id="forums.id", user_id="users.id")
 
 
-class Forum(db.Model):
+class Forum(Named, db.Model):
     __tablename__ = "forums"
     __table_args__ = (
         *one_of(kind=FORUM_KINDS),
@@ -33,9 +33,6 @@ class Forum(db.Model):
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(80), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(10))
     area_id: Mapped[int | None] = mapped_column(ForeignKey("local_areas.id"))
     place: Mapped[str] = mapped_column(String(300), default="", server_default="")

@@ -12,7 +12,7 @@ from sqlalchemy.types import JSON, Boolean, Date, DateTime, Integer, String, Tex
 from govflow.accounts.models import TIERS, LocalArea, Organisation, User
 from govflow.clock import utcnow
 from govflow.extensions import db
-from govflow.model_parts import Versioned, in_list, link_table, one_of
+from govflow.model_parts import Named, Versioned, in_list, link_table, one_of
 from govflow.records.chain import Chained, seal_rows_on_insert
 from govflow.workflow import vocabulary
 
@@ -37,15 +37,12 @@ def refuse_changes(model) -> None:
     event.listen(model, "before_delete", _refuse)
 
 
-class Tag(db.Model):
+class Tag(Named, db.Model):
     """One of the framework's six features or four outcomes."""
 
     __tablename__ = "tags"
     __table_args__ = one_of(kind=TAG_KINDS)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(80), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20))
     group: Mapped[str] = mapped_column(String(40), default="", server_default="")
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
