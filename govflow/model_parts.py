@@ -1,10 +1,13 @@
 """Pieces several models share: the checks that a column holds one of a few values, the name and
-short name for links of the things people pick from lists, the version column that guards
-against lost updates, and the tables that link two kinds of thing, many to many."""
+short name for links of the things people pick from lists, the review date a decision sets,
+the version column that guards against lost updates, and the tables that link two kinds of
+thing, many to many."""
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String, Table
+from datetime import date
+
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from govflow.extensions import db
@@ -30,6 +33,13 @@ class Named:
     id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
     slug: Mapped[str] = mapped_column(String(80), unique=True, sort_order=-1)
     name: Mapped[str] = mapped_column(String(200), sort_order=-1)
+
+
+class ReviewDate:
+    """The date a decision sets for looking again at what it decided (an idea's trial is
+    reviewed then): the workflow's review_on_date, kept on the decision and on its item."""
+
+    review_on: Mapped[date | None] = mapped_column(Date)
 
 
 class Versioned:

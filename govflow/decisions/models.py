@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.schema import CheckConstraint, ForeignKey, Index
-from sqlalchemy.types import Boolean, Date, DateTime, String, Text
+from sqlalchemy.types import Boolean, DateTime, String, Text
 
 from govflow.accounts.models import TIERS, User
 from govflow.clock import utcnow
 from govflow.extensions import db
 from govflow.items.models import Event, Item, refuse_changes
-from govflow.model_parts import one_of
+from govflow.model_parts import ReviewDate, one_of
 from govflow.records.chain import Chained, seal_rows_on_insert
 
 OUTCOMES = (
@@ -53,7 +53,7 @@ REASON_CATEGORIES = {
 }
 
 
-class Decision(Chained, db.Model):
+class Decision(ReviewDate, Chained, db.Model):
     __tablename__ = "decisions"
     __table_args__ = (
         *one_of(outcome=OUTCOMES, tier=TIERS),
@@ -92,7 +92,6 @@ class Decision(Chained, db.Model):
     conditions: Mapped[str] = mapped_column(Text, default="", server_default="")
     alternatives: Mapped[str] = mapped_column(Text, default="", server_default="")
     conflicts: Mapped[str] = mapped_column(Text, default="", server_default="")
-    review_on: Mapped[date | None] = mapped_column(Date)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     by_default: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     decided_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.schema import CheckConstraint, ForeignKey, Index, UniqueConstraint
-from sqlalchemy.types import JSON, Boolean, Date, DateTime, Integer, String, Text
+from sqlalchemy.types import JSON, Boolean, DateTime, Integer, String, Text
 
 from govflow.accounts.models import TIERS, LocalArea, Organisation, User
 from govflow.clock import utcnow
 from govflow.extensions import db
-from govflow.model_parts import Named, Versioned, in_list, link_table, one_of
+from govflow.model_parts import Named, ReviewDate, Versioned, in_list, link_table, one_of
 from govflow.records.chain import Chained, seal_rows_on_insert
 from govflow.workflow import vocabulary
 
@@ -49,10 +49,19 @@ class Tag(Named, db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
+class WorkflowPlace:
+    """Where an item stands: its kind (blocker or idea), state and tier. The tallies count items
+    by the same three, so both tables take them from here."""
+
+    kind: Mapped[str] = mapped_column(String(10))
+    state: Mapped[str] = mapped_column(String(20))
+    tier: Mapped[str] = mapped_column(String(10))
+
+
 item_tags = link_table("item_tags", item_id="items.id", tag_id="tags.id")
 
 
-class Item(Versioned, db.Model):
+class Item(WorkflowPlace, ReviewDate, Versioned, db.Model):
     __tablename__ = "items"
     __table_args__ = (
         *one_of(kind=KINDS, tier=TIERS),
@@ -88,7 +97,6 @@ class Item(Versioned, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(10))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Blockers: the effect on families' support.  Ideas: why (the outcomes it serves).
@@ -105,14 +113,11 @@ class Item(Versioned, db.Model):
     raised_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
-    state: Mapped[str] = mapped_column(String(20))
-    tier: Mapped[str] = mapped_column(String(10))
     due_at: Mapped[datetime | None] = mapped_column(DateTime)
     paused_at: Mapped[datetime | None] = mapped_column(DateTime)
     pause_ends_at: Mapped[datetime | None] = mapped_column(DateTime)
     systemic: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     flagged_for_forum_at: Mapped[datetime | None] = mapped_column(DateTime)
-    review_on: Mapped[date | None] = mapped_column(Date)
     # Restricted (a staff matter, something commercially sensitive, a live safeguarding
     # concern): seen only by the people govflow.permissions.sees_restricted names. Set and
     # cleared only by the workflow engine (restrict / unrestrict), with an event each time.
@@ -238,7 +243,7 @@ refuse_changes(Comment)
 seal_rows_on_insert(Event, Comment)
 
 
-class ItemTally(db.Model):
+class ItemTally(WorkflowPlace, db.Model):
     """How many items there are of each tier, state, kind, area and organisation, kept by the
     database itself: its triggers (migration 0012) append a row of +1 for an item added or
     moved in, and one of -1 for an item moved out or removed, in the same transaction as the
@@ -253,9 +258,6 @@ class ItemTally(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    tier: Mapped[str] = mapped_column(String(10))
-    state: Mapped[str] = mapped_column(String(20))
-    kind: Mapped[str] = mapped_column(String(10))
     area_id: Mapped[int] = mapped_column(Integer)
     organisation_id: Mapped[int | None] = mapped_column(Integer)
     n: Mapped[int] = mapped_column(Integer)
