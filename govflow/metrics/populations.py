@@ -123,18 +123,22 @@ def unblocked(f: MetricFilters):
         .join(Item, Item.id == unblock.item_id)
         .subquery("unblock_dates")
     )
+    return _working_days_taken(dated, "unblocked", with_month=True)
+
+
+def _working_days_taken(dated, name: str, *, with_month: bool = False):
+    """`dated`'s rows (raised_on and done_on London dates, and other columns) with the
+    working days from the one to the other, and the month of done_on if asked, in place of
+    the two dates."""
     raised_day = aliased(WorkingDay, name="raised_day")
     done_day = aliased(WorkingDay, name="done_day")
+    kept = [c for c in dated.c if c.name not in ("raised_on", "done_on")]
+    month = [done_day.month.label("month")] if with_month else []
     return (
-        select(
-            dated.c.item_id,
-            dated.c.tier,
-            done_day.month.label("month"),
-            (done_day.number - raised_day.number).label("days"),
-        )
+        select(*kept, *month, (done_day.number - raised_day.number).label("days"))
         .join(raised_day, raised_day.day == dated.c.raised_on)
         .join(done_day, done_day.day == dated.c.done_on)
-        .subquery("unblocked")
+        .subquery(name)
     )
 
 
@@ -241,29 +245,15 @@ def decision_times(f: MetricFilters):
         .group_by(Decision.item_id)
         .subquery("first_decision")
     )
-    decision = aliased(Decision, name="first")
     dated = (
-        select(
-            decision.item_id.label("item_id"),
-            day_of(Item.created_at).label("raised_on"),
-            day_of(decision.decided_at).label("decided_on"),
-        )
-        .join(first, first.c.decision_id == decision.id)
-        .join(Item, Item.id == decision.item_id)
-        .where(*in_period(decision.decided_at, f))
+        select(Decision.item_id, day_of(Item.created_at).label("raised_on"),
+               day_of(Decision.decided_at).label("done_on"))
+        .join(first, first.c.decision_id == Decision.id)
+        .join(Item, Item.id == Decision.item_id)
+        .where(*in_period(Decision.decided_at, f))
         .subquery("decision_dates")
     )
-    raised_day = aliased(WorkingDay, name="raised_day")
-    decided_day = aliased(WorkingDay, name="decided_day")
-    return (
-        select(
-            dated.c.item_id,
-            (decided_day.number - raised_day.number).label("days"),
-        )
-        .join(raised_day, raised_day.day == dated.c.raised_on)
-        .join(decided_day, decided_day.day == dated.c.decided_on)
-        .subquery("decision_times")
-    )
+    return _working_days_taken(dated, "decision_times")
 
 
 # ---------------------------------------------------------------- sponsor actions
