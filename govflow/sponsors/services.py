@@ -63,16 +63,21 @@ def recordable_areas(user) -> list[LocalArea]:
 
 
 def area_sponsors(area_ids) -> dict[int, list[User]]:
-    """area id → its active sponsors, in one query."""
+    """area id → its active sponsors, by name, in one query."""
+    return area_people("sponsor", area_ids, order_by=User.display_name)
+
+
+def area_people(role: str, area_ids, *, order_by) -> dict[int, list[User]]:
+    """area id → the active people holding `role` there, in one query."""
     rows = db.session.execute(
         select(RoleAssignment.area_id, User)
         .join(User, User.id == RoleAssignment.user_id)
         .where(
-            RoleAssignment.role == "sponsor",
+            RoleAssignment.role == role,
             RoleAssignment.area_id.in_(list(area_ids)),
             User.active.is_(True),
         )
-        .order_by(User.display_name)
+        .order_by(order_by)
     ).all()
     out: dict[int, list[User]] = {}
     for area_id, user in rows:
@@ -407,6 +412,7 @@ def unassign_area_role(user: User, role: str, area: LocalArea) -> bool:
 
 __all__ = [
     "STATUS_LABELS",
+    "area_people",
     "area_sponsors",
     "assign_area_role",
     "complete_action",

@@ -15,11 +15,12 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
 
 from govflow import workdays
-from govflow.accounts.models import RoleAssignment, User
+from govflow.accounts.models import User
 from govflow.db import for_update_skip_locked
 from govflow.extensions import db
 from govflow.notifications.outbox import notify
 from govflow.sponsors.models import SponsorAction
+from govflow.sponsors.services import area_people
 from govflow.sweep import claimed_batches
 
 
@@ -105,7 +106,7 @@ def flag_overdue(ctx) -> None:
 
 
 def _flag(ctx, actions, today, not_yet) -> None:
-    facilitators = _facilitators({a.area_id for a in actions})
+    facilitators = area_people("facilitator", {a.area_id for a in actions}, order_by=User.id)
     for action in actions:
         due = workdays.format_date(action.due_on)
         people = facilitators.get(action.area_id, [])
@@ -129,17 +130,3 @@ def _flag(ctx, actions, today, not_yet) -> None:
                 now=ctx.now,
             )
         ctx.did("overdue actions flagged", line)
-
-
-def _facilitators(area_ids) -> dict[int, list[User]]:
-    rows = db.session.execute(
-        select(RoleAssignment.area_id, User)
-        .join(User, User.id == RoleAssignment.user_id)
-        .where(RoleAssignment.role == "facilitator", RoleAssignment.area_id.in_(list(area_ids)),
-               User.active.is_(True))
-        .order_by(User.id)
-    ).all()
-    out: dict[int, list[User]] = {}
-    for area_id, user in rows:
-        out.setdefault(area_id, []).append(user)
-    return out
