@@ -202,21 +202,22 @@ def due_text(due_utc: datetime, now_utc: datetime) -> str:
     now = _as_utc(now_utc)
     due_d = london_date(due)
     now_d = london_date(now)
-
-    if now > due:
-        late = working_days_between(due_d, now_d)
-        if late > 0:
-            return f"Overdue by {_plural_days(late)}"
-        if due_d == now_d:
-            return f"Overdue since {format_time(due)} today"
-        return f"Overdue since {format_datetime(due)}"
-
-    ahead = working_days_between(now_d, due_d)
-    if ahead > 0:
-        return f"Due in {_plural_days(ahead)}"
+    passed = now > due
+    days = working_days_between(due_d, now_d) if passed else working_days_between(now_d, due_d)
+    some_days, same_day, no_working_day = _DUE_WORDS[passed]
+    if days > 0:
+        return some_days.format(days=_plural_days(days))
     if due_d == now_d:
-        return f"Due today by {format_time(due)}"
-    return f"Due by {format_datetime(due)}"
+        return same_day.format(time=format_time(due))
+    return no_working_day.format(when=format_datetime(due))
+
+
+# Whether the deadline has passed -> how it reads with working days between it and now, on
+# the same day, and with only non-working days between.
+_DUE_WORDS = {
+    False: ("Due in {days}", "Due today by {time}", "Due by {when}"),
+    True: ("Overdue by {days}", "Overdue since {time} today", "Overdue since {when}"),
+}
 
 
 # --- formatting (GOV.UK style) -------------------------------------------------------
