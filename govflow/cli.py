@@ -54,26 +54,27 @@ def _url() -> str:
     return current_app.config["SQLALCHEMY_DATABASE_URI"]
 
 
-@db_group.command("upgrade")
-@click.argument("revision", default="head")
-@with_appcontext
-def db_upgrade(revision):
-    """Upgrade the database to REVISION (default: head)."""
-    from govflow import migrate
-
-    migrate.upgrade(_url(), revision)
-    click.echo(f"Database upgraded to {revision}.")
+# `govflow db upgrade|downgrade [REVISION]`: direction, default revision, help, what was done.
+MOVES = (
+    ("upgrade", "head", "Upgrade the database to REVISION (default: head).", "upgraded"),
+    ("downgrade", "-1", "Downgrade the database to REVISION (default: one step; 'base' empties "
+     "it).", "downgraded"),
+)
 
 
-@db_group.command("downgrade")
-@click.argument("revision", default="-1")
-@with_appcontext
-def db_downgrade(revision):
-    """Downgrade the database to REVISION (default: one step; 'base' empties it)."""
-    from govflow import migrate
+def _move_command(direction: str, default: str, help_text: str, done: str) -> None:
+    @db_group.command(direction, help=help_text)
+    @click.argument("revision", default=default)
+    @with_appcontext
+    def move(revision):
+        from govflow import migrate
 
-    migrate.downgrade(_url(), revision)
-    click.echo(f"Database downgraded to {revision}.")
+        getattr(migrate, direction)(_url(), revision)
+        click.echo(f"Database {done} to {revision}.")
+
+
+for _move in MOVES:
+    _move_command(*_move)
 
 
 @db_group.command("current")
