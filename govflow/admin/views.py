@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -25,6 +23,7 @@ from govflow.csvexport import csv_response
 from govflow.domain_errors import Invalid
 from govflow.extensions import db
 from govflow.form_flow import attempt
+from govflow.paging import pages_of
 from govflow.permissions import can
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -86,17 +85,13 @@ def _filters_from(args) -> dict:
 def people():
     filters = _filters_from(request.args)
     query = queries.people_matching(filters)
-    total = queries.count_of(query)
-    pages = max(1, math.ceil(total / PER_PAGE))
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
-    rows = queries.page_of(query, page, PER_PAGE)
+    shown = pages_of(queries.count_of(query),
+                     max(request.args.get("page", 1, type=int) or 1, 1), PER_PAGE)
     return render_template(
         "admin/people.html",
         page_title="People",
-        people=rows,
-        total=total,
-        page=page,
-        pages=pages,
+        people=queries.page_of(query, shown.page, PER_PAGE),
+        **shown.template_words(),
         filters=filters,
         role_labels=ROLE_LABELS,
         tier_labels=TIER_LABELS,

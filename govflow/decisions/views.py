@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
@@ -18,6 +16,7 @@ from govflow.domain_errors import DomainError, Invalid, Refused, Unprocessable
 from govflow.edge import id_or_none
 from govflow.errors import Restricted
 from govflow.extensions import db
+from govflow.paging import pages_of
 from govflow.permissions import can, can_view_item, correctable_entries
 from govflow.records import roots
 
@@ -78,10 +77,10 @@ def index():
         page = 1
     # The page and the count in one statement; a page past the last shows the last.
     decisions, total = queries.entries_page(query, (page - 1) * PAGE_SIZE, PAGE_SIZE)
-    pages = max(1, math.ceil(total / PAGE_SIZE))
-    if page > pages:
-        page = pages
-        decisions, total = queries.entries_page(query, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+    shown = pages_of(total, page, PAGE_SIZE)
+    if shown.page < page:
+        decisions, total = queries.entries_page(query, shown.offset, PAGE_SIZE)
+        shown = shown._replace(total=total)
     args = filters.as_args()
     if id_or_none(request.args.get("item")):
         args["item"] = request.args["item"]
@@ -91,11 +90,7 @@ def index():
         correctable=correctable_entries(user, decisions),
         filters=filters,
         options=queries.filter_options(),
-        total=total,
-        page=page,
-        pages=pages,
-        first=(page - 1) * PAGE_SIZE + 1 if total else 0,
-        last=min(page * PAGE_SIZE, total),
+        **shown.template_words(),
         url_for_page=lambda n: url_for("decisions.index", page=n, **args),
         csv_url=url_for("decisions.export", **args),
         meeting_url=meeting_url,

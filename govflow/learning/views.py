@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -22,6 +20,7 @@ from govflow.extensions import db
 from govflow.items.models import Item, Tag
 from govflow.items.queries import load_item
 from govflow.learning import queries, services
+from govflow.paging import pages_of
 from govflow.permissions import can, can_view_item
 
 bp = Blueprint("learning", __name__)
@@ -58,13 +57,12 @@ def _reader_and_filters():
 @login_required
 def library():
     user, filters = _reader_and_filters()
-    entries, total, page, pages = [], 0, 1, 1
+    entries, shown = [], pages_of(0, 1, PAGE_SIZE)
     if filters.kind != "agreement":
         query = queries.learnt_items(user, filters)
-        total = queries.count_of(query)
-        pages = max(1, math.ceil(total / PAGE_SIZE))
-        page = min(page_number(request.args.get("page")), pages)
-        entries = queries.page_of(query, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+        shown = pages_of(queries.count_of(query), page_number(request.args.get("page")),
+                         PAGE_SIZE)
+        entries = queries.page_of(query, shown.offset, PAGE_SIZE)
     agreements, agreements_total = [], 0
     # Agreements carry no outcome or feature: a filter by either leaves them out.
     if filters.kind in (None, "agreement") and not (filters.outcomes or filters.features):
@@ -82,11 +80,7 @@ def library():
         filters=filters,
         options=_options(),
         entries=entries,
-        total=total,
-        page=page,
-        pages=pages,
-        first=(page - 1) * PAGE_SIZE + 1 if total else 0,
-        last=min(page * PAGE_SIZE, total),
+        **shown.template_words(),
         url_for_page=lambda n: url_for("learning.library", page=n, **args),
         agreements=agreements,
         agreements_total=agreements_total,
