@@ -52,8 +52,8 @@ def _admins_only():
 
 @bp.get("/")
 def index():
-    counts = queries.counts()
-    return render_template("admin/index.html", page_title="Administration", counts=counts)
+    return render_template("admin/index.html", page_title="Administration",
+                           counts=queries.counts())
 
 
 @bp.get("/record")
@@ -143,6 +143,15 @@ def saved_and_back(name: str, existing, endpoint: str):
     say so on its list."""
     flash(f"{name} has been {'saved' if existing else 'added'}.", "success")
     return redirect(url_for(endpoint))
+
+
+def _saved_or_form_again(form, save, existing, endpoint: str, template: str, **page):
+    """An organisation's or area's form taken: back to its list when `save` worked, else
+    the form again with what was wrong."""
+    tried = attempt(form, save, rollback=True)
+    if tried.done:
+        return saved_and_back(tried.result.name, existing, endpoint)
+    return render_template(template, form=form, **page)
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
@@ -292,11 +301,9 @@ def edit_organisation(org_id: int | None = None):
         sso.set_passwords_off(saved, form.passwords_off.data)
         return saved
 
-    tried = attempt(form, save, rollback=True)
-    if tried.done:
-        return saved_and_back(tried.result.name, org, "admin.organisations")
-    return render_template("admin/organisation_form.html", form=form, organisation=org,
-                           page_title=org.name if org else "Add an organisation")
+    return _saved_or_form_again(form, save, org, "admin.organisations",
+                                "admin/organisation_form.html", organisation=org,
+                                page_title=org.name if org else "Add an organisation")
 
 
 # ---------------------------------------------------------------- local areas
@@ -360,8 +367,5 @@ def edit_area(area_id: int | None = None):
         services.set_area_people(saved, "facilitator", {int(i) for i in form.facilitators.data})
         return saved
 
-    tried = attempt(form, save, rollback=True)
-    if tried.done:
-        return saved_and_back(tried.result.name, area, "admin.areas")
-    return render_template("admin/area_form.html", form=form, area=area,
-                           page_title=area.name if area else "Add a local area")
+    return _saved_or_form_again(form, save, area, "admin.areas", "admin/area_form.html",
+                                area=area, page_title=area.name if area else "Add a local area")
