@@ -34,13 +34,15 @@ class SignIn(NamedTuple):
     kind: str  # REMEMBERED or SESSION_ONLY
 
     def encode(self) -> str:
-        return f"{self.user_id}:{self.epoch}:{self.signed_in_at}:{self.kind}"
+        return ":".join(map(str, self))
 
     @classmethod
     def decode(cls, value) -> SignIn | None:
+        """The sign-in `encode` wrote; None for anything else (a field too many or too few
+        is a TypeError from the constructor)."""
+        *numbers, kind = str(value).split(":")
         try:
-            user_id, epoch, signed_in_at, kind = str(value).split(":")
-            parsed = cls(int(user_id), int(epoch), int(signed_in_at), kind)
+            parsed = cls(*map(int, numbers), kind)
         except (ValueError, TypeError):
             return None
         return parsed if kind in (REMEMBERED, SESSION_ONLY) else None
