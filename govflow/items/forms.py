@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
@@ -11,6 +11,7 @@ from markupsafe import Markup
 from wtforms import Field, HiddenField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from govflow import money
 from govflow.form_fields import (
     button,
     checkboxes,
@@ -137,6 +138,13 @@ class RestrictionForm(FlaskForm):
 # --- the action form, built from the workflow file ----------------------------------------
 
 
+MONEY_ERRORS = {
+    "not_money": "Enter an amount in pounds, like 250 or 1,250.50",
+    "negative": "Enter an amount of £0 or more",
+    "part_penny": "Enter an amount in pounds and pence, like 99.50",
+}
+
+
 class MoneyField(Field):
     """Pounds typed as '1,250' or '£99.50'; the data is whole pence (int) or None."""
 
@@ -154,16 +162,10 @@ class MoneyField(Field):
         self.data = None
         if not valuelist or not valuelist[0].strip():
             return
-        text = re.sub(r"[£,\s]", "", valuelist[0])
         try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise ValueError("Enter an amount in pounds, like 250 or 1,250.50") from None
-        if amount < 0:
-            raise ValueError("Enter an amount of £0 or more")
-        if amount != amount.quantize(Decimal("0.01")):
-            raise ValueError("Enter an amount in pounds and pence, like 99.50")
-        self.data = int(amount * 100)
+            self.data = money.pence(re.sub(r"[£,\s]", "", valuelist[0]))
+        except money.NotAnAmount as err:
+            raise ValueError(MONEY_ERRORS[err.reason]) from None
 
 
 def _required(field_spec: FieldSpec):

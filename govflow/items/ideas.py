@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import select
 
-from govflow import workdays
+from govflow import money, workdays
 from govflow.domain_errors import Invalid
 from govflow.extensions import db
 from govflow.items.models import Event, Item, Tag
@@ -95,17 +95,19 @@ def parse_funding(value) -> int | None:
             )
         text = text.replace(",", "")
     try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise _funding_error("Enter the funding asked as an amount of money, like 450") from None
-    if amount < 0:
-        raise _funding_error("Funding asked cannot be less than £0")
-    pence = amount * 100
-    if pence != pence.to_integral_value():
-        raise _funding_error("Enter the funding asked to the nearest penny, like 75.50")
+        pence = money.pence(text)
+    except money.NotAnAmount as err:
+        raise _funding_error(FUNDING_ERRORS[err.reason]) from None
     if pence > MAX_FUNDING_PENCE:
         raise _funding_error(f"Funding asked must be £{MAX_FUNDING_PENCE // 100:,} or less")
-    return int(pence)
+    return pence
+
+
+FUNDING_ERRORS = {
+    "not_money": "Enter the funding asked as an amount of money, like 450",
+    "negative": "Funding asked cannot be less than £0",
+    "part_penny": "Enter the funding asked to the nearest penny, like 75.50",
+}
 
 
 def _funding_error(message: str) -> Invalid:
