@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from flask import current_app
+from flask import current_app, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -26,6 +26,18 @@ from govflow.domain_errors import Invalid
 from govflow.extensions import db
 
 log = logging.getLogger("govflow.sso")
+
+
+def timeout() -> float:
+    """How long a sign-in waits for the provider's answer, in seconds."""
+    return current_app.config["OIDC_TIMEOUT_SECONDS"]
+
+
+def public_url(endpoint: str, **values) -> str:
+    """A govflow page's address as a provider is given it (the callback registered with it,
+    where its sign-out returns to): at the public base URL, so it is the same whichever app
+    process (and whatever proxy) answers."""
+    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
 
 
 def split_domains(text: str) -> tuple[str, ...]:

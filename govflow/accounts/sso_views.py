@@ -5,16 +5,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlencode
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 
 from govflow.accounts import oidc, services, sso
 from govflow.accounts.auth import client_address, is_safe_next, start_session
@@ -72,19 +63,14 @@ REFUSALS = {
 
 
 def _redirect_uri(slug: str) -> str:
-    """The address registered with the provider: the public base URL, so it is the same
-    whichever app process (and whatever proxy) answers."""
-    return current_app.config["BASE_URL"] + url_for("sso.callback", slug=slug)
-
-
-def _timeout() -> float:
-    return current_app.config["OIDC_TIMEOUT_SECONDS"]
+    """The address registered with the provider."""
+    return sso.public_url("sso.callback", slug=slug)
 
 
 def _refused(provider: oidc.Provider | None, err: SignInRefused):
     status, heading, paragraphs = REFUSALS[err.reason]
     words = {"provider": provider.name if provider else "your organisation's sign-in service",
-             "seconds": f"{_timeout():g}", "email": "", "domain": "", **err.words}
+             "seconds": f"{sso.timeout():g}", "email": "", "domain": "", **err.words}
     log.warning("Single sign-on through %s refused (%s) from %s: %s",
                 provider.slug if provider else "?", err.reason, client_address(), err.detail)
     return render_template("accounts/sso_refused.html", page_title=heading.format(**words),
@@ -99,7 +85,7 @@ def start(slug: str):
         abort(404)
     next_url = request.args.get("next", "")
     try:
-        url, pending = oidc.authorization_request(provider, _redirect_uri(slug), _timeout(),
+        url, pending = oidc.authorization_request(provider, _redirect_uri(slug), sso.timeout(),
                                                   next_url if is_safe_next(next_url) else "")
     except SignInRefused as err:
         return _refused(provider, err)
@@ -127,7 +113,7 @@ def callback(slug: str):
     try:
         pending = _take_pending(slug, request.args.get("state", ""))
         claims, end_session = oidc.finish(provider, pending, request.args.to_dict(),
-                                          _redirect_uri(slug), _timeout())
+                                          _redirect_uri(slug), sso.timeout())
         sso.use_nonce(claims["nonce"])
         user = sso.person_for(provider, claims)
     except SignInRefused as err:
@@ -156,8 +142,7 @@ def signed_out():
     if provider is None:
         return redirect(url_for("accounts.sign_in"))
     query = urlencode({"client_id": provider.client_id,
-                       "post_logout_redirect_uri": current_app.config["BASE_URL"]
-                       + url_for("accounts.sign_in")})
+                       "post_logout_redirect_uri": sso.public_url("accounts.sign_in")})
     return render_template("accounts/signed_out.html", page_title="You have signed out",
                            provider_name=provider.name,
                            provider_sign_out=f"{offer['end_session']}?{query}")

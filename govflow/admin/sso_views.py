@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -59,7 +59,7 @@ def edit_sign_in_provider(provider_id: int | None = None):
     form.client_secret.data = ""
     callback = None
     if form.slug.data:
-        callback = current_app.config["BASE_URL"] + url_for("sso.callback", slug=form.slug.data)
+        callback = sso.public_url("sso.callback", slug=form.slug.data)
     return render_template("admin/sign_in_provider_form.html", form=form, provider=row,
                            callback=callback,
                            page_title=row.name if row else "Add a sign-in provider")
