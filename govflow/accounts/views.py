@@ -8,16 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 
-from govflow.accounts import services, sso, sso_views
-from govflow.accounts.auth import (
-    check_password,
-    client_address,
-    current_sign_in,
-    hash_token,
-    is_safe_next,
-    new_token,
-    start_session,
-)
+from govflow.accounts import auth, services, sso, sso_views
 from govflow.accounts.forms import ApiTokenForm, ChangePasswordForm, SignInForm
 from govflow.accounts.models import ApiToken
 from govflow.accounts.throttle import get_throttle
@@ -34,9 +25,9 @@ WRONG_DETAILS = "Enter a correct email address and password"
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
     next_url = request.values.get("next", "")
-    if not is_safe_next(next_url):
+    if not auth.is_safe_next(next_url):
         if next_url:
-            log.warning("Refused off-site next=%r from %s", next_url[:200], client_address())
+            log.warning("Refused off-site next=%r from %s", next_url[:200], auth.client_address())
         next_url = ""
     if current_user.is_authenticated and request.method == "GET":
         return redirect(next_url or url_for("main.home"))
@@ -45,11 +36,11 @@ def sign_in():
     status = 200
     if form.validate_on_submit():
         email = services.normalise_email(form.email.data)
-        keys = [f"account:{email}", f"address:{client_address()}"]
+        keys = [f"account:{email}", f"address:{auth.client_address()}"]
         throttle = get_throttle()
         receipt = throttle.attempt(keys)
         if receipt is None:
-            log.warning("Sign-in throttled for %s from %s", email, client_address())
+            log.warning("Sign-in throttled for %s from %s", email, auth.client_address())
             minutes = max(1, throttle.window // 60)
             form.email.errors = list(form.email.errors) + [
                 f"Too many attempts to sign in. Wait {minutes} minute"
@@ -57,7 +48,7 @@ def sign_in():
             ]
             status = 429
         else:
-            user = check_password(email, form.password.data)
+            user = auth.check_password(email, form.password.data)
             if user is None:
                 form.password.errors = list(form.password.errors) + [WRONG_DETAILS]
                 status = 200
@@ -136,9 +127,9 @@ def change_password():
         else:
             # Every other session has ended; this one carries on under the new epoch, with
             # the lifetime it had (a new password is no reason to stay signed in longer).
-            before = current_sign_in()
-            start_session(user, remember=False,
-                          signed_in_at=before.signed_in_at if before else None)
+            before = auth.current_sign_in()
+            auth.start_session(user, remember=False,
+                               signed_in_at=before.signed_in_at if before else None)
             flash("Your password has been changed. You have been signed out everywhere else.",
                   "success")
             return redirect(url_for("accounts.account"))
@@ -192,8 +183,8 @@ def revoke_token(token_id: int):
 
 
 def issue_token(user, name: str) -> str:
-    token = new_token()
-    db.session.add(ApiToken(user_id=user.id, name=name[:100], token_hash=hash_token(token),
+    token = auth.new_token()
+    db.session.add(ApiToken(user_id=user.id, name=name[:100], token_hash=auth.hash_token(token),
                             prefix=token[:10]))
     db.session.flush()
     return token
