@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from math import ceil
+from typing import NamedTuple
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -72,11 +73,20 @@ def _signed_in():
         abort(403)
 
 
-def read_filters(args, now):
+class ReadFilters(NamedTuple):
+    """The filters as asked for (`parsed`, what was typed), what was wrong with them, the
+    filters applied, and the choices the page offers: what the dashboard's form shows."""
+
+    parsed: metric_filters.ParsedFilters
+    errors: dict
+    filters: metric_filters.MetricFilters
+    options: dict
+
+
+def read_filters(args, now) -> ReadFilters:
     """Parse the filters and check they name real things (no figures computed yet).
 
     A filter that names nothing is reported and left out, so the page still shows figures.
-    Returns (parsed, errors, filters, options).
     """
     parsed = metric_filters.parse(args, workdays.london_date(now))
     options = report.load_options()
@@ -90,14 +100,14 @@ def read_filters(args, now):
             tag=None if "tag" in unknown else f.tag,
             date_from=f.date_from, date_to=f.date_to,
         )
-    return parsed, {**parsed.errors, **unknown}, f, options
+    return ReadFilters(parsed, {**parsed.errors, **unknown}, f, options)
 
 
 def load_report(args):
     """Parse and check the filters, then compute the report."""
     now = utcnow()
-    parsed, errors, f, options = read_filters(args, now)
-    return parsed, errors, report.compute(f, now, options)
+    read = read_filters(args, now)
+    return read.parsed, read.errors, report.compute(read.filters, now, read.options)
 
 
 def figure_url(rep: report.Report, params: dict | None, endpoint: str = "dashboard.items"):
@@ -239,15 +249,13 @@ def _render_figures(f: metric_filters.MetricFilters, now, options) -> Markup:
 @bp.get("/dashboard")
 def index():
     now = utcnow()
-    parsed, errors, f, options = read_filters(request.args, now)
-    figures, figures_at = figures_html(f, now, options)
+    read = read_filters(request.args, now)
+    f = read.filters
+    figures, figures_at = figures_html(f, now, read.options)
     return render_template(
         "dashboard/index.html",
         page_title="Dashboard",
-        parsed=parsed,
-        errors=errors,
-        filters=f,
-        options=options,
+        **read._asdict(),
         figures=figures,
         figures_at_text=f"{workdays.format_time(figures_at)} on {workdays.format_date(figures_at)}",
         systemic=systemic_blockers(current_user, f),
