@@ -36,3 +36,11 @@ class ProposeIdeaForm(FlaskForm):
     support_needed = text_area("Support needed (optional)", optional(),
                                description="Permissions, rooms, time or help from another service")
     submit = button("Propose the idea")
+
+    def answers(self) -> dict:
+        """What was proposed, as ideas.propose_idea takes it: a blank optional text is ""."""
+        return {"title": self.title.data, "description": self.description.data,
+                "why": self.why.data, "outcomes": self.outcomes.data, "area": self.area.data,
+                "who_involved": self.who_involved.data or "",
+                "funding_asked": self.funding_asked.data,
+                "support_needed": self.support_needed.data or ""}

@@ -74,17 +74,7 @@ def new():
         form.area.data = home.slug if home else ""
     elif form.validate_on_submit():
         try:
-            item = ideas.propose_idea(
-                user,
-                title=form.title.data,
-                description=form.description.data,
-                why=form.why.data,
-                outcomes=form.outcomes.data,
-                area=form.area.data,
-                who_involved=form.who_involved.data or "",
-                funding_asked=form.funding_asked.data,
-                support_needed=form.support_needed.data or "",
-            )
+            item = ideas.propose_idea(user, **form.answers())
         except (Invalid, Unprocessable) as err:
             db.session.rollback()
             put_errors(form, err)
