@@ -1,11 +1,12 @@
 """Every Flask extension object, created once and bound to the app in the factory."""
 
 from flask_caching import Cache
-from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from govflow.accounts.login_manager import LoginManager
 
 # Stable constraint names so Alembic migrations can refer to them on every database.
 NAMING_CONVENTION = {

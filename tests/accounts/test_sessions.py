@@ -44,6 +44,29 @@ def test_remember_cookie_replayed_after_sign_out_is_refused(app, auth, client, p
     assert not _is_signed_in(_replay(app, "remember_token", remembered))
 
 
+def test_a_remember_cookie_outlives_a_change_of_secret_key(app, auth, client, people):
+    """While the old key is in SECRET_KEY_FALLBACKS, a device remembered under it is still
+    signed in, and its remember cookie is signed again with the new key, so it still works
+    once the fallback is gone. Without the fallback, the old cookie signs nobody in."""
+    auth.login(people["practitioner"].email, remember="y")
+    remembered = _cookie(client, "remember_token")
+    old = app.config["SECRET_KEY"]
+    app.config["SECRET_KEY"] = "the-new-key-" + "n" * 40
+    try:
+        assert not _is_signed_in(_replay(app, "remember_token", remembered))
+        app.config["SECRET_KEY_FALLBACKS"] = [old]
+        device = _replay(app, "remember_token", remembered)
+        assert _is_signed_in(device)
+        signed_again = _cookie(device, "remember_token")
+        assert signed_again != remembered
+        app.config["SECRET_KEY_FALLBACKS"] = []
+        assert _is_signed_in(_replay(app, "remember_token", signed_again))
+        assert not _is_signed_in(_replay(app, "remember_token", remembered))
+    finally:
+        app.config["SECRET_KEY"] = old
+        app.config["SECRET_KEY_FALLBACKS"] = []
+
+
 def test_signing_out_ends_the_persons_other_sessions_too(app, auth, client, people):
     laptop, phone = client, app.test_client()
     auth.login(people["facilitator"].email)
