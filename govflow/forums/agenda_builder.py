@@ -3,7 +3,7 @@ escalated blockers and flagged ones, ideas awaiting its decision, overdue sponso
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, or_, select, true
@@ -40,6 +40,8 @@ def previous_meeting(meeting: Meeting, now: datetime | None = None) -> Meeting |
 
 @dataclass(frozen=True)
 class Candidate:
+    """An agenda entry waiting for its place: its fields are the AgendaItem's own."""
+
     kind: str
     title: str
     item_id: int | None = None
@@ -215,15 +217,7 @@ def build_agenda(meeting: Meeting, now: datetime | None = None) -> int:
             continue
         present.add(_key(candidate))
         position += 1
-        meeting.agenda.append(AgendaItem(
-            position=position,
-            kind=candidate.kind,
-            item_id=candidate.item_id,
-            sponsor_action_id=candidate.sponsor_action_id,
-            title=candidate.title,
-            notes=candidate.notes,
-            referral_id=candidate.referral_id,
-        ))
+        meeting.agenda.append(AgendaItem(position=position, **asdict(candidate)))
         added += 1
     return added
 
