@@ -112,9 +112,13 @@ def declare_conflict(meeting: Meeting, actor, *, person: str, declaration: str,
 
 def remove_conflict(meeting: Meeting, actor, conflict_id: int) -> None:
     rules.editable(meeting)
-    row = _recorded(meeting.conflicts, conflict_id, "That declaration is not recorded at this meeting.")
-    meeting.conflicts.remove(row)
+    meeting.conflicts.remove(recorded_declaration(meeting, conflict_id))
     rules.save(meeting)
+
+
+def recorded_declaration(meeting: Meeting, conflict_id: int) -> ConflictDeclaration:
+    """The declaration of interest with this id recorded at the meeting; NotFound if none."""
+    return _recorded(meeting.conflicts, conflict_id, "That declaration is not recorded at this meeting.")
 
 
 def _recorded(rows, row_id: int, missing: str):

@@ -11,9 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from govflow.clock import utcnow
-from govflow.domain_errors import Forbidden, Invalid, NotFound, Refused
+from govflow.domain_errors import Forbidden, Invalid, Refused
 from govflow.extensions import db
 from govflow.forums import rules
+from govflow.forums.attendance import recorded_declaration
 from govflow.forums.models import ConflictDeclaration, Forum, Meeting
 from govflow.workflow.definition import TIER_LABELS, TIER_ORDER
 
@@ -142,9 +143,7 @@ def grant_dispensation(meeting: Meeting, actor, conflict_id: int, *, reason: str
     if not can(actor, "meeting.dispense", meeting):
         raise Forbidden("Only the meeting's chair (or a vice-chair named on the meeting) can "
                         "record a dispensation.")
-    row = next((c for c in meeting.conflicts if c.id == conflict_id), None)
-    if row is None:
-        raise NotFound("That declaration is not recorded at this meeting.")
+    row = recorded_declaration(meeting, conflict_id)
     if row.user_id is None or row.agenda_item_id is None:
         raise Refused("A dispensation is for a member's interest in one agenda item; this "
                       "declaration is not one.")
