@@ -1,7 +1,7 @@
 """Pieces several models share: the checks that a column holds one of a few values, the name and
 short name for links of the things people pick from lists, the review date a decision sets,
-the version column that guards against lost updates, and the tables that link two kinds of
-thing, many to many."""
+the version column that guards against lost updates (and the version a form sends back), and
+the tables that link two kinds of thing, many to many."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
+from govflow.domain_errors import Invalid
 from govflow.extensions import db
 
 
@@ -52,6 +53,15 @@ class Versioned:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict:
         return {"version_id_col": cls.__table__.c.version}
+
+
+def sent_version(version) -> int:
+    """The version a form sent back (the one the person saw), as a number; Invalid if it is
+    not one."""
+    try:
+        return int(version)
+    except (TypeError, ValueError):
+        raise Invalid("The version sent with the form is not a number.") from None
 
 
 def link_table(name: str, **columns: str) -> Table:

@@ -11,9 +11,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from govflow import workdays
 from govflow.clock import utcnow
-from govflow.domain_errors import Invalid, Refused, StaleVersion
+from govflow.domain_errors import Refused, StaleVersion
 from govflow.extensions import db
 from govflow.forums.models import Meeting
+from govflow.model_parts import sent_version
 from govflow.text import check_texts
 
 TEXT_LIMITS = {
@@ -78,11 +79,7 @@ def editable(meeting: Meeting) -> None:
 def check_version(meeting: Meeting, version) -> None:
     if version in (None, ""):
         return
-    try:
-        seen = int(version)
-    except (TypeError, ValueError):
-        raise Invalid("The version sent with the form is not a number.") from None
-    if seen != meeting.version:
+    if sent_version(version) != meeting.version:
         raise StaleVersion(
             "This meeting changed since you opened the page (someone edited its agenda, "
             "attendance or notes). Nothing you sent has been applied: check the latest "

@@ -14,6 +14,7 @@ from govflow.clock import utcnow
 from govflow.deputy_acts import action_deputy_for
 from govflow.domain_errors import Forbidden, Invalid, NotFound, Refused, StaleVersion
 from govflow.extensions import db
+from govflow.model_parts import sent_version
 from govflow.permissions import (
     can_view_item,
     item_area_ids,
@@ -299,13 +300,8 @@ def _check_may_change(action, actor, version) -> None:
     if not may_close_action(actor, action):
         raise Forbidden("You cannot change this action: only its owner, its area's sponsors "
                         "and the forum secretary can.")
-    if version is not None:
-        try:
-            seen = int(version)
-        except (TypeError, ValueError):
-            raise Invalid("The version sent with the form is not a number.") from None
-        if seen != action.version:
-            raise _stale(action)
+    if version is not None and sent_version(version) != action.version:
+        raise _stale(action)
 
 
 def _close(action, actor, to_status: str, note_field: str, note, version, now):

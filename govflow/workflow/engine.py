@@ -21,6 +21,7 @@ from govflow.clock import utcnow
 from govflow.deputy_acts import deputising_for
 from govflow.domain_errors import Forbidden, Invalid, Refused, StaleVersion
 from govflow.extensions import db
+from govflow.model_parts import sent_version
 from govflow.permissions import item_roles
 from govflow.text import check_texts
 from govflow.workflow.definition import (
@@ -145,10 +146,7 @@ def changes_since(item, seen_version: int) -> list:
 def _check_version(item, version) -> None:
     if version is None:
         return
-    try:
-        seen = int(version)
-    except (TypeError, ValueError):
-        raise Invalid("The version sent with the form is not a number.") from None
+    seen = sent_version(version)
     if seen != item.version:
         raise _stale(item, seen)
 
