@@ -149,11 +149,8 @@ def grant_dispensation(meeting: Meeting, actor, conflict_id: int, *, reason: str
                       "declaration is not one.")
     if row.dispensation:
         raise Refused("A dispensation has already been recorded for this declaration.")
-    reason = (reason or "").strip()
-    if not reason:
-        raise Invalid("Give the reason for the dispensation.",
-                      field_errors={"reason": "Give the reason for the dispensation"})
-    rules.check({"declaration": reason})
+    reason = rules.required_text("reason", reason, "Give the reason for the dispensation.",
+                                 "Give the reason for the dispensation", checked_as="declaration")
     row.dispensation = reason
     row.dispensation_by_id = actor.id
     row.dispensation_at = now or utcnow()

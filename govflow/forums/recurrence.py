@@ -231,11 +231,8 @@ def cancel_meeting(meeting: Meeting, actor, reason: str, version=None,
         raise Refused("This meeting has already been cancelled.")
     if meeting.status != "planned":
         raise Refused("This meeting has been held, so it can no longer be cancelled.")
-    reason = (reason or "").strip()
-    if not reason:
-        raise Invalid("Say why it is cancelled.", field_errors={
-            "reason": "Enter why the meeting is cancelled"})
-    rules.check({"summary": reason})
+    reason = rules.required_text("reason", reason, "Say why it is cancelled.",
+                                 "Enter why the meeting is cancelled", checked_as="summary")
     meeting.cancelled_at, meeting.cancelled_reason = now or utcnow(), reason
     rules.save(meeting)
     return meeting

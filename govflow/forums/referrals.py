@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import exists, select
 
 from govflow.clock import utcnow
-from govflow.domain_errors import Forbidden, Invalid, Refused
+from govflow.domain_errors import Forbidden, Refused
 from govflow.extensions import db
 from govflow.forums import rules
 from govflow.forums.models import AgendaItem, Forum, Meeting
@@ -65,11 +65,8 @@ def refer_to_central(actor, *, forum: Forum, note: str, meeting: Meeting | None 
     if entry is None and item is not None and not item.is_open:
         raise Refused(f"This {item.kind} is no longer waiting on anyone, so there is nothing "
                       "for the central forum to decide.")
-    note = (note or "").strip()
-    if not note:
-        raise Invalid("Say what the central forum is asked.", field_errors={
-            "note": "Enter what you are asking the central forum"})
-    rules.check({"notes": note})
+    note = rules.required_text("note", note, "Say what the central forum is asked.",
+                               "Enter what you are asking the central forum", checked_as="notes")
     title = (entry.title if entry is not None else item.title if item is not None else "")
     if _already_waiting(forum, item, entry):
         raise Refused("This has already been referred to the central forum and is waiting "
@@ -132,11 +129,8 @@ def answer_referral(meeting: Meeting, actor, entry: AgendaItem, answer: str,
         raise Refused("This agenda item was not referred by a local group.")
     if referral.answered_at is not None:
         raise Refused("The central forum has already answered this referral.")
-    answer = (answer or "").strip()
-    if not answer:
-        raise Invalid("Write the central forum's answer.", field_errors={
-            "answer": "Enter the central forum's answer"})
-    rules.check({"notes": answer})
+    answer = rules.required_text("answer", answer, "Write the central forum's answer.",
+                                 "Enter the central forum's answer", checked_as="notes")
     referral.answer, referral.answered_by_id = answer, actor.id
     referral.answered_at, referral.answer_meeting_id = now, meeting.id
     rules.save(meeting)

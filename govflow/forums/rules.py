@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from govflow import workdays
 from govflow.clock import utcnow
-from govflow.domain_errors import Refused, StaleVersion
+from govflow.domain_errors import Invalid, Refused, StaleVersion
 from govflow.extensions import db
 from govflow.forums.models import Meeting
 from govflow.model_parts import sent_version
@@ -49,6 +49,18 @@ LABELS = {
 
 def check(values: dict, personal_data: bool = True) -> None:
     check_texts(values, TEXT_LIMITS, LABELS, check_personal_data=personal_data)
+
+
+def required_text(field: str, value, message: str, beside: str, *,
+                  checked_as: str | None = None) -> str:
+    """The answer to `field` without the space around it. None given: Invalid, saying
+    `message` above the form and `beside` by the field. Then checked as `checked_as` (or
+    `field`): its length limit, control characters and personal data."""
+    value = (value or "").strip()
+    if not value:
+        raise Invalid(message, field_errors={field: beside})
+    check({checked_as or field: value})
+    return value
 
 
 def started(meeting: Meeting, now: datetime | None = None) -> None:

@@ -514,10 +514,8 @@ def close_meeting(meeting: Meeting, actor, summary: str, version=None, now: date
     rules.started(meeting, now)
     if meeting.status != "planned":
         raise Refused("This meeting has already been closed.")
-    summary = (summary or "").strip()
-    if not summary:
-        raise Invalid("Write a short summary.", field_errors={"summary": "Write a short summary of the meeting"})
-    rules.check({"summary": summary})
+    summary = rules.required_text("summary", summary, "Write a short summary.",
+                                  "Write a short summary of the meeting")
     meeting.summary = summary
     meeting.status = "held"
     meeting.closed_at = now or utcnow()
@@ -564,10 +562,7 @@ def add_addendum(meeting: Meeting, actor, body: str, now: datetime | None = None
     An addendum is never edited either: `supersedes` names the one a new addendum corrects."""
     if meeting.status != "approved":
         raise Refused("These minutes are not approved yet: correct the draft itself.")
-    body = (body or "").strip()
-    if not body:
-        raise Invalid("Write the correction.", field_errors={"body": "Write the correction"})
-    rules.check({"body": body})
+    body = rules.required_text("body", body, "Write the correction.", "Write the correction")
     if supersedes is not None:
         if supersedes.meeting_id != meeting.id:
             raise Invalid("That addendum is about another meeting.")
