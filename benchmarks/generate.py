@@ -451,7 +451,7 @@ def _read_people(loader, areas) -> People:
 
 ITEM_COLS = ["id", "kind", "title", "description", "effect", "why", "funding_pence", "area_id",
              "organisation_id", "raised_by_id", "owner_id", "state", "tier", "due_at",
-             "paused_at", "pause_ends_at", "systemic", "created_at", "updated_at",
+             "paused_at", "pause_ends_at", "systemic", "areas_added", "created_at", "updated_at",
              "last_event_at", "unblocked_at", "closed_at", "version"]
 ITEM_AREA_COLS = ["id", "item_id", "area_id", "added_by_id", "effect", "created_at"]
 SHARED_SHARE = 0.04  # blockers that other areas say they have too
@@ -681,7 +681,8 @@ def _items(loader, sizes, areas, people, rng, now, say) -> dict:
             "Families wait longer for help." if kind == "blocker" else "",
             "More families supported early." if kind == "idea" else "",
             funding, area_id, people.org_of.get(raiser), raiser, owner, state, tier, due_at,
-            paused_at, pause_ends, len(extra_areas) >= 2, created, at, at, unblocked_at, closed_at,
+            paused_at, pause_ends, len(extra_areas) >= 2, len(extra_areas), created, at, at,
+            unblocked_at, closed_at,
             len(steps) + 1,
         ))
         for tag in rng.sample(tags, k=min(len(tags), rng.choice([1, 1, 2]))) if tags else []:

@@ -185,15 +185,13 @@ def systemic_blockers(user, filters: metric_filters.MetricFilters) -> list[Syste
     """
     from govflow.metrics.populations import item_clauses
 
-    extra = (
-        select(func.count(ItemArea.id)).where(ItemArea.item_id == Item.id).scalar_subquery()
-    )
     rows = db.session.execute(
         select(Item.id, Item.title, Item.tier, Item.state, LocalArea.name.label("area"))
         .join(LocalArea, LocalArea.id == Item.area_id)
         .where(Item.systemic, Item.state.in_(vocabulary.waiting_states("blocker")),
                visibility_clause(user), *item_clauses(filters, "blocker"))
-        .order_by(extra.desc(), Item.created_at, Item.id)
+        # In the order of ix_items_systemic: read from it, no sort.
+        .order_by(Item.areas_added.desc(), Item.created_at, Item.id)
         .limit(SYSTEMIC_LIMIT)
     ).all()
     added: dict[int, list[str]] = {}

@@ -87,9 +87,6 @@ class Item(WorkflowPlace, ReviewDate, Versioned, db.Model):
         Index("ix_items_adopted_ideas", "closed_at",
               sqlite_where=text("kind = 'idea' AND state = 'adopted'"),
               postgresql_where=text("kind = 'idea' AND state = 'adopted'")),
-        # The dashboard's systemic list: only the systemic items (migration 0011).
-        Index("ix_items_systemic", "state", sqlite_where=text("systemic = 1"),
-              postgresql_where=text("systemic")),
         # The few restricted items (migration 0014): the access policy reads them to keep
         # counts from the tallies to what a person may see.
         Index("ix_items_restricted", "id", sqlite_where=text("restricted = 1"),
@@ -117,6 +114,9 @@ class Item(WorkflowPlace, ReviewDate, Versioned, db.Model):
     paused_at: Mapped[datetime | None] = mapped_column(DateTime)
     pause_ends_at: Mapped[datetime | None] = mapped_column(DateTime)
     systemic: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # How many other areas have said "we have this too" (ItemArea rows): kept by ItemArea's
+    # insert (below), not by editing the item, so the item's version does not move.
+    areas_added: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     flagged_for_forum_at: Mapped[datetime | None] = mapped_column(DateTime)
     # Restricted (a staff matter, something commercially sensitive, a live safeguarding
     # concern): seen only by the people govflow.permissions.sees_restricted names. Set and
@@ -176,6 +176,22 @@ class ItemArea(db.Model):
     item: Mapped[Item] = relationship(back_populates="extra_areas")
     area: Mapped[LocalArea] = relationship()
     added_by: Mapped[User] = relationship()
+
+
+# The dashboard's systemic list, most areas first, then the longest waiting: read in that
+# order from an index of the systemic items alone (migrations 0011, 0035), instead of
+# counting every open systemic blocker's areas and sorting them.
+Index("ix_items_systemic", Item.areas_added.desc(), Item.created_at, Item.id, Item.state,
+      sqlite_where=text("systemic = 1"), postgresql_where=text("systemic"))
+
+
+@event.listens_for(ItemArea, "after_insert")
+def _count_area_added(_mapper, connection, link: ItemArea) -> None:
+    """Each added area counts on its item in the same flush: an UPDATE of that column alone,
+    which is not an edit of the item (its version, which open forms send back, stays)."""
+    items = Item.__table__
+    connection.execute(items.update().where(items.c.id == link.item_id)
+                       .values(areas_added=items.c.areas_added + 1))
 
 
 class Comment(Chained, db.Model):

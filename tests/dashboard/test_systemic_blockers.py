@@ -181,3 +181,36 @@ def test_the_blocker_page_shows_other_areas_their_effect_and_systemic(photocopie
     assert "Late newsletters." in page and "No flyers either." in page
     assert "This blocker affects 3 areas, so it is handled at Silver or above (it moved up when it reached that many; one already at Silver or Gold stays where it is)." in page
     assert f"/items/{photocopier.id}/we-have-this-too" in page
+
+
+def _systemic_titles(client) -> list[str]:
+    page = client.get("/dashboard").get_data(as_text=True)
+    listed = re.search(r'<ul class="govuk-list gf-systemic-list">(.*?)</ul>', page, re.S)
+    return re.findall(r'<a class="govuk-link" href="/items/\d+">([^<]+)</a>', listed.group(1))
+
+
+def test_the_dashboard_lists_systemic_blockers_most_areas_first_then_longest_waiting(
+        photocopier, auth, client, people):
+    admin = people["admin"]
+    version = photocopier.version
+    systemic.add_area(photocopier, admin, area="denaby", effect="Here too.", now=MONDAY)
+    # Counted on the blocker, which is not an edit of it: forms opened before still work.
+    assert db.session.execute(select(Item.areas_added, Item.version)
+                              .where(Item.id == photocopier.id)).one() == (1, version)
+    systemic.add_area(photocopier, admin, area="balby", effect="And here.", now=MONDAY)
+    four = items.raise_blocker(admin, title="Interpreters cannot be booked for evening visits",
+                               description="Set up for the systemic list.", area="hexthorpe",
+                               now=datetime(2026, 11, 3, 10, 0))
+    newest = items.raise_blocker(admin, title="Minibus insurance lapses over the holidays",
+                                 description="Set up for the systemic list.", area="hexthorpe",
+                                 now=datetime(2026, 11, 4, 10, 0))
+    for blocker, areas in ((four, ("denaby", "balby", "central-central")),
+                           (newest, ("denaby", "balby"))):
+        for other in areas:
+            systemic.add_area(blocker, admin, area=other, effect="Same here.", now=MONDAY)
+    db.session.commit()
+    auth.login(admin.email)
+    mine = {photocopier.title, four.title, newest.title}
+    # Four areas first; then the two with three areas, the one waiting longest first.
+    assert [t for t in _systemic_titles(client) if t in mine] == [
+        four.title, photocopier.title, newest.title]
