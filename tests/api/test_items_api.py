@@ -190,16 +190,13 @@ def test_list_pages_read_as_one_list_overdue_first_then_undated(app, client, peo
             ] == [True]
 
 
-@pytest.mark.parametrize("query, field", [
-    ("tier=platinum", "tier"),
-    ("state=lost", "state"),
-    ("kind=complaint", "kind"),
-    ("area=atlantis", "area"),
-])
-def test_list_refuses_unknown_filter_values_with_400(client, token_for, query, field):
+@pytest.mark.parametrize("query", ["tier=platinum", "state=lost", "kind=complaint",
+                                   "area=atlantis"])
+def test_list_refuses_unknown_filter_values_with_400(client, token_for, query):
     response = client.get(f"/api/v1/items?{query}", headers=token_for(PRACTITIONER))
     assert response.status_code == 400
     body = assert_documented(response, "/items", "get")
+    field = query.partition("=")[0]
     assert field in body["fields"]
 
 
