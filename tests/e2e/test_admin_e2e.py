@@ -6,13 +6,12 @@ from __future__ import annotations
 import uuid
 
 from tests.e2e.conftest import demo_email, sign_in
-from tests.support.browser import check_page
+from tests.support.browser import check_page, open_and_check
 
 
 def test_admin_people_pages(page):
     sign_in(page, "admin")
-    page.goto("/admin/")
-    check_page(page, "admin home")
+    open_and_check(page, "/admin/", "admin home")
     page.get_by_role("link", name="People").first.click()
     check_page(page, "people list")
     page.get_by_label("Search by name, email or job title").fill("priya")
@@ -31,8 +30,7 @@ def test_admin_people_pages(page):
 
 def test_add_person_errors_link_to_fields_and_keep_answers(page):
     sign_in(page, "admin")
-    page.goto("/admin/people/new")
-    check_page(page, "add a person")
+    open_and_check(page, "/admin/people/new", "add a person")
     page.get_by_label("Email address").fill("not an email")
     page.get_by_label("Full name").fill("Amira Typed")
     page.get_by_label("Head of Service").check()
@@ -61,8 +59,7 @@ def test_organisation_and_area_pages(page):
                        ("/admin/organisations/new", "add an organisation"),
                        ("/admin/areas", "local areas"),
                        ("/admin/areas/new", "add a local area")]:
-        page.goto(path)
-        check_page(page, what)
+        open_and_check(page, path, what)
     page.goto("/admin/areas")
     page.get_by_role("link", name="Denaby").click()
     check_page(page, "edit Denaby")

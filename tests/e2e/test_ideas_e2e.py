@@ -6,13 +6,12 @@ from __future__ import annotations
 import re
 
 from tests.e2e.conftest import sign_in
-from tests.support.browser import check_page
+from tests.support.browser import check_page, open_and_check
 
 
 def test_propose_decline_and_correct_in_a_browser(page):
     sign_in(page, "practitioner")
-    page.goto("/ideas/new")
-    check_page(page, "propose an idea")
+    open_and_check(page, "/ideas/new", "propose an idea")
     # Send it half filled in: every problem is listed, and what was typed stays.
     page.get_by_label("Title").fill("Walking football for dads at the rec")
     page.get_by_label("Funding asked (optional)").fill("lots")
@@ -37,8 +36,7 @@ def test_propose_decline_and_correct_in_a_browser(page):
     with page.expect_navigation():
         page.get_by_role("button", name="Sign out").click()
     sign_in(page, "facilitator")
-    page.goto(f"/items/{item_id}")
-    check_page(page, "an idea waiting for a decision")
+    open_and_check(page, f"/items/{item_id}", "an idea waiting for a decision")
     with page.expect_navigation():
         page.get_by_role("link", name="Decline").click()
     assert "The default answer is yes" in page.locator("main").inner_text()
@@ -50,8 +48,7 @@ def test_propose_decline_and_correct_in_a_browser(page):
         page.get_by_role("button", name="Decline").click()
     assert "Why not" in page.locator("#idea").inner_text()
 
-    page.goto(f"/decisions?item={item_id}")
-    check_page(page, "the decision log")
+    open_and_check(page, f"/decisions?item={item_id}", "the decision log")
     with page.expect_navigation():
         page.get_by_role("link", name=re.compile("^Correct")).first.click()
     check_page(page, "correct a decision")

@@ -89,6 +89,12 @@ def check_page(page, what: str = "") -> None:
     assert_fits_320(page, what)
 
 
+def open_and_check(page, path: str, what: str) -> None:
+    """Go to `path` and give the page the checks every journey page gets."""
+    page.goto(path)
+    check_page(page, what)
+
+
 # JS: does the focused element have this accessible name (label, text or value)?
 _FOCUSED_IS = """(want) => {
   const e = document.activeElement;
