@@ -128,14 +128,21 @@ def as_person(page, role_or_email: str, keyboard: bool = False) -> Person:
     return Person(page, keyboard=keyboard)
 
 
+def start_raising(person: Person, kind: str, check=None) -> None:
+    """`person` follows Raise, chooses `kind` ("A blocker", "A new idea") and continues to
+    its form; check(what), if given, scans the choice page."""
+    person.follow("Raise", exact=True)
+    if check:
+        check("what do you want to raise")
+    person.tick(kind)
+    person.press("Continue")
+
+
 def raise_blocker_by_form(person: Person, title: str, what_is_blocked: str, check=None) -> None:
     """`person` raises a Denaby blocker with the trust through Raise's forms, as a person does,
     and lands on its page; check(what), if given, scans each page on the way."""
     check = check or (lambda what: None)
-    person.follow("Raise", exact=True)
-    check("what do you want to raise")
-    person.tick("A blocker")
-    person.press("Continue")
+    start_raising(person, "A blocker", check)
     assert person.heading() == "Raise a blocker"
     check("raise a blocker")
     person.fill("Title", title)

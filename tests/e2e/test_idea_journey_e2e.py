@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.e2e.conftest import as_person
+from tests.e2e.conftest import as_person, start_raising
 
 WHY_NOT = "The family hub already runs a parents' group in Denaby on Tuesdays."
 MAKE_YES = "Show it reaches parents the hub's group does not, for example fathers."
@@ -15,9 +15,7 @@ def test_an_idea_declined_challenged_and_approved_at_gold(page, keyboard, check)
     title = f"Dads' breakfast club at the café ({'keys' if keyboard else 'pointer'})"
 
     priya = as_person(page, "practitioner", keyboard)
-    priya.follow("Raise", exact=True)
-    priya.tick("A new idea")
-    priya.press("Continue")
+    start_raising(priya, "A new idea", check)
     check("propose an idea")
     priya.fill("Title", title)
     priya.fill("What is the idea?", "A Saturday breakfast for dads and their children at the "
