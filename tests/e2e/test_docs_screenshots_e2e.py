@@ -91,45 +91,36 @@ ITEM = r"/items/\d+"
 MEETING = r"/meetings/\d+"
 
 
+# The queue and the first item on it, where the people who decide start.
+QUEUE = [("/queue", "queue"), (("/queue", ITEM), "item")]
+
 # Each guide's pages, in the order its person visits them: an address, or (a page, the
-# pattern of the first link on it to follow), and the name its screenshot is saved under.
+# pattern of the first link on it to follow), and the name its screenshot is saved under
+# after the person's (practitioner-home, head-of-service-queue).
 GUIDES = {
     "practitioner": [
-        ("/", "practitioner-home"),
-        ("/raise", "practitioner-raise"),
-        ("/blockers/new", "practitioner-raise-blocker"),
-        ("/ideas/new", "practitioner-propose-idea"),
-        ("/items/mine", "practitioner-my-items"),
-        (("/items/mine", ITEM), "practitioner-item"),
-        ("/inbox", "practitioner-inbox"),
+        ("/", "home"),
+        ("/raise", "raise"),
+        ("/blockers/new", "raise-blocker"),
+        ("/ideas/new", "propose-idea"),
+        ("/items/mine", "my-items"),
+        (("/items/mine", ITEM), "item"),
+        ("/inbox", "inbox"),
     ],
-    "facilitator": [
-        ("/queue", "facilitator-queue"),
-        (("/queue", ITEM), "facilitator-item"),
-        ("/areas/denaby", "facilitator-area"),
-    ],
+    "facilitator": [*QUEUE, ("/areas/denaby", "area")],
     "sponsor": [
-        ("/sponsor", "sponsor-what-needs-you"),
-        ("/areas/denaby", "sponsor-area"),
-        ("/actions?area=denaby", "sponsor-actions"),
-        ("/actions/new", "sponsor-record-action"),
+        ("/sponsor", "what-needs-you"),
+        ("/areas/denaby", "area"),
+        ("/actions?area=denaby", "actions"),
+        ("/actions/new", "record-action"),
     ],
-    "head_of_service": [
-        ("/queue", "head-of-service-queue"),
-        (("/queue", ITEM), "head-of-service-item"),
-        ("/decisions", "head-of-service-decision-log"),
-    ],
-    "executive": [
-        ("/queue", "executive-queue"),
-        (("/queue", ITEM), "executive-item"),
-        ("/dashboard", "executive-dashboard"),
-        ("/how-it-works", "executive-how-it-works"),
-    ],
+    "head_of_service": [*QUEUE, ("/decisions", "decision-log")],
+    "executive": [*QUEUE, ("/dashboard", "dashboard"), ("/how-it-works", "how-it-works")],
     "admin": [
-        ("/admin/", "admin-home"),
-        ("/admin/people", "admin-people"),
-        ("/admin/people/new", "admin-add-person"),
-        ("/admin/areas", "admin-areas"),
+        ("/admin/", "home"),
+        ("/admin/people", "people"),
+        ("/admin/people/new", "add-person"),
+        ("/admin/areas", "areas"),
     ],
 }
 
@@ -139,7 +130,7 @@ def test_guide_screenshots(wide_page, person):
     sign_in(wide_page, person)
     for where, name in GUIDES[person]:
         url = first_link(wide_page, *where) if isinstance(where, tuple) else where
-        shoot(wide_page, url, name)
+        shoot(wide_page, url, f"{person.replace('_', '-')}-{name}")
 
 
 def test_forum_secretary_and_chair_guide_screenshots(wide_page, browser, served):
