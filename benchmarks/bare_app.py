@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, render_template_string
+from flask import Flask, render_template
+from jinja2 import DictLoader
 from sqlalchemy import create_engine, text
 
 TEMPLATE = """<!doctype html>
@@ -37,13 +38,17 @@ def _engine_url(url: str) -> str:
 
 def create_app() -> Flask:
     app = Flask(__name__)
+    # A template Flask loads and compiles once, as any Flask app's templates folder: with
+    # render_template_string it was compiled again on every request (1.8 ms of its 2.9),
+    # which made the reference slower than a plain Flask page and every share look better.
+    app.jinja_loader = DictLoader({"reference.html": TEMPLATE})
     engine = create_engine(_engine_url(os.environ["DATABASE_URL"]))
 
     @app.get("/reference")
     def reference():
         with engine.connect() as conn:
             rows = conn.execute(STATEMENT).mappings().all()
-        return render_template_string(TEMPLATE, rows=rows)
+        return render_template("reference.html", rows=rows)
 
     @app.get("/healthz")
     def healthz():
