@@ -3,6 +3,8 @@ decisions taken through the workflow engine, sponsor actions and their outcomes)
 
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from wtforms import HiddenField, SelectField, SubmitField, TextAreaField
@@ -57,24 +59,30 @@ def agenda(meeting_id):
 
 @bp.post("/meetings/<int:meeting_id>/agenda/topics")
 def add_topic(meeting_id):
-    meeting = running(meeting_id)
-    form = forms.TopicForm()
-    return take_form(
-        form, lambda: services.add_topic(meeting, user(), form.title.data),
-        then=lambda _: _to_agenda(meeting, "Topic added to the agenda."),
-        again=lambda status: _agenda_page(meeting, topic_form=form, status=status),
-        meeting=meeting,
-    )
+    return _add_to_agenda(
+        meeting_id, forms.TopicForm, "topic_form",
+        lambda meeting, form: services.add_topic(meeting, user(), form.title.data),
+        lambda topic: "Topic added to the agenda.")
 
 
 @bp.post("/meetings/<int:meeting_id>/agenda/items")
 def add_item(meeting_id):
+    return _add_to_agenda(
+        meeting_id, forms.AddItemForm, "item_form",
+        lambda meeting, form: services.add_item(meeting, user(), form.item_number.data),
+        lambda entry: f"Added to the agenda: {entry.title}")
+
+
+def _add_to_agenda(meeting_id, form_class, shown_as: str, add, said):
+    """The agenda page's two forms, a topic and a blocker or idea: `add(meeting, form)` puts
+    the entry on the agenda, which then says `said(entry)`; a problem shows the page again
+    with the form (its `_agenda_page` keyword is `shown_as`) and its errors."""
     meeting = running(meeting_id)
-    form = forms.AddItemForm()
+    form = form_class()
     return take_form(
-        form, lambda: services.add_item(meeting, user(), form.item_number.data),
-        then=lambda entry: _to_agenda(meeting, f"Added to the agenda: {entry.title}"),
-        again=lambda status: _agenda_page(meeting, item_form=form, status=status),
+        form, lambda: add(meeting, form),
+        then=lambda entry: _to_agenda(meeting, said(entry)),
+        again=lambda status: _agenda_page(meeting, status=status, **{shown_as: form}),
         meeting=meeting,
     )
 
@@ -144,6 +152,21 @@ def _agenda_item_page(meeting, entry, *, notes_form=None, status=200):
                    and not meeting.cancelled and entry.referral_id is None
                    and can(current_user, "forum.refer", meeting)),
     ), status
+
+
+def _recording_at_entry(view):
+    """For a page that records something at an agenda entry (a decision, an action, its
+    outcome): the running meeting and the entry are loaded (404, 403), and a meeting whose
+    minutes are approved gets the refusal page; then `view(meeting, entry, ...)`."""
+    @wraps(view)
+    def page(meeting_id, agenda_item_id, **kwargs):
+        meeting = running(meeting_id)
+        entry = load_entry(meeting, agenda_item_id)
+        if meeting.status == "approved":
+            return refused(locked_error(meeting), meeting)
+        return view(meeting, entry, **kwargs)
+
+    return page
 
 
 def _to_agenda_item(meeting, entry, message: str):
@@ -217,13 +240,10 @@ def _decision_form_class(trigger, fields):
 
 @bp.route("/meetings/<int:meeting_id>/agenda/<int:agenda_item_id>/decisions/<trigger>",
           methods=["GET", "POST"])
-def decision(meeting_id, agenda_item_id, trigger):
+@_recording_at_entry
+def decision(meeting, entry, trigger):
     from govflow.workflow import engine
 
-    meeting = running(meeting_id)
-    entry = load_entry(meeting, agenda_item_id)
-    if meeting.status == "approved":
-        return refused(locked_error(meeting), meeting)
     if entry.item is None:
         abort(404)
     spec = engine.definition(entry.item.kind)
@@ -278,11 +298,8 @@ def _action_form(meeting, entry):
 
 
 @bp.route("/meetings/<int:meeting_id>/agenda/<int:agenda_item_id>/actions/new", methods=["GET", "POST"])
-def new_action(meeting_id, agenda_item_id):
-    meeting = running(meeting_id)
-    entry = load_entry(meeting, agenda_item_id)
-    if meeting.status == "approved":
-        return refused(locked_error(meeting), meeting)
+@_recording_at_entry
+def new_action(meeting, entry):
     form, fixed_area = _action_form(meeting, entry)
     return take_form(
         form, lambda: services.add_action(
@@ -297,11 +314,8 @@ def new_action(meeting_id, agenda_item_id):
 
 
 @bp.route("/meetings/<int:meeting_id>/agenda/<int:agenda_item_id>/action-outcome", methods=["GET", "POST"])
-def action_outcome(meeting_id, agenda_item_id):
-    meeting = running(meeting_id)
-    entry = load_entry(meeting, agenda_item_id)
-    if meeting.status == "approved":
-        return refused(locked_error(meeting), meeting)
+@_recording_at_entry
+def action_outcome(meeting, entry):
     if entry.sponsor_action is None:
         abort(404)
     form = forms.CloseActionForm()
