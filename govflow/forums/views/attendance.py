@@ -48,6 +48,16 @@ def _to_attendance(meeting, message: str):
     return done(message, url_for("forums.attendance", meeting_id=meeting.id))
 
 
+def _on_attendance(meeting, form, shown_as: str, use_case, said):
+    """Take one of the attendance page's forms: back to the page saying `said(result)`, or
+    the page again with the form (its `_attendance_page` keyword is `shown_as`) and its errors."""
+    return take_form(
+        form, use_case, then=lambda result: _to_attendance(meeting, said(result)),
+        again=lambda status: _attendance_page(meeting, status=status, **{shown_as: form}),
+        meeting=meeting,
+    )
+
+
 @bp.route("/meetings/<int:meeting_id>/attendance", methods=["GET", "POST"])
 def attendance(meeting_id):
     meeting = running(meeting_id)
@@ -57,35 +67,27 @@ def attendance(meeting_id):
         return _attendance_page(meeting)
     form = forms.AttendanceForm()
     form.present.choices = form.apologies.choices = [(str(u.id), u.display_name) for u in meeting.forum.members]
-    return take_form(
-        form, lambda: attending.set_member_attendance(meeting, user(), present_ids=form.present.data,
-                                                     apology_ids=form.apologies.data),
-        then=lambda _: _to_attendance(meeting, "Attendance saved."),
-        again=lambda status: _attendance_page(meeting, form=form, status=status),
-        meeting=meeting,
-    )
+    return _on_attendance(
+        meeting, form, "form", lambda: attending.set_member_attendance(
+            meeting, user(), present_ids=form.present.data, apology_ids=form.apologies.data),
+        lambda _: "Attendance saved.")
 
 
 @bp.post("/meetings/<int:meeting_id>/attendance/guests")
 def add_guest(meeting_id):
     meeting = running(meeting_id)
     form = forms.GuestForm()
-    return take_form(
-        form, lambda: attending.add_guest(meeting, user(), name=form.guest_name.data,
-                                         role=form.guest_role.data or "",
-                                         status=form.guest_status.data),
-        then=lambda _: _to_attendance(meeting, f"{form.guest_name.data.strip()} added."),
-        again=lambda status: _attendance_page(meeting, guest_form=form, status=status),
-        meeting=meeting,
-    )
+    return _on_attendance(
+        meeting, form, "guest_form", lambda: attending.add_guest(
+            meeting, user(), name=form.guest_name.data, role=form.guest_role.data or "",
+            status=form.guest_status.data),
+        lambda guest: f"{guest.guest_name} added.")
 
 
 @bp.post("/meetings/<int:meeting_id>/attendance/<int:attendance_id>/remove")
 def remove_attendance(meeting_id, attendance_id):
-    meeting = running(meeting_id)
-    return take_form(None, lambda: attending.remove_attendance(meeting, user(), attendance_id),
-                     then=lambda _: _to_attendance(meeting, "Removed from the attendance."),
-                     meeting=meeting)
+    return _remove(meeting_id, attending.remove_attendance, attendance_id,
+                   "Removed from the attendance.")
 
 
 @bp.post("/meetings/<int:meeting_id>/conflicts")
@@ -93,19 +95,20 @@ def declare_conflict(meeting_id):
     meeting = running(meeting_id)
     form = forms.ConflictForm()
     _conflict_choices(meeting, form)
-    return take_form(
-        form, lambda: attending.declare_conflict(
+    return _on_attendance(
+        meeting, form, "conflict_form", lambda: attending.declare_conflict(
             meeting, user(), person=form.person.data, declaration=form.declaration.data,
             agenda_item_id=int(form.agenda_item.data) if form.agenda_item.data else None),
-        then=lambda _: _to_attendance(meeting, "Declaration of interest recorded."),
-        again=lambda status: _attendance_page(meeting, conflict_form=form, status=status),
-        meeting=meeting,
-    )
+        lambda _: "Declaration of interest recorded.")
 
 
 @bp.post("/meetings/<int:meeting_id>/conflicts/<int:conflict_id>/remove")
 def remove_conflict(meeting_id, conflict_id):
+    return _remove(meeting_id, attending.remove_conflict, conflict_id, "Declaration removed.")
+
+
+def _remove(meeting_id, remove, row_id: int, message: str):
+    """The attendance page's remove buttons: a person (or guest), a declaration."""
     meeting = running(meeting_id)
-    return take_form(None, lambda: attending.remove_conflict(meeting, user(), conflict_id),
-                     then=lambda _: _to_attendance(meeting, "Declaration removed."),
-                     meeting=meeting)
+    return take_form(None, lambda: remove(meeting, user(), row_id),
+                     then=lambda _: _to_attendance(meeting, message), meeting=meeting)
