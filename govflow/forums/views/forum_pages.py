@@ -51,6 +51,14 @@ def _save_forum(form, forum: Forum | None = None) -> Forum:
                                place=form.place.data or "", active=bool(form.active.data))
 
 
+def _forum_form_page(form, forum: Forum | None = None):
+    """The page again for setting up a forum, or changing `forum`, at the status given."""
+    return lambda status: (render_template(
+        "forums/forum_form.html",
+        page_title="Set up a forum" if forum is None else f"Change {forum.name}",
+        form=form, forum=forum), status)
+
+
 @bp.route("/forums/new", methods=["GET", "POST"])
 def new_forum():
     require("forums.manage")
@@ -59,9 +67,7 @@ def new_forum():
         form, lambda: _save_forum(form),
         then=lambda forum: done(f"{forum.name} has been set up. Now add its members and secretary.",
                                 url_for("forums.members", slug=forum.slug)),
-        again=lambda status: (render_template("forums/forum_form.html", page_title="Set up a forum",
-                                              form=form, forum=None), status),
-        refusals=None,
+        again=_forum_form_page(form), refusals=None,
     )
 
 
@@ -74,10 +80,7 @@ def edit_forum(slug):
         form, lambda: _save_forum(form, forum),
         then=lambda _: done("The forum's details have been saved.",
                             url_for("forums.show", slug=forum.slug)),
-        again=lambda status: (render_template("forums/forum_form.html",
-                                              page_title=f"Change {forum.name}", form=form,
-                                              forum=forum), status),
-        refusals=None,
+        again=_forum_form_page(form, forum), refusals=None,
     )
 
 
