@@ -15,6 +15,7 @@ from govflow.clock import utcnow
 from govflow.extensions import db
 from govflow.forums import services
 from govflow.forums.models import Forum, Meeting
+from tests.support.dates import tampered_dates
 
 NEW_MEETING = "/forums/central-forum/meetings/new"
 
@@ -108,23 +109,20 @@ def test_signed_out_people_are_sent_to_sign_in(client):
 # ---------------------------------------------------------------- scheduling
 
 
-@pytest.mark.parametrize(
-    ("day", "message"),
-    [
-        (None, "Enter the date of the meeting"),
-        (["", "", ""], "Enter the date of the meeting"),
-        (["12"], "Date of the meeting must be a day, a month and a year"),
-        (["12", "3"], "Date of the meeting must be a day, a month and a year"),
-        (["12", "3", "2027", "9"], "Date of the meeting must be a day, a month and a year"),
-        (["12", "", "2027"], "Date of the meeting must include a month"),
-        (["", "", "2027"], "Date of the meeting must include a day and a month"),
-        (["31", "2", "2027"], "Date of the meeting must be a real date"),
-        (["1", "2", "27"], "Year must include 4 numbers"),
-        (["x", "2", "2027"], "Date of the meeting must be a real date"),
-        (["1", "1", "1066"], "Date of the meeting must be between 1900 and 2100"),
-        (["1", "1", "2999"], "Date of the meeting must be between 1900 and 2100"),
-    ],
-)
+@pytest.mark.parametrize(("day", "message"), tampered_dates({
+    "no date": "Enter the date of the meeting",
+    "blank": "Enter the date of the meeting",
+    "one box": "Date of the meeting must be a day, a month and a year",
+    "two boxes": "Date of the meeting must be a day, a month and a year",
+    "four boxes": "Date of the meeting must be a day, a month and a year",
+    "no month": "Date of the meeting must include a month",
+    "no day or month": "Date of the meeting must include a day and a month",
+    "not a real date": "Date of the meeting must be a real date",
+    "a two-digit year": "Year must include 4 numbers",
+    "a letter for the day": "Date of the meeting must be a real date",
+    "year 1066": "Date of the meeting must be between 1900 and 2100",
+    "year 2999": "Date of the meeting must be between 1900 and 2100",
+}))
 def test_a_tampered_or_incomplete_date_gets_a_clear_error_not_a_crash(client, auth, people, day, message):
     auth.login(people["secretary"].email)
     data = {"start_time": "10am", "chair": str(people["katherine.ward@dcst.example"].id)}

@@ -24,6 +24,7 @@ from sqlalchemy.exc import DatabaseError, IntegrityError
 from govflow.extensions import db
 from govflow.items.models import AppendOnlyError
 from govflow.sponsors.models import SponsorAction, SponsorActionEvent
+from tests.support.dates import tampered_dates
 
 
 def _events(action_id):
@@ -116,21 +117,18 @@ def test_missing_answers_are_shown_beside_the_fields_and_what_was_typed_is_kept(
     assert db.session.scalar(select(SponsorAction).where(SponsorAction.what == "Keep this text")) is None
 
 
-@pytest.mark.parametrize(
-    ("parts", "message"),
-    [
-        (["27", "3"], "Enter the due date as a day, month and year"),
-        (["27"], "Enter the due date as a day, month and year"),
-        (["1", "2", "2030", "9"], "Enter the due date as a day, month and year"),
-        (None, "Enter the date the action is due"),
-        (["31", "2", "2030"], "The due date must be a real date"),
-        (["x", "y", "z"], "The due date must be a real date"),
-        (["", "4", "2030"], "The due date must include a day"),
-        (["12", "", ""], "The due date must include a month and a year"),
-        (["1", "1", "0001"], "The due date must be between 1900 and 2100"),
-        (["31", "12", "9999"], "The due date must be between 1900 and 2100"),
-    ],
-)
+@pytest.mark.parametrize(("parts", "message"), tampered_dates({
+    "two boxes": "Enter the due date as a day, month and year",
+    "one box": "Enter the due date as a day, month and year",
+    "four boxes": "Enter the due date as a day, month and year",
+    "no date": "Enter the date the action is due",
+    "not a real date": "The due date must be a real date",
+    "letters": "The due date must be a real date",
+    "no day": "The due date must include a day",
+    "no month or year": "The due date must include a month and a year",
+    "year 1": "The due date must be between 1900 and 2100",
+    "year 9999": "The due date must be between 1900 and 2100",
+}))
 def test_tampered_or_wrong_dates_get_a_clear_message_never_a_500(auth, client, parts, message):
     auth.login(SPONSOR)
     answers = {"what": "Date check", "area": "denaby"}
