@@ -64,6 +64,12 @@ def checkboxes(label: str, validators=(), *, field=SelectMultipleField,
     return field(label, list(validators), widget=GovCheckboxesInput(), **kwargs)
 
 
+def select_all_that_apply(label: str) -> SelectMultipleField:
+    """Checkboxes hinted "Select all that apply" (a blocker's features and outcomes, an idea's
+    outcomes): the view sets the choices, and the use-case checks what was ticked."""
+    return checkboxes(label, description="Select all that apply", validate_choice=False)
+
+
 def tick_box(label: str, **kwargs) -> BooleanField:
     return BooleanField(label, widget=GovCheckboxInput(), **kwargs)
 

@@ -14,23 +14,17 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from govflow import money
 from govflow.form_fields import (
     button,
-    checkboxes,
     dropdown,
     optional,
     radios,
     required,
+    select_all_that_apply,
     text_area,
     text_box,
 )
 from govflow.items.services import ITEM_TEXT_LIMITS
 from govflow.widgets import DayMonthYearField
 from govflow.workflow.definition import FieldSpec, WorkflowDefinition
-
-
-def select_all_that_apply(label: str):
-    """Checkboxes headed "Select all that apply": a blocker's features and outcomes, an
-    idea's outcomes."""
-    return checkboxes(label, description="Select all that apply", validate_choice=False)
 
 
 class RaiseChoiceForm(FlaskForm):

@@ -5,8 +5,15 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 
-from govflow.form_fields import button, dropdown, optional, required, text_area, text_box
-from govflow.items.forms import select_all_that_apply
+from govflow.form_fields import (
+    button,
+    dropdown,
+    optional,
+    required,
+    select_all_that_apply,
+    text_area,
+    text_box,
+)
 
 
 class ProposeIdeaForm(FlaskForm):
