@@ -255,11 +255,11 @@ def _stem(word: str) -> str:
 def highlighted(text_: str, words: list[str]) -> list[tuple[str, bool]]:
     """The text in pieces, each marked whether it is a word the person searched for: the
     template puts the marked ones in <mark> (escaped like any text)."""
-    stems = [_stem(w) for w in words]
+    stems = tuple(_stem(w) for w in words)
     pieces: list[tuple[str, bool]] = []
     at = 0
     for m in _WORD.finditer(text_ or ""):
-        if any(m.group().lower().startswith(s) for s in stems):
+        if m.group().lower().startswith(stems):
             if m.start() > at:
                 pieces.append((text_[at:m.start()], False))
             pieces.append((m.group(), True))
@@ -274,9 +274,9 @@ def excerpt(text_: str, words: list[str], width: int = 30) -> str:
     tokens = (text_ or "").split()
     if len(tokens) <= width:
         return " ".join(tokens)
-    stems = [_stem(w) for w in words]
+    stems = tuple(_stem(w) for w in words)
     hit = next((n for n, t in enumerate(tokens)
-                if any(t.lower().strip("\"'(“‘").startswith(s) for s in stems)), 0)
+                if t.lower().strip("\"'(“‘").startswith(stems)), 0)
     start = max(0, min(hit - width // 3, len(tokens) - width))
     out = " ".join(tokens[start:start + width])
     return ("… " if start else "") + out + (" …" if start + width < len(tokens) else "")
