@@ -38,9 +38,12 @@ def _user():
     return current_user._get_current_object()
 
 
-def _require(action: str, obj=None) -> None:
-    if not can(current_user, action, obj):
+def _require(action: str, obj=None):
+    """The person signed in, if the access policy lets them do `action` (403 if not)."""
+    user = _user()
+    if not can(user, action, obj):
         abort(403)
+    return user
 
 
 def _areas() -> list[LocalArea]:
@@ -116,10 +119,9 @@ def figures_csv():
 @bp.route("/outcomes/figures/new", methods=["GET", "POST"])
 @login_required
 def new_figure():
-    _require("outcomes.enter_figures")
+    user = _require("outcomes.enter_figures")
     form = FigureForm()
     form.indicator.choices = [("", "Choose an indicator")] + queries.indicator_options()
-    user = _user()
     form.area.choices = [("", "Choose an area")] + [
         (a.slug, a.name) for a in _areas() if can(user, "outcomes.enter_figures", a)]
     tried = attempt(form, lambda: services.record_figure(
@@ -204,8 +206,7 @@ def families_csv():
 @bp.route("/outcomes/families/new", methods=["GET", "POST"])
 @login_required
 def new_family_feedback():
-    _require("families.record")
-    user = _user()
+    user = _require("families.record")
     form = FamilyFeedbackForm()
     own = [a for a in _areas() if can(user, "families.record", a)]
     form.area.choices = [("", "Choose an area")] + [(a.slug, a.name) for a in own]
@@ -230,21 +231,21 @@ def new_family_feedback():
 @bp.route("/account/progress-report", methods=["GET", "POST"])
 @login_required
 def subscriptions():
-    _require("report.subscribe")
-    user = _user()
+    user = _require("report.subscribe")
     form = SubscriptionForm()
     form.scopes.choices = services.subscription_scopes()
     if request.method == "GET":
         form.scopes.data = list(db.session.scalars(
             select(ReportSubscription.scope).where(ReportSubscription.user_id == user.id)))
     tried = attempt(form, lambda: services.set_subscriptions(user, form.scopes.data or []))
-    if tried.done:
-        names = [words for scope, words in form.scopes.choices if scope in tried.result]
-        flash(f"You will get the weekly progress report for: {', '.join(names)}." if names
-              else "You will not get the weekly progress report.", "success")
-        return redirect(url_for("accounts.account"))
-    return render_template("outcomes/subscriptions.html",
-                           page_title="Weekly progress report by email", form=form), tried.status
+    if not tried.done:
+        return render_template("outcomes/subscriptions.html",
+                               page_title="Weekly progress report by email",
+                               form=form), tried.status
+    names = [words for scope, words in form.scopes.choices if scope in tried.result]
+    flash(f"You will get the weekly progress report for: {', '.join(names)}." if names
+          else "You will not get the weekly progress report.", "success")
+    return redirect(url_for("accounts.account"))
 
 
 @bp.route("/admin/public-page", methods=["GET", "POST"])
