@@ -6,6 +6,7 @@ restricted items are never read back)."""
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -231,10 +232,24 @@ def search(user, filters: SearchFilters, kinds: list[str], *, area_id: int | Non
         # psycopg prepares a statement run five times on a connection, and PostgreSQL then
         # plans it once for any words: for "family" (in nearly every document) that generic
         # plan reads all 80,000 blockers' matches (64 ms, against 17 ms planned for the
-        # words). Planned for each search's words, until this transaction ends.
-        db.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-    rows = db.session.execute(statement, values).all()
+        # words). Never prepared, it is planned for each search's own words (as `SET LOCAL
+        # plan_cache_mode = force_custom_plan` did, without a round trip to say so).
+        with _unprepared(db.session.connection().connection.driver_connection):
+            rows = db.session.execute(statement, values).all()
+    else:
+        rows = db.session.execute(statement, values).all()
     return [Hit(*row) for row in rows]
+
+
+@contextmanager
+def _unprepared(connection):
+    """psycopg prepares no statement on `connection` meanwhile (Connection.prepare_threshold)."""
+    threshold = connection.prepare_threshold
+    connection.prepare_threshold = None
+    try:
+        yield
+    finally:
+        connection.prepare_threshold = threshold
 
 
 def area_choices() -> list[tuple[int, str, str]]:

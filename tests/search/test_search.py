@@ -225,6 +225,25 @@ def test_the_database_indexes_the_words(app, found):
             "SELECT count(*) FROM search_fts WHERE search_fts MATCH 'quorndale'")).scalar() >= 4
 
 
+@pytest.mark.postgres_only
+def test_each_search_is_planned_for_its_own_words(app, found, people):
+    """psycopg prepares a statement run five times on a connection, after which PostgreSQL
+    may plan it once for any words; a search is never prepared, so each is planned for its
+    words, and the connection still prepares the statements it runs often."""
+    from govflow.search import queries
+    from govflow.search.kinds import KINDS
+
+    priya = people["priya.shah@dcst.example"]
+    filters = queries.SearchFilters(words=WORD)
+    for _ in range(7):
+        assert queries.search(priya, filters, list(KINDS), area_id=None, first=1, last=5)
+        db.session.execute(select(SearchDocument.id).limit(1)).all()
+    prepared = db.session.execute(text("SELECT statement FROM pg_prepared_statements")).scalars()
+    assert [s for s in prepared if "ts_rank" in s] == []
+    connection = db.session.connection().connection.driver_connection
+    assert connection.prepare_threshold == 5
+
+
 def test_signed_out_people_are_sent_to_sign_in(client):
     response = client.get("/search?q=room")
     assert response.status_code == 302
