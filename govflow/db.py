@@ -137,8 +137,8 @@ def init_postgres(app: Flask) -> None:
         conn.info["govflow_wrote"] = False
 
     @event.listens_for(engine, "before_cursor_execute")
-    def _note_writes(conn, _cursor, statement, _parameters, _context, _executemany):
-        if statement.lstrip()[:6].upper() != "SELECT":
+    def _note_writes(conn, _cursor, statement, _parameters, context, _executemany):
+        if not _only_reads(statement, context):
             conn.info["govflow_wrote"] = True
 
     @app.teardown_appcontext
@@ -156,3 +156,15 @@ def init_postgres(app: Flask) -> None:
             transaction.commit()
         except Exception:  # noqa: BLE001 - the connection is gone; the session's removal cleans up
             session.rollback()
+
+
+def _only_reads(statement: str, context) -> bool:
+    """A SELECT, or a SELECT that begins with WITH (the search, the decision log's list of
+    deciders) built by SQLAlchemy as a select. A WITH written as text, which could hold an
+    INSERT, UPDATE or DELETE, counts as a write, as does any other statement."""
+    head = statement.lstrip()[:6].upper()
+    if head == "SELECT":
+        return True
+    compiled = getattr(context, "compiled", None)
+    return (head.startswith("WITH") and compiled is not None
+            and bool(getattr(compiled.statement, "is_select", False)))

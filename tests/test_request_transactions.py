@@ -23,6 +23,18 @@ def own_app(_database, make_app):
     def read():
         return str(db.session.scalar(select(Item.id).where(Item.id > 0).order_by(Item.id)))
 
+    @app.get("/_test/read-with")
+    def read_with():
+        first = select(Item.id).where(Item.id > 0).cte("first_items")
+        return str(db.session.scalar(select(first.c.id).order_by(first.c.id)))
+
+    @app.get("/_test/insert-a-tag-with")
+    def insert_a_tag_with():
+        db.session.execute(text("WITH kept AS (SELECT 1) INSERT INTO tags (slug, name, kind, "
+                                "\"group\", description, position) VALUES ('not-kept-with', "
+                                "'Not kept', 'feature', '', '', 98)"))
+        return "inserted, not committed"
+
     @app.get("/_test/flush-a-tag")
     def flush_a_tag():
         db.session.add(Tag(slug="not-kept-flushed", name="Not kept", kind="feature"))
@@ -53,16 +65,18 @@ def _prepared(app) -> list[str]:
         return list(db.session.scalars(text("SELECT statement FROM pg_prepared_statements")))
 
 
-def test_reads_keep_their_prepared_statements(own_app):
+@pytest.mark.parametrize("path", ["/_test/read", "/_test/read-with"])
+def test_reads_keep_their_prepared_statements(own_app, path):
     client = own_app.test_client()
     for _ in range(8):
-        assert client.get("/_test/read").status_code == 200
+        assert client.get(path).status_code == 200
     # psycopg prepares a statement after five runs on a connection; a ROLLBACK at the end
     # of each request used to make it forget them all.
     assert any("FROM items" in s for s in _prepared(own_app))
 
 
-@pytest.mark.parametrize("path", ["/_test/flush-a-tag", "/_test/insert-a-tag"])
+@pytest.mark.parametrize("path", ["/_test/flush-a-tag", "/_test/insert-a-tag",
+                                  "/_test/insert-a-tag-with"])
 def test_what_a_request_wrote_and_did_not_commit_is_not_kept(own_app, path):
     client = own_app.test_client()
     assert client.get(path).status_code == 200
