@@ -270,7 +270,16 @@ def _stem(word: str) -> str:
 def highlighted(text_: str, words: list[str]) -> list[tuple[str, bool]]:
     """The text in pieces, each marked whether it is a word the person searched for: the
     template puts the marked ones in <mark> (escaped like any text)."""
+    return highlighter(words)(text_)
+
+
+def highlighter(words: list[str]):
+    """highlighted() for many texts searched with the same words (their stems found once)."""
     stems = tuple(_stem(w) for w in words)
+    return lambda text_: _pieces(text_, stems)
+
+
+def _pieces(text_: str, stems: tuple[str, ...]) -> list[tuple[str, bool]]:
     pieces: list[tuple[str, bool]] = []
     at = 0
     for m in _WORD.finditer(text_ or ""):

@@ -8,6 +8,7 @@ import math
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from govflow import links
 from govflow.permissions import can
 from govflow.search import queries
 from govflow.search.kinds import KINDS, every_state
@@ -64,8 +65,9 @@ def index():
         state_labels={k.name: k.states() for k in KINDS.values()},
         areas=areas,
         area_names={a[0]: a[2] for a in areas},
-        highlighted=lambda text: queries.highlighted(text, words),
+        highlighted=queries.highlighter(words),
         excerpt=lambda text: queries.excerpt(text, words),
+        urls={name: links.numbered(KINDS[name].url) for name in kinds},
         more_url=lambda kind: url_for("search.index", **{**args, "kind": kind}),
         page=page,
         pages=pages,
