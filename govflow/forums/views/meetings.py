@@ -134,6 +134,7 @@ def meeting(meeting_id):
     return render_template(
         "forums/meeting.html", page_title=f"{meeting.forum.name}: {_day(meeting)}",
         meeting=meeting, forum=meeting.forum, agenda=agenda, decisions=decisions,
+        kind_labels=services.AGENDA_KIND_LABELS,
         decisions_by_item=_group(decisions, "item_id"),
         actions=[a for a in services.actions_at(meeting) if a.item_id not in leave_out],
         corrections=[d for d in services.later_corrections(meeting)
