@@ -28,24 +28,19 @@ def own_app(_database, make_app):
         first = select(Item.id).where(Item.id > 0).cte("first_items")
         return str(db.session.scalar(select(first.c.id).order_by(first.c.id)))
 
-    @app.get("/_test/insert-a-tag-with")
-    def insert_a_tag_with():
-        db.session.execute(text("WITH kept AS (SELECT 1) INSERT INTO tags (slug, name, kind, "
-                                "\"group\", description, position) VALUES ('not-kept-with', "
-                                "'Not kept', 'feature', '', '', 98)"))
-        return "inserted, not committed"
-
     @app.get("/_test/flush-a-tag")
     def flush_a_tag():
         db.session.add(Tag(slug="not-kept-flushed", name="Not kept", kind="feature"))
         db.session.flush()
         return "flushed, not committed"
 
-    @app.get("/_test/insert-a-tag")
-    def insert_a_tag():
-        db.session.execute(text("INSERT INTO tags (slug, name, kind, \"group\", description, "
-                                "position) VALUES ('not-kept-sql', 'Not kept', 'feature', '', "
-                                "'', 99)"))
+    @app.get("/_test/insert-a-tag/<how>")
+    def insert_a_tag(how):
+        # Written as text: a plain INSERT, or one behind a WITH (which a read may begin with).
+        lead = {"sql": "", "with": "WITH kept AS (SELECT 1) "}[how]
+        db.session.execute(text(lead + "INSERT INTO tags (slug, name, kind, \"group\", "
+                                "description, position) VALUES (:slug, 'Not kept', 'feature', "
+                                "'', '', 99)"), {"slug": f"not-kept-{how}"})
         return "inserted, not committed"
 
     @app.get("/_test/rename-a-tag")
@@ -75,8 +70,8 @@ def test_reads_keep_their_prepared_statements(own_app, path):
     assert any("FROM items" in s for s in _prepared(own_app))
 
 
-@pytest.mark.parametrize("path", ["/_test/flush-a-tag", "/_test/insert-a-tag",
-                                  "/_test/insert-a-tag-with"])
+@pytest.mark.parametrize("path", ["/_test/flush-a-tag", "/_test/insert-a-tag/sql",
+                                  "/_test/insert-a-tag/with"])
 def test_what_a_request_wrote_and_did_not_commit_is_not_kept(own_app, path):
     client = own_app.test_client()
     assert client.get(path).status_code == 200
