@@ -267,14 +267,10 @@ def _stem(word: str) -> str:
     return word
 
 
-def highlighted(text_: str, words: list[str]) -> list[tuple[str, bool]]:
-    """The text in pieces, each marked whether it is a word the person searched for: the
-    template puts the marked ones in <mark> (escaped like any text)."""
-    return highlighter(words)(text_)
-
-
 def highlighter(words: list[str]):
-    """highlighted() for many texts searched with the same words (their stems found once)."""
+    """text -> the text in pieces, each marked whether it is a word the person searched for
+    (the template puts the marked ones in <mark>, escaped like any text); the words' stems
+    found once for all the texts of a page."""
     stems = tuple(_stem(w) for w in words)
     return lambda text_: _pieces(text_, stems)
 
