@@ -160,11 +160,14 @@ def init_postgres(app: Flask) -> None:
 
 def _only_reads(statement: str, context) -> bool:
     """A SELECT, or a SELECT that begins with WITH (the search, the decision log's list of
-    deciders) built by SQLAlchemy as a select. A WITH written as text, which could hold an
-    INSERT, UPDATE or DELETE, counts as a write, as does any other statement."""
+    deciders) built by SQLAlchemy as a select with no INSERT, UPDATE or DELETE among its
+    WITHs. A WITH written as text, which could hold one, counts as a write, as does any
+    other statement."""
     head = statement.lstrip()[:6].upper()
     if head == "SELECT":
         return True
     compiled = getattr(context, "compiled", None)
     return (head.startswith("WITH") and compiled is not None
-            and bool(getattr(compiled.statement, "is_select", False)))
+            and bool(getattr(compiled.statement, "is_select", False))
+            and not any(getattr(cte.element, "is_dml", False)
+                        for cte in getattr(compiled, "ctes", ())))

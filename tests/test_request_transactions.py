@@ -5,7 +5,7 @@ is still rolled back."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 
 from govflow.extensions import db
 from govflow.items.models import Item, Tag
@@ -27,6 +27,14 @@ def own_app(_database, make_app):
     def read_with():
         first = select(Item.id).where(Item.id > 0).cte("first_items")
         return str(db.session.scalar(select(first.c.id).order_by(first.c.id)))
+
+    @app.get("/_test/insert-a-tag-in-a-select")
+    def insert_a_tag_in_a_select():
+        tags = Tag.__table__
+        added = (insert(tags).values(slug="not-kept-select", name="Not kept", kind="feature",
+                                     group="", description="", position=97)
+                 .returning(tags.c.id).cte("added"))
+        return str(db.session.scalar(select(added.c.id)))
 
     @app.get("/_test/flush-a-tag")
     def flush_a_tag():
@@ -71,7 +79,8 @@ def test_reads_keep_their_prepared_statements(own_app, path):
 
 
 @pytest.mark.parametrize("path", ["/_test/flush-a-tag", "/_test/insert-a-tag/sql",
-                                  "/_test/insert-a-tag/with"])
+                                  "/_test/insert-a-tag/with",
+                                  "/_test/insert-a-tag-in-a-select"])
 def test_what_a_request_wrote_and_did_not_commit_is_not_kept(own_app, path):
     client = own_app.test_client()
     assert client.get(path).status_code == 200
