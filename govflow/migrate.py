@@ -13,8 +13,9 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 # (and the drift check) must not offer to drop them: the full-text search index of items
 # (SQLite FTS5 table and its shadow tables; PostgreSQL GIN expression index), and the same
 # for the one search box (migration 0020_search: FTS5 table, tsvector column and its index;
-# 0030_search_kind_token: the view search_fts_source the FTS5 table reads; 0031 to 0033: each
-# kind's own GIN index over its words and btree indexes over its ids, on PostgreSQL).
+# 0031 to 0033: each kind's own GIN index over its words and btree indexes over its ids, on
+# PostgreSQL; 0036_search_fts_per_kind: each kind's own FTS5 table and the view it reads,
+# search_fts_<kind> and search_fts_<kind>_source, on SQLite).
 SEARCH_OBJECTS = ("items_fts", "ix_items_search", "search_fts", "search_vector",
                   "ix_search_documents_words", "ix_search_documents_newest")
 

@@ -5,11 +5,11 @@ run for the rows a flush touched, for the whole table by migration 0020_search, 
 Each source is plain SQL that reads its own table and writes rows of (kind, ref_id, item_id,
 area_id, state, happened_at, title, body). A new kind of thing (as agreements did, with
 migration 0028) registers a Source with its SELECT and `watch`es the models whose changes
-should refresh it, and a Kind in govflow/search/kinds.py; the search page, its filters and
-the access policy then find it with no other change. The words
-themselves are indexed by the database (an FTS5 table kept in step by triggers on SQLite,
-a generated tsvector column under a GIN index on PostgreSQL), so only these rows are ours
-to keep current. Writes happen in the same transaction as the change: nothing commits here.
+should refresh it, and a Kind in govflow/search/kinds.py, and a migration adds its indexes
+(docs/search.md); the search page, its filters and the access policy then find it with no
+other change. The words themselves are indexed by the database (an FTS5 table per kind kept
+in step by triggers on SQLite, a generated tsvector column under GIN indexes on
+PostgreSQL), so only these rows are ours to keep current. Writes happen in the same transaction as the change: nothing commits here.
 """
 
 from __future__ import annotations

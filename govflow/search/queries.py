@@ -108,11 +108,9 @@ def _tsquery():
 
 
 def _candidates(kind: str, conditions: list, postgres: bool):
-    """The ids of the CAP most recent documents of one kind that match. Capped so that a
-    word found in nearly everything costs the same as a rare one: only the most recent
-    matches are ranked (see _scored). Not scored here: on SQLite, bm25() counts every
-    document each phrase is in, for every statement that calls it, and the kind is a
-    phrase (80,000 blockers), so scoring each kind's own statement cost 2-4 ms a kind."""
+    """The CAP most recent documents of one kind that match, with what ranks them. Capped so
+    that a word found in nearly everything costs the same as a rare one: only the most
+    recent matches are ranked (see _scored)."""
     d = SearchDocument
     if postgres:
         vector = literal_column("search_documents.search_vector")
@@ -125,47 +123,45 @@ def _candidates(kind: str, conditions: list, postgres: bool):
         return (select(d.id.label("id"), d.kind.label("kind"), vector.label("vector"))
                 .where(words.op("@@")(_tsquery()), of_kind, *conditions)
                 .order_by(d.id.desc()).limit(CAP))
-    fts = table("search_fts", column("rowid"))
-    # The kind is an FTS column, holding a word of its own (migration 0030): the index
-    # itself keeps to the kind asked for (the words are bound as match_<kind>).
-    match = text(f"search_fts MATCH :match_{kind}")
-    chosen = select(fts.c.rowid.label("id"), literal(kind, String).label("kind"))
+    # Each kind has an FTS5 index of its own (migration 0036), holding the area as a word:
+    # the words are bound as match_<kind>, with the area's word when the area filter is on.
+    # bm25 ranks the candidates as they are read (lower is better; a word in the title
+    # counts four times one in the body, the area counts nothing), counting how common each
+    # word is among this kind's documents.
+    name = f"search_fts_{kind}"
+    fts = table(name, column("rowid"))
+    chosen = select(fts.c.rowid.label("id"), literal(kind, String).label("kind"),
+                    literal_column(f"bm25({name}, 4.0, 1.0, 0.0)").label("score"))
     # The documents' own columns only when a filter needs them.
     chosen = (chosen.select_from(fts.join(d, d.id == fts.c.rowid)) if conditions
               else chosen.select_from(fts))
-    return chosen.where(match, *conditions).order_by(fts.c.rowid.desc()).limit(CAP)
+    return (chosen.where(text(f"{name} MATCH :match_{kind}"), *conditions)
+            .order_by(fts.c.rowid.desc()).limit(CAP))
 
 
 def _scored(found, postgres: bool):
-    """The candidates with their scores (lower is better), from one statement for every
-    kind: the database's own ranking, counted once per search rather than once per kind."""
+    """The candidates with their scores (lower is better)."""
     if postgres:
         # Ranked above each kind's LIMIT, so only the candidates are ranked, not every match.
         return select(found.c.id, found.c.kind,
                       (-func.ts_rank(found.c.vector, _tsquery())).label("score"))
-    fts = table("search_fts", column("rowid"))
-    # bm25: lower is better; a word in the title counts four times one in the body (the
-    # kind column counts nothing, so leaving its phrase out gives the same scores). One
-    # pass over the words' matches from the oldest candidate on, scoring only candidates:
-    # `+rowid` so that SQLite does not look each candidate up in the index instead, which
-    # runs the full-text query (and bm25's counting) once per candidate.
-    scores = (select(fts.c.rowid.label("id"),
-                     literal_column("bm25(search_fts, 4.0, 1.0, 0.0)").label("score"))
-              .where(text("search_fts MATCH :match_words"),
-                     fts.c.rowid >= select(func.min(found.c.id)).scalar_subquery(),
-                     literal_column("+search_fts.rowid").in_(select(found.c.id)))
-              .cte("scores").prefix_with("MATERIALIZED", dialect="sqlite"))
-    return (select(found.c.id, found.c.kind, scores.c.score)
-            .join_from(found, scores, scores.c.id == found.c.id))
+    return select(found.c.id, found.c.kind, found.c.score)
 
 
-def _in_area(kind: str) -> list:
+def _in_area(kind: str, postgres: bool) -> list:
     """The area filter for one kind (`:area_id`): its documents' area, or for things that
-    cover several areas (agreements) any of theirs."""
+    cover several areas (agreements) any of theirs. On SQLite a document's own area is a
+    word in its kind's index, asked for with the words (see search)."""
     in_area = source_of(kind).in_area
     if in_area:
         return [text(in_area)]
-    return [SearchDocument.area_id == bindparam("area_id")]
+    return [SearchDocument.area_id == bindparam("area_id")] if postgres else []
+
+
+def _area_word(kind: str, area_id: int) -> str:
+    """What the FTS5 query adds for the area filter: the area's word, or nothing for a kind
+    whose documents cover several areas (filtered by _in_area)."""
+    return "" if source_of(kind).in_area else f' AND area:"area{area_id}"'
 
 
 @lru_cache(maxsize=512)
@@ -184,9 +180,9 @@ def _statement(postgres: bool, kinds: tuple[str, ...], *, hidden: bool, state: b
         conditions.append(d.happened_at >= bindparam("after", type_=DateTime))
     if before:
         conditions.append(d.happened_at < bindparam("before", type_=DateTime))
-    parts = [select(_candidates(k, conditions + (_in_area(k) if area else []),
+    parts = [select(_candidates(k, conditions + (_in_area(k, postgres) if area else []),
                                 postgres).subquery()) for k in kinds]
-    # Read by _scored more than once on SQLite: made once.
+    # Made once, on SQLite: bm25 can only be called where its own index is read.
     found = ((parts[0] if len(parts) == 1 else union_all(*parts)).cte("found")
              .prefix_with("MATERIALIZED", dialect="sqlite"))
     s = _scored(found, postgres).subquery()
@@ -222,9 +218,9 @@ def search(user, filters: SearchFilters, kinds: list[str], *, area_id: int | Non
     if postgres:
         values["tsquery"] = " & ".join(words)
     else:
-        values["match_words"] = _fts_words(words)
-        values.update({f"match_{k}": f'kind:"kind{k}" AND ({values["match_words"]})'
-                       for k in kinds})
+        matched = _fts_words(words)
+        values.update({f"match_{k}": matched + (_area_word(k, area_id or 0) if filters.area
+                                                else "") for k in kinds})
     statement = _statement(postgres, tuple(kinds), hidden=bool(hidden),
                            state=bool(filters.state), after="after" in values,
                            before="before" in values, area=bool(filters.area))
