@@ -18,6 +18,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate
 from urllib.parse import urlsplit
@@ -230,10 +231,18 @@ def _one_line(text: str) -> str:
     return " ".join((text or "").split())
 
 
+# Each header on one line (RFC 5322 allows 998 characters; subjects are cut at 300). With
+# Python's usual 78, a subject that fits on a line of its own but not beside "Subject: " is
+# folded straight after the colon, and a reader unfolding it sees a subject that begins with
+# a space: "Weekly progress report for the whole partnership, week beginning 14 June 2027"
+# did, while the same report in a week with a longer date did not.
+MAIL_POLICY = policy.default.clone(max_line_length=998)
+
+
 def build_message(row: Notification, config) -> EmailMessage:
     base = config.get("BASE_URL", "").rstrip("/")
     host = urlsplit(base).hostname or "localhost"
-    msg = EmailMessage()
+    msg = EmailMessage(policy=MAIL_POLICY)
     msg["From"] = config.get("MAIL_FROM", "govflow <govflow@localhost>")
     msg["To"] = row.user.email
     msg["Subject"] = _one_line(row.subject)

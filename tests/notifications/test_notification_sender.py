@@ -72,6 +72,22 @@ def test_delivers_by_smtp_with_a_link_to_the_item_and_never_twice(app, people, e
     assert len(mail_config.to(person.email)) == 1
 
 
+@pytest.mark.parametrize("subject", [
+    # 78 characters: with Python's usual folding this fits on a line of its own but not beside
+    # "Subject: ", so it was folded straight after the colon and arrived beginning with a space.
+    "Weekly progress report for the whole partnership, week beginning 14 June 2027",
+    "Weekly progress report for the whole partnership, week beginning 30 November 2026",
+    "Escalated: " + "a very long title about the room booking at the family hub " * 4,
+])
+def test_a_long_subject_arrives_exactly_as_written(app, people, empty_outbox, mail_config,
+                                                  subject):
+    person = people["practitioner"]
+    write(person, subject=subject)
+    assert sender.send_pending(now=NOW).sent == 1
+    [message] = mail_config.to(person.email)
+    assert message["Subject"] == subject.strip()
+
+
 def test_a_refused_recipient_is_retried_after_backoff_then_delivered_once(app, people,
                                                                           empty_outbox, mail_config):
     person = people["facilitator"]
