@@ -32,7 +32,7 @@ _MOMENT = pytest.StashKey()
 def pytest_configure(config):
     # Never the real clock: the whole run (and every process it starts) is at one chosen
     # moment, GOVFLOW_TEST_NOW (an ordinary Wednesday unless set; .ci/run replays the
-    # date-sensitive tests at a Saturday, a bank holiday, the clock change and New Year's Eve).
+    # date-sensitive tests at a Saturday, a bank holiday, both clock changes and New Year's Eve).
     moment = clock.start()
     config.stash[_MOMENT] = moment
 
