@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from govflow import workdays
 from govflow.decisions.models import Decision
 from govflow.extensions import db
 from govflow.items import ideas
@@ -133,15 +135,18 @@ def test_moving_the_decided_date_back_needs_a_delay_explanation(auth, client, pe
     auth.login(people["facilitator"].email)
     path = f"/decisions/{declined.id}/correct"
     form = _form(client, path)
-    earlier = ["1", "9", "2026"]
-    response = client.post(path, data=form | {"correction_reason": "It was agreed in September.",
+    # A month before it was recorded, whatever the suite's moment (a fixed 1 September 2026
+    # was in the future at the end of August, and refused for that).
+    month_before = workdays.london_date(declined.decided_at) - timedelta(days=30)
+    earlier = [str(month_before.day), str(month_before.month), str(month_before.year)]
+    response = client.post(path, data=form | {"correction_reason": "It was agreed last month.",
                                               "decided_at": earlier})
     assert response.status_code == 400
     assert "recorded more than one working day after it was made" in response.get_data(
         as_text=True)
     response = client.post(path, data=form | {
-        "correction_reason": "It was agreed in September.", "decided_at": earlier,
-        "delay_explanation": "Agreed at the September meeting; nobody wrote it up."})
+        "correction_reason": "It was agreed last month.", "decided_at": earlier,
+        "delay_explanation": "Agreed at last month's meeting; nobody wrote it up."})
     assert response.status_code == 302
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sponsor_support import FACILITATOR, PRACTITIONER, SPONSOR, working_days_ahead
 
+from govflow import workdays
 from govflow.clock import utcnow
 from govflow.extensions import db
 from govflow.workflow import engine
@@ -27,12 +28,24 @@ def test_home_page_links_sponsors_to_their_page(auth, client):
     assert 'href="/sponsor"' in html and "See what needs you now" in html
 
 
+def working_days_ago(n: int):
+    """Now, n working days back (the same time of day)."""
+    now = utcnow()
+    today = day = workdays.london_date(now)
+    while n:
+        day -= timedelta(days=1)
+        n -= workdays.is_working_day(day)
+    return now - (today - day)
+
+
 def test_sponsor_home_orders_what_needs_them(auth, client, people, make_blocker, make_action):
     from govflow.items import ideas
 
     now = utcnow()
-    oldest = make_blocker(title="Home: overdue for weeks", now=now - timedelta(days=20))
-    newer = make_blocker(title="Home: overdue for days", tier="gold", now=now - timedelta(days=12))
+    # Raised so many working days ago, so they are as late over Christmas as in term time
+    # (twelve days before 4 January 2027 is only five working days).
+    oldest = make_blocker(title="Home: overdue for weeks", now=working_days_ago(12))
+    newer = make_blocker(title="Home: overdue for days", tier="gold", now=working_days_ago(8))
     paused = make_blocker(title="Home: paused past the cap", now=now - timedelta(days=40))
     engine.fire(paused, "pause", people["admin"], fields={"reason": "Waiting on legal"},
                 now=now - timedelta(days=35))
