@@ -50,6 +50,7 @@ def pytest_report_header(config):
 # shown to people, session expiry): marked `clock`, and replayed by .ci/run at awkward moments.
 CLOCK_SENSITIVE = (
     "tests/accounts/test_sessions.py", "tests/accounts/test_throttle.py",
+    "tests/accounts/test_single_sign_on.py", "tests/follows/", "tests/home/",
     "tests/api/", "tests/dashboard/", "tests/decisions/", "tests/forums/", "tests/ideas/",
     "tests/items/", "tests/notifications/", "tests/sponsors/",
     "tests/test_templating_dates.py", "tests/test_workdays.py",

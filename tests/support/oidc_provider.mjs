@@ -38,15 +38,22 @@ if (process.env.GF_TEST_CLOCK) {
   };
 }
 
-// A browser keeps cookies by the real clock: the expiry dates the provider sets at the
-// suite's moment are given back in real time, or the browser would drop them as expired.
-function realExpiries(ctx) {
+// The provider dates its cookies' expiry by the suite's moment, but a browser keeps cookies
+// by the real clock, and the tests' own HTTP client by the suite's. Each expiry is given as
+// a number of seconds from now (Max-Age, which takes precedence over Expires), so both keep
+// the cookie as long as the provider meant, whichever clock they read and whether the
+// suite's moment is before or after the real date.
+function relativeExpiries(ctx) {
   const cookies = ctx.response.get('Set-Cookie');
   if (!shift || !Array.isArray(cookies) || !cookies.length) return;
-  ctx.set('Set-Cookie', cookies.map((c) => c.replace(/expires=([^;]+)/i, (all, when) => {
-    const at = RealDate.parse(when);
-    return Number.isNaN(at) || at < 86_400_000 ? all : `expires=${new RealDate(at - shift).toUTCString()}`;
-  })));
+  ctx.set('Set-Cookie', cookies.map((c) => {
+    const expires = /;\s*expires=([^;]+)/i.exec(c);
+    if (!expires) return c;
+    const at = RealDate.parse(expires[1]);
+    if (Number.isNaN(at) || at < 86_400_000) return c; // a cookie being deleted (1970)
+    const seconds = Math.max(0, Math.round((at - Date.now()) / 1000));
+    return c.replace(/;\s*max-age=[^;]*/gi, '').replace(expires[0], `; max-age=${seconds}`);
+  }));
 }
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
@@ -139,7 +146,7 @@ provider.use(async (ctx, next) => {
     await sleep(10_000);
   }
   await next();
-  realExpiries(ctx);
+  relativeExpiries(ctx);
   if (ctx.path === '/token' && ctx.status === 200 && ctx.body && ctx.body.id_token) {
     const { nonce } = jose.decodeJwt(ctx.body.id_token);
     if (['wrong-audience', 'expired', 'forged', 'replayed-nonce'].includes(mode)) {
