@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from govflow.agreements import services
 from govflow.agreements.models import Agreement
@@ -49,7 +49,8 @@ def agreement(people):
     # October, their reviews fall in these November weeks too, and the sweep tells Rachel of
     # them in the same run (one notification listing them all). Reviewed years ahead, they
     # stay out of this test whatever the moment.
-    db.session.execute(update(Agreement).values(review_on=date(2030, 1, 7)))
+    for other in db.session.scalars(select(Agreement)).all():
+        services.record_review(people["admin"], other, review_on=date(2030, 1, 7))
     agreement = services.record_agreement(
         rachel, kind="data_sharing", title="Sweep test information-sharing protocol",
         parties="The council and the trust", what_shared="Whether a family is known",

@@ -11,9 +11,8 @@ from sqlalchemy import select
 
 from govflow.extensions import db
 from govflow.notifications.models import Notification
-from govflow.notifications.outbox import SECTIONS
 from govflow.sweep import SweepContext
-from tests.support.notices import told_of
+from tests.support.notices import listed, told_of
 from tests.support.races import race, scratch_database
 
 # November 2026 has no bank holidays; London is on GMT so 9am UTC is 9am London.
@@ -46,22 +45,7 @@ def _mine(action, kind):
         .order_by(Notification.id)
     ).all()
     return [n for n in notes if (n.kind == kind and n.link == link)
-            or (n.kind == "sweep" and any(url.endswith(link) for url in _listed(n.body, kind)))]
-
-
-def _listed(body: str, kind: str) -> list[str]:
-    """The addresses listed under `kind`'s heading in a grouped notification's body (each
-    thing is a line "- <subject>", then its address on a line of its own, indented)."""
-    heading = SECTIONS[kind][1] + " ("
-    urls, inside = [], False
-    for line in body.splitlines():
-        if line.startswith(heading):
-            inside = True
-        elif inside and not line.strip():
-            break
-        elif inside and line.startswith("  "):
-            urls.append(line.strip())
-    return urls
+            or (n.kind == "sweep" and any(url.endswith(link) for url in listed(n.body, kind)))]
 
 
 @pytest.fixture

@@ -18,3 +18,18 @@ def told_of(note_kind: str, body: str, kind: str) -> int:
         return 0
     match = re.search(re.escape(SECTIONS[kind][1]) + r" \(([\d,]+)\):", body)
     return int(match.group(1).replace(",", "")) if match else 0
+
+
+def listed(body: str, kind: str) -> list[str]:
+    """The addresses a grouped ("sweep") notification lists under `kind`'s heading: each
+    thing is a line "- <subject>", then its address on a line of its own, indented."""
+    heading = SECTIONS[kind][1] + " ("
+    urls, inside = [], False
+    for line in body.splitlines():
+        if line.startswith(heading):
+            inside = True
+        elif inside and not line.strip():
+            break
+        elif inside and line.startswith("  "):
+            urls.append(line.strip())
+    return urls
