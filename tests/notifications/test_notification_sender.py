@@ -73,8 +73,9 @@ def test_delivers_by_smtp_with_a_link_to_the_item_and_never_twice(app, people, e
 
 
 @pytest.mark.parametrize("subject", [
-    # 78 characters: with Python's usual folding this fits on a line of its own but not beside
-    # "Subject: ", so it was folded straight after the colon and arrived beginning with a space.
+    # 77 characters: with Python's usual 78-character folding this fits on a line of its own
+    # but not beside "Subject: ", so it was folded straight after the colon and arrived
+    # beginning with a space.
     "Weekly progress report for the whole partnership, week beginning 14 June 2027",
     "Weekly progress report for the whole partnership, week beginning 30 November 2026",
     "Escalated: " + "a very long title about the room booking at the family hub " * 4,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from govflow import workdays
 from govflow.clock import utcnow
@@ -19,3 +19,13 @@ DENABY_SECRETARY = "jo.mitchell@denaby-cafe.example"  # secretary of Denaby's lo
 
 def working_days_ahead(n: int, start: date | None = None) -> date:
     return workdays.add_working_days(start or workdays.london_date(utcnow()), n)
+
+
+def working_days_ago(n: int) -> datetime:
+    """Now, n working days back, at the same time of day (over weekends and bank holidays)."""
+    now = utcnow()
+    today = day = workdays.london_date(now)
+    while n:
+        day -= timedelta(days=1)
+        n -= workdays.is_working_day(day)
+    return now - (today - day)

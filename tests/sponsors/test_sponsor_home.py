@@ -6,9 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sponsor_support import FACILITATOR, PRACTITIONER, SPONSOR, working_days_ahead
+from sponsor_support import (
+    FACILITATOR,
+    PRACTITIONER,
+    SPONSOR,
+    working_days_ago,
+    working_days_ahead,
+)
 
-from govflow import workdays
 from govflow.clock import utcnow
 from govflow.extensions import db
 from govflow.workflow import engine
@@ -26,16 +31,6 @@ def test_home_page_links_sponsors_to_their_page(auth, client):
     auth.login(SPONSOR)
     html = client.get("/").get_data(as_text=True)
     assert 'href="/sponsor"' in html and "See what needs you now" in html
-
-
-def working_days_ago(n: int):
-    """Now, n working days back (the same time of day)."""
-    now = utcnow()
-    today = day = workdays.london_date(now)
-    while n:
-        day -= timedelta(days=1)
-        n -= workdays.is_working_day(day)
-    return now - (today - day)
 
 
 def test_sponsor_home_orders_what_needs_them(auth, client, people, make_blocker, make_action):
