@@ -139,7 +139,9 @@ def _candidates(kind: str, conditions: list, postgres: bool, dense: bool = False
             newest = (select(d.id.label("id"), d.kind.label("kind"), words.label("words"))
                       .where(of_kind, *conditions).order_by(d.id.desc()).limit(WINDOW)
                       .subquery())
-            return (select(newest.c.id, newest.c.kind)
+            # Ranked as they are read (see _scored).
+            return (select(newest.c.id, newest.c.kind,
+                           (-func.ts_rank(newest.c.words, _tsquery())).label("score"))
                     .where(newest.c.words.op("@@")(_tsquery()))
                     .order_by(newest.c.id.desc()).limit(CAP))
         # Every match read from the kind's index of words, the newest CAP kept.
@@ -162,16 +164,28 @@ def _candidates(kind: str, conditions: list, postgres: bool, dense: bool = False
             .order_by(fts.c.rowid.desc()).limit(CAP))
 
 
-def _scored(found, postgres: bool):
-    """The candidates with their scores (lower is better)."""
-    if postgres:
-        # Ranked above each kind's LIMIT, so only the candidates are ranked, not every match,
-        # and their words read again by id: carried through each kind's newest-first sort,
-        # the words of every match cost "youth workers" (8,000 blockers) 3 ms more.
+def _scored(parts: list, dense: frozenset, postgres: bool):
+    """The candidates of every kind with their scores (lower is better)."""
+    if not postgres:
+        # Made once: bm25 can only be called where its own index is read.
+        found = ((parts[0][1] if len(parts) == 1 else union_all(*(p for _, p in parts)))
+                 .cte("found").prefix_with("MATERIALIZED"))
+        return select(found.c.id, found.c.kind, found.c.score)
+    # The kinds read from their index of words are ranked above their LIMIT, so only the
+    # candidates are ranked, not every match, and their words read again by id (in one
+    # join for all of them: a join per kind took PostgreSQL 1 ms more to plan): carried
+    # through each kind's newest-first sort, the words of every match cost "youth workers"
+    # (8,000 blockers) 3 ms more. The kinds read newest first were ranked as they were read.
+    indexed = [p for k, p in parts if k not in dense]
+    ranked = [select(p.subquery()) for k, p in parts if k in dense]
+    if indexed:
+        found = (indexed[0] if len(indexed) == 1 else union_all(*indexed)).subquery()
         vector = literal_column("search_documents.search_vector")
-        return (select(found.c.id, found.c.kind,
-                       (-func.ts_rank(vector, _tsquery())).label("score"))
-                .join_from(found, SearchDocument, SearchDocument.id == found.c.id))
+        ranked.append(select(found.c.id, found.c.kind,
+                             (-func.ts_rank(vector, _tsquery())).label("score"))
+                      .join_from(found, SearchDocument, SearchDocument.id == found.c.id))
+    both = ranked[0] if len(ranked) == 1 else union_all(*ranked)
+    found = both.subquery()
     return select(found.c.id, found.c.kind, found.c.score)
 
 
@@ -214,12 +228,9 @@ def _statement(postgres: bool, kinds: tuple[str, ...], *, hidden: bool, state: b
     per shape, as building it took about 1 ms a request."""
     d = SearchDocument
     conditions = _conditions(hidden=hidden, state=state, after=after, before=before)
-    parts = [select(_candidates(k, conditions + (_in_area(k, postgres) if area else []),
-                                postgres, k in dense).subquery()) for k in kinds]
-    # Made once, on SQLite: bm25 can only be called where its own index is read.
-    found = ((parts[0] if len(parts) == 1 else union_all(*parts)).cte("found")
-             .prefix_with("MATERIALIZED", dialect="sqlite"))
-    s = _scored(found, postgres).subquery()
+    parts = [(k, select(_candidates(k, conditions + (_in_area(k, postgres) if area else []),
+                                    postgres, k in dense).subquery())) for k in kinds]
+    s = _scored(parts, dense, postgres).subquery()
     ranked = select(
         s.c.id, s.c.kind,
         func.row_number().over(partition_by=s.c.kind, order_by=(s.c.score, s.c.id.desc()))
