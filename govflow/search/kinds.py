@@ -5,6 +5,7 @@ their review status changes with the calendar, which the index does not see)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -76,10 +77,18 @@ describe(Kind("agreement", "Agreement", "Agreements",
               lambda ref: url_for("agreements.show", agreement_id=ref), _agreement_kinds))
 
 
+@functools.cache
+def state_labels() -> dict[str, dict[str, str]]:
+    """Each kind's states with what people call them. They come from the workflows' and the
+    models' fixed vocabularies, so they are worked out once per process."""
+    return {kind.name: kind.states() for kind in KINDS.values()}
+
+
+@functools.cache
 def every_state() -> dict[str, str]:
     """Every state any kind has, with its label (the first kind's label for a shared name)."""
     out: dict[str, str] = {}
-    for kind in KINDS.values():
-        for state, label in kind.states().items():
+    for states in state_labels().values():
+        for state, label in states.items():
             out.setdefault(state, label)
     return out

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from govflow import links
 from govflow.permissions import can
 from govflow.search import queries
-from govflow.search.kinds import KINDS, every_state
+from govflow.search.kinds import KINDS, every_state, state_labels
 
 bp = Blueprint("search", __name__)
 
@@ -62,7 +62,7 @@ def index():
         kinds=list(KINDS.values()),
         kind_choices=[(k.name, k.plural) for k in KINDS.values()],
         area_choices=[(slug, name) for _id, slug, name in areas],
-        state_labels={k.name: k.states() for k in KINDS.values()},
+        state_labels=state_labels(),
         areas=areas,
         area_names={a[0]: a[2] for a in areas},
         highlighted=queries.highlighter(words),
