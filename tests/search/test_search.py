@@ -172,6 +172,20 @@ def test_words_that_could_be_markup_are_shown_as_text(client, auth, people):
     assert item.id
 
 
+def test_whole_words_that_start_like_a_word_searched_for_are_marked(client, auth, people):
+    """"booked" marks "Booking" and "booked" (the stem "book", any case); a word that only
+    holds the stem inside it ("rebook", "notebook_room") is left as it is."""
+    priya = people["priya.shah@dcst.example"]
+    _blocker(priya, f"{WORD} Booking refused, rebook later",
+             "Booked twice in the notebook_room; BOOKINGS closed.")
+    auth.login("priya.shah@dcst.example")
+    page = client.get(f"/search?q={WORD}+booked").get_data(as_text=True)
+    assert (f'<mark class="gf-search-mark">{WORD}</mark> <mark class="gf-search-mark">Booking'
+            '</mark> refused, rebook later') in page
+    assert ('<mark class="gf-search-mark">Booked</mark> twice in the notebook_room; '
+            '<mark class="gf-search-mark">BOOKINGS</mark> closed.') in page
+
+
 def test_restricted_items_and_their_decisions_and_actions_are_absent_for_others(
         client, auth, people):
     ryan, megan = people["ryan.cooper@syp.example"], people["megan.lloyd@dmbc.example"]
